@@ -1,0 +1,65 @@
+"""Charts as pure functions: DataFrame in, Plotly figure out (no Streamlit here)."""
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from gapmonitor.maps import COVERAGE_SCALE
+from gapmonitor.statuses import STATUSES
+
+
+def coverage_heatmap(df: pd.DataFrame, row: str, column: str, value: str, row_order: list[str],
+                     column_order: list[str], hover_label: str) -> go.Figure:
+    """A rows x columns heatmap of a 0-100 coverage percentage, the figure written in each cell."""
+    grid = df.pivot_table(index=row, columns=column, values=value, aggfunc="first")
+    grid = grid.reindex(index=[r for r in row_order if r in grid.index],
+                        columns=[c for c in column_order if c in grid.columns])
+    fig = go.Figure(go.Heatmap(
+        z=grid.to_numpy(), x=list(grid.columns), y=list(grid.index), zmin=0, zmax=100,
+        colorscale=COVERAGE_SCALE, texttemplate="%{z:.0f}", hoverongaps=False,
+        hovertemplate="%{y}<br>%{x}<br>" + hover_label + ": %{z:.1f}%<extra></extra>",
+        colorbar=dict(title=dict(text="%"), thickness=12),
+    ))
+    fig.update_layout(height=max(260, 34 * len(grid.index) + 120), margin=dict(l=0, r=0, t=10, b=0),
+                      xaxis=dict(side="top"), yaxis=dict(autorange="reversed"))
+    return fig
+
+
+def status_matrix(df: pd.DataFrame, row: str, column: str, row_order: list[str],
+                  column_order: list[str]) -> go.Figure:
+    """A rows x columns grid of gap statuses in the status colours; blank where a group is not expected."""
+    codes = {s.code: i for i, s in enumerate(STATUSES)}
+    grid = df.assign(k=df.status.map(codes)).pivot_table(index=row, columns=column, values="k", aggfunc="first")
+    grid = grid.reindex(index=[r for r in row_order if r in grid.index],
+                        columns=[c for c in column_order if c in grid.columns])
+    n = len(STATUSES)
+    scale = [[edge, s.colour] for i, s in enumerate(STATUSES) for edge in (i / n, (i + 1) / n)]
+    labels = grid.apply(lambda col: col.map(lambda k: STATUSES[int(k)].label if pd.notna(k) else ""))
+    fig = go.Figure(go.Heatmap(
+        z=grid.to_numpy(), x=list(grid.columns), y=list(grid.index), zmin=-0.5, zmax=n - 0.5,
+        colorscale=scale, showscale=False, customdata=labels.to_numpy(), xgap=2, ygap=2, hoverongaps=False,
+        hovertemplate="%{y}<br>%{x}<br><b>%{customdata}</b><extra></extra>",
+    ))
+    fig.update_layout(height=max(240, 26 * len(grid.index) + 110), margin=dict(l=0, r=0, t=10, b=0),
+                      xaxis=dict(side="top"), yaxis=dict(autorange="reversed"))
+    return fig
+
+
+def time_series(df: pd.DataFrame, unit: str) -> go.Figure:
+    """Values over time: official series as lines, citizen estimates as points with their interval."""
+    fig = go.Figure()
+    for (kind, label), part in df.groupby(["kind", "label"], sort=True):
+        part = part.sort_values("year")
+        citizen = kind == "citizen"
+        error = None
+        if citizen and part.upper_bound.notna().any():
+            error = dict(type="data", symmetric=False, array=part.upper_bound - part.value,
+                         arrayminus=part.value - part.lower_bound, thickness=1)
+        fig.add_trace(go.Scatter(
+            x=part.year, y=part.value, name=f"{label} ({kind})", error_y=error,
+            mode="markers" if citizen else "lines+markers",
+            marker=dict(symbol="diamond" if citizen else "circle", size=9 if citizen else 6),
+            line=dict(dash="solid"),
+        ))
+    fig.update_layout(height=380, margin=dict(l=0, r=0, t=10, b=0), yaxis_title=unit, xaxis_title="Year",
+                      legend=dict(orientation="h", y=-0.2), xaxis=dict(dtick=1 if df.year.nunique() < 12 else None))
+    return fig

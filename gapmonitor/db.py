@@ -1,0 +1,71 @@
+"""Database access: the database file, its first build, and named queries from queries/*.sql."""
+
+import os
+import re
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERY_DIR = ROOT / "queries"
+SCHEMA = Path(__file__).with_name("schema.sql")
+SCHEMA_VERSION = "1"
+
+
+def database_path() -> Path:
+    """Where the app's database lives: $GAPMONITOR_DB, or data/gapmonitor.duckdb (git ignores it)."""
+    return Path(os.environ.get("GAPMONITOR_DB", ROOT / "data" / "gapmonitor.duckdb"))
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table, view and macro of the current schema version in an empty database."""
+    con.execute(SCHEMA.read_text(encoding="utf-8"))
+    con.execute("insert into meta values ('schema_version', ?)", [SCHEMA_VERSION])
+    con.execute("insert into setting values ('min_sample_size', 10)")
+
+
+def ensure_database(path: Path | None = None) -> Path:
+    """Build the database with the demo data if it does not exist yet; return its path.
+
+    It is built in a temporary file and renamed into place, so a crash never leaves half a database
+    and a running app never sees one.
+    """
+    from gapmonitor import demo  # the generator is only needed the first time
+
+    path = Path(path or database_path())
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    with duckdb.connect(str(tmp)) as con:
+        create_schema(con)
+        demo.load(con)
+        con.execute("checkpoint")
+    os.replace(tmp, path)
+    return path
+
+
+def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the app's database (built on first use). Read-only so that many
+    processes can open it at once; use one connection per process and a cursor per thread."""
+    return duckdb.connect(str(ensure_database(path)), read_only=True)
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of queries/<name>.sql; the name must be a plain identifier (no paths)."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise ValueError(f"not a query name: {name!r}")
+    return (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
+    """Run queries/<name>.sql with named parameters ($goal...) bound by DuckDB, on its own cursor."""
+    cur = con.cursor()
+    try:
+        return cur.execute(sql(name), params).df()
+    finally:
+        cur.close()

@@ -1,0 +1,225 @@
+-- Schema version 1 of the SDG Gap Monitor database.
+-- Official and citizen observations share one table; the dataset says which kind a row is.
+-- Pages read only the views at the end (released_observation, observation_group, gap_cells):
+-- they apply confidentiality and the gap rules once, for every query.
+
+create table meta (
+    key varchar primary key,
+    value varchar not null
+);
+
+create table setting (
+    key varchar primary key,
+    value integer not null
+);
+
+create table goal (
+    goal integer primary key,
+    short_title varchar not null,
+    title varchar not null,
+    colour varchar not null,
+    theme varchar not null
+);
+
+create table indicator (
+    code varchar primary key,          -- official code, e.g. 5.2.1
+    goal integer not null references goal (goal),
+    target varchar not null,           -- e.g. 5.2
+    title varchar not null,
+    tier varchar,                      -- IAEG-SDGs tier classification
+    custodian varchar,                 -- custodian agencies
+    sort_key varchar not null          -- sorts 1.10.1 after 1.9.1 and 1.a.1 after 1.10.1
+);
+
+create table series (
+    code varchar primary key,          -- UN SDG database series code, e.g. VC_VAW_MARR
+    indicator varchar not null references indicator (code),
+    description varchar not null,
+    unit varchar not null,
+    higher_is_better boolean
+);
+
+create table area (
+    code varchar primary key,          -- ISO 3166 alpha-3 for countries, ISO 3166-2 or own code below
+    m49 integer,                       -- UN M49 numeric code (countries and regions)
+    iso3 varchar,
+    name varchar not null,
+    kind varchar not null check (kind in ('country', 'subnational', 'region')),
+    region varchar,
+    subregion varchar,
+    is_ldc boolean not null default false,
+    is_lldc boolean not null default false,
+    is_sids boolean not null default false,
+    parent varchar references area (code),
+    lat double,
+    lon double
+);
+
+create table population_group (
+    group_id varchar primary key,      -- canonical vocabulary: women, disability, rural...
+    label varchar not null,
+    sort integer not null,
+    definition varchar not null
+);
+
+-- A dimension value (as written in SDG data: Sex=FEMALE, URBANISATION=R...) and the group it denotes.
+create table group_mapping (
+    dimension varchar not null,
+    dim_value varchar not null,
+    group_id varchar not null references population_group (group_id),
+    primary key (dimension, dim_value)
+);
+
+-- The groups each indicator is expected to be disaggregated by (Open SDG: expected disaggregations).
+create table expected_group (
+    indicator varchar not null references indicator (code),
+    group_id varchar not null references population_group (group_id),
+    primary key (indicator, group_id)
+);
+
+create table dataset (
+    dataset_id varchar primary key,
+    kind varchar not null check (kind in ('official', 'citizen')),
+    title varchar not null,
+    source varchar not null,
+    licence varchar,
+    is_demo boolean not null,
+    created_at timestamp not null default current_timestamp,
+    file_name varchar,
+    checksum varchar
+);
+
+-- Citizen datasets: who produced them, how, and the quality assessment (criteria scored 0, 1 or 2).
+create table citizen_dataset (
+    dataset_id varchar primary key references dataset (dataset_id),
+    producer varchar not null,
+    producer_type varchar not null,
+    method varchar not null,
+    collection_start date,
+    collection_end date,
+    nso_review varchar not null check (nso_review in ('not reviewed', 'under review', 'endorsed')),
+    participation_level integer not null check (participation_level between 1 and 5),
+    relevance integer not null check (relevance between 0 and 2),
+    methodology integer not null check (methodology between 0 and 2),
+    accuracy integer not null check (accuracy between 0 and 2),
+    timeliness integer not null check (timeliness between 0 and 2),
+    coherence integer not null check (coherence between 0 and 2),
+    ethics integer not null check (ethics between 0 and 2),
+    confidentiality integer not null check (confidentiality between 0 and 2)
+);
+
+create table observation (
+    dataset_id varchar not null references dataset (dataset_id),
+    series varchar not null references series (code),
+    area varchar not null references area (code),
+    dims varchar not null,             -- canonical dimension key, sorted: 'Location=RURAL|Sex=FEMALE'; '' = total
+    year integer not null,
+    time_detail varchar,
+    value double not null,
+    lower_bound double,
+    upper_bound double,
+    nature varchar,                    -- UN SDG nature code: C, CA, E, G, M, N
+    source varchar,
+    sample_size integer,               -- citizen data: respondents or records behind the value
+    primary key (dataset_id, series, area, dims, year)
+);
+
+-- Quality tier of each citizen dataset: a transparent rule over the seven criteria (About page).
+create view citizen_quality as
+select
+    dataset_id,
+    relevance + methodology + accuracy + timeliness + coherence + ethics + confidentiality as score,
+    case
+        when relevance + methodology + accuracy + timeliness + coherence + ethics + confidentiality >= 11
+            and least(relevance, methodology, accuracy, timeliness, coherence) >= 1
+            and ethics = 2 and confidentiality = 2 then 3
+        when relevance + methodology + accuracy + timeliness + coherence + ethics + confidentiality >= 7
+            and ethics >= 1 and confidentiality >= 1 then 2
+        else 1
+    end as tier_rank
+from citizen_dataset;
+
+-- Every observation that may leave the database: a citizen value behind fewer respondents than the
+-- confidentiality threshold never does (it is not in this view at all).
+create view released_observation as
+select o.*, d.kind, d.is_demo
+from observation as o
+join dataset as d using (dataset_id)
+where d.kind = 'official'
+    or o.sample_size >= (select value from setting where key = 'min_sample_size');
+
+-- One row per released observation and group it speaks for (an observation for rural women counts
+-- for women and for rural people); a value with no dimension is the total.
+create view observation_group as
+select *, 'total' as group_id
+from released_observation
+where dims = ''
+union all
+(with parts as (
+    select *, unnest(string_split(dims, '|')) as part
+    from released_observation
+    where dims <> ''
+)
+select parts.* exclude (part), m.group_id
+from parts
+join group_mapping as m
+    on m.dimension = split_part(parts.part, '=', 1)
+    and m.dim_value = split_part(parts.part, '=', 2));
+
+-- The gap rules, defined once. One row per indicator, country and expected group over the years
+-- first_year..last_year. Subnational data counts for its country. Citizen data "meets the bar" when
+-- its dataset's quality tier is at least min_tier (1 low, 2 medium, 3 high).
+create macro gap_cells(first_year, last_year, min_tier) as table
+with expected as (
+    select e.indicator, e.group_id, a.code as area
+    from expected_group as e
+    cross join area as a
+    where a.kind = 'country'
+),
+found as (
+    select
+        s.indicator,
+        coalesce(a.parent, a.code) as area,
+        og.group_id,
+        og.kind,
+        og.dataset_id,
+        coalesce(q.tier_rank, 0) >= min_tier as meets_bar
+    from observation_group as og
+    join series as s on s.code = og.series
+    join area as a on a.code = og.area
+    left join citizen_quality as q on q.dataset_id = og.dataset_id
+    where og.year between first_year and last_year
+),
+flags as (
+    select
+        indicator,
+        area,
+        group_id,
+        bool_or(kind = 'official') as has_official,
+        bool_or(kind = 'citizen' and meets_bar) as has_citizen_ok,
+        bool_or(kind = 'citizen') as has_citizen
+    from found
+    group by indicator, area, group_id
+)
+select
+    e.indicator,
+    e.area,
+    e.group_id,
+    case
+        when f.has_official and f.has_citizen_ok then 'official_and_citizen'
+        when f.has_official then 'official'
+        when f.has_citizen_ok then 'citizen_fills_gap'
+        when f.has_citizen then 'citizen_below_bar'
+        else 'no_data'
+    end as status
+from expected as e
+left join flags as f using (indicator, area, group_id);
+
+-- 95% Wilson score interval of a proportion p (0 to 1) observed in n trials.
+create macro wilson_lower(p, n) as
+    (p + 1.959964 ^ 2 / (2 * n) - 1.959964 * sqrt(p * (1 - p) / n + 1.959964 ^ 2 / (4 * n * n)))
+    / (1 + 1.959964 ^ 2 / n);
+
+create macro wilson_upper(p, n) as
+    (p + 1.959964 ^ 2 / (2 * n) + 1.959964 * sqrt(p * (1 - p) / n + 1.959964 ^ 2 / (4 * n * n)))
+    / (1 + 1.959964 ^ 2 / n);

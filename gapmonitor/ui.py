@@ -1,0 +1,73 @@
+"""Streamlit glue shared by the pages: the cached connection and queries, the common controls, the
+demo-data notice. Pages call these; they never open the database themselves."""
+
+import pandas as pd
+import streamlit as st
+
+from gapmonitor import db
+from gapmonitor.maps import TOPOJSON_CONFIG
+from gapmonitor.statuses import QUALITY_BARS
+
+DEMO_NOTICE = "Illustrative demo data — not official statistics"
+DEFAULT_WINDOW = 5
+
+
+@st.cache_resource(show_spinner="Preparing the database (first run only)…")
+def _connection():
+    # One connection per server process; db.query runs each statement on its own cursor, since
+    # DuckDB connections are not safe to share across Streamlit's session threads.
+    return db.connect()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def query(name: str, **params) -> pd.DataFrame:
+    """The result of queries/<name>.sql for these parameters (cached per parameter set)."""
+    return db.query(_connection(), name, **params)
+
+
+def demo_notice() -> bool:
+    """Say so, visibly, when what the page shows includes demo data; True if it does."""
+    sources = query("data_sources")
+    if sources.is_demo.any():
+        st.warning(f"**{DEMO_NOTICE}.** Values, and the citizen datasets with their producers, are "
+                   "generated for demonstration; codes and titles of goals and indicators are official.",
+                   icon="⚠️")
+        return True
+    return False
+
+
+def param(name: str, options: list, default):
+    """A value from the page URL's query parameters if it is one of the options, else the default."""
+    value = st.query_params.get(name)
+    for option in options:
+        if str(option) == value:
+            return option
+    return default
+
+
+def gap_controls() -> dict:
+    """Period window and quality bar (in the sidebar, kept across pages and in the URL); returns the
+    parameters of the gap rules: first_year, last_year, min_tier."""
+    years = query("year_range").iloc[0]
+    last_years = list(range(int(years.last_year), int(years.first_year) - 1, -1))
+    bars = list(QUALITY_BARS)
+    with st.sidebar:
+        st.markdown("**Gap rules**")
+        window = st.slider("Period window (years)", 1, 15, key="window",
+                           value=int(param("window", list(range(1, 16)), DEFAULT_WINDOW)),
+                           help="A cell has data if an observation falls in the window.")
+        last = st.selectbox("Ending in", last_years, key="end", index=last_years.index(param("end", last_years, last_years[0])))
+        bar = st.radio("Quality bar for citizen data", bars, key="bar", index=bars.index(param("bar", bars, "Medium")),
+                       help="The lowest quality tier at which citizen data counts as filling a gap.")
+    st.query_params.update(window=str(window), end=str(last), bar=bar)
+    return {"first_year": last - window + 1, "last_year": last, "min_tier": QUALITY_BARS[bar]}
+
+
+def plotly_map(fig, key: str):
+    """Show a map drawn from the app's own topojson; returns the selection (a click on a country)."""
+    return st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", config=TOPOJSON_CONFIG)
+
+
+def download(df: pd.DataFrame, file_name: str, label: str = "Download CSV") -> None:
+    """A CSV download of exactly the rows shown."""
+    st.download_button(label, df.to_csv(index=False).encode("utf-8"), file_name=file_name, mime="text/csv")

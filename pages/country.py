@@ -1,0 +1,58 @@
+"""Country profile: a country's indicators × groups with their gap status, and the citizen data on it."""
+
+import streamlit as st
+
+from gapmonitor import charts, ui
+from gapmonitor.goals import GOALS
+from gapmonitor.statuses import BY_CODE, STATUSES, TIER_LABELS
+
+countries = ui.query("countries")
+codes = list(countries.code)
+names = dict(zip(countries.code, countries.name))
+area = st.selectbox("Country or area", codes, key="profile_area", format_func=names.get,
+                    index=codes.index(ui.param("area", codes, "KEN")))
+st.query_params.update(area=area)
+info = countries.set_index("code").loc[area]
+
+st.title(info["name"])
+flags = [label for label, on in (("Least developed country", info.is_ldc), ("Landlocked developing country", info.is_lldc),
+                                 ("Small island developing State", info.is_sids)) if on]
+st.markdown(" · ".join([f"{info.region} / {info.subregion}", f"M49 {info.m49}", f"ISO {info.iso3}", *flags]))
+ui.demo_notice()
+rules = ui.gap_controls()
+
+matrix = ui.query("status_by_indicator_and_group", area=area, **rules)
+counts = matrix.status.value_counts()
+cols = st.columns(len(STATUSES))
+for col, status in zip(cols, STATUSES):
+    col.metric(status.label, int(counts.get(status.code, 0)), help=status.meaning)
+
+st.subheader("Indicators × groups")
+goal_options = [0] + [g.number for g in GOALS]
+goal_labels = {0: "All goals", **{g.number: g.label for g in GOALS}}
+chosen = st.selectbox("Goal", goal_options, key="profile_goal", format_func=goal_labels.get,
+                      index=goal_options.index(ui.param("goal", goal_options, 0)))
+st.query_params.update(goal=str(chosen))
+shown = matrix if chosen == 0 else matrix[matrix.goal == chosen]
+rows = shown.indicator + " " + shown.indicator_title.str.slice(0, 55)
+st.plotly_chart(charts.status_matrix(
+    shown.assign(row=rows), row="row", column="group_label",
+    row_order=list(dict.fromkeys(rows)), column_order=list(dict.fromkeys(shown.sort_values("group_sort").group_label)),
+), key="profile_matrix")
+st.caption(" · ".join(f"{s.label}: {s.meaning}" for s in STATUSES[:4]))
+table = shown.assign(status=shown.status.map(lambda s: BY_CODE[s].label))[
+    ["goal", "indicator", "indicator_title", "group_label", "status"]]
+ui.download(table, f"gap_status_{area}_{rules['first_year']}-{rules['last_year']}.csv", "Download the matrix (CSV)")
+
+st.subheader("Citizen datasets covering this country")
+datasets = ui.query("citizen_datasets_for_area", area=area)
+if datasets.empty:
+    st.info("No citizen dataset in the database covers this country.")
+else:
+    st.dataframe(
+        datasets.assign(quality=datasets.tier_rank.map(TIER_LABELS)).drop(columns=["dataset_id", "tier_rank", "is_demo"]),
+        hide_index=True,
+        column_config={"participation_level": st.column_config.NumberColumn("Participation (1-5)"),
+                       "score": st.column_config.NumberColumn("Quality score (of 14)"),
+                       "subnational_units": "Subnational units", "nso_review": "NSO review"},
+    )

@@ -1,0 +1,138 @@
+"""The goal page: one renderer for all 17 goals, driven by the goal registry."""
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from gapmonitor import charts, maps, ui
+from gapmonitor.goals import goal as get_goal
+from gapmonitor.statuses import BY_CODE
+
+VIEWS = ["Gap status", "Coverage of all indicators (%)"]
+
+
+def goal_page(number: int):
+    """The page function of goal `number`, for st.Page."""
+
+    def page() -> None:
+        render(number)
+
+    page.__name__ = f"goal_{number}"  # st.Page names callables by __name__
+    return page
+
+
+def _header(goal) -> None:
+    st.markdown(
+        f'<div style="background:{goal.colour};color:#fff;padding:0.6rem 1rem;border-radius:6px;'
+        f'font-size:1.6rem;font-weight:700">Goal {goal.number} · {html.escape(goal.short_title)}</div>',
+        unsafe_allow_html=True,
+    )
+    st.markdown(f"*{goal.title}*")
+
+
+def _headline(summary: pd.Series) -> None:
+    cols = st.columns(5)
+    cols[0].metric("Indicators with data", f"{int(summary.indicators_with_series)} of {int(summary.framework_indicators)}",
+                   help="Indicators of this goal with at least one series, of all in the official framework.")
+    cols[1].metric("Series", int(summary.series))
+    cols[2].metric("Official coverage", f"{summary.official_pct or 0:.0f}%",
+                   help="Share of expected cells (indicator × country × group) with official data in the period.")
+    cols[3].metric("With citizen data", f"{summary.with_citizen_pct or 0:.0f}%",
+                   delta=f"+{(summary.with_citizen_pct or 0) - (summary.official_pct or 0):.1f} pts",
+                   help="Adding the cells that citizen data meeting the quality bar fills.")
+    cols[4].metric("Citizen datasets", int(summary.citizen_datasets))
+
+
+def render(number: int) -> None:
+    """Draw the page of goal `number`."""
+    goal = get_goal(number)
+    _header(goal)
+    ui.demo_notice()
+    rules = ui.gap_controls()
+    _headline(ui.query("goal_summary", goal=number, **rules).iloc[0])
+
+    indicators = ui.query("indicators_for_goal", goal=number)
+    if indicators.empty:
+        st.info("No series of this goal are in the database yet.")
+        return
+    titles = dict(zip(indicators.indicator, indicators.title))
+    codes = list(indicators.indicator)
+    c1, c2, c3 = st.columns([3, 2, 2])
+    indicator = c1.selectbox("Indicator", codes, key=f"g{number}_indicator",
+                             index=codes.index(ui.param("indicator", codes, codes[0])),
+                             format_func=lambda c: f"{c} {titles[c]}")
+    groups = ui.query("population_groups")
+    expected = set(indicators.set_index("indicator").expected_groups[indicator])
+    group_ids = [g for g in groups.group_id if g in expected]
+    labels = dict(zip(groups.group_id, groups.label))
+    first_group = group_ids[min(1, len(group_ids) - 1)]  # the first less visible group, if any is expected
+    group = c2.selectbox("Population group", group_ids, key=f"g{number}_group_{indicator}",
+                         index=group_ids.index(ui.param("group", group_ids, first_group)),
+                         format_func=labels.get, help="The groups this indicator is expected to be disaggregated by.")
+    view = c3.radio("Colour the map by", VIEWS, key=f"g{number}_view", index=VIEWS.index(ui.param("view", VIEWS, VIEWS[0])))
+    st.query_params.update(indicator=indicator, group=group, view=view)
+
+    if view == VIEWS[0]:
+        st.markdown(f"**{indicator}** · {labels[group]} · {rules['first_year']}–{rules['last_year']}")
+        areas = ui.query("gap_status_by_area", indicator=indicator, group_id=group, **rules)
+        fig = maps.status_map(areas)
+    else:
+        st.markdown(f"**All indicators of Goal {number}** · share of expected cells with data, "
+                    f"{rules['first_year']}–{rules['last_year']}")
+        areas = ui.query("coverage_by_area", goal=number, **rules)
+        fig = maps.coverage_map(areas, "with_citizen_pct", "With citizen data")
+    clicked = maps.clicked_area(ui.plotly_map(fig, key=f"g{number}_map_{indicator}_{group}_{view}"))
+    if clicked:
+        st.switch_page("pages/country.py", query_params={"area": clicked})
+    st.caption("Click a country to open its profile. Small island States are drawn as dots.")
+    if view == VIEWS[0]:
+        counts = areas.status.value_counts()
+        st.caption(" · ".join(f"{BY_CODE[s].label}: {n}" for s, n in counts.items()))
+
+    st.subheader("Coverage by indicator and group")
+    matrix = ui.query("coverage_by_indicator_and_group", goal=number, **rules)
+    st.plotly_chart(charts.coverage_heatmap(
+        matrix.assign(row=matrix.indicator + " " + matrix.indicator_title.str.slice(0, 60)),
+        row="row", column="group_label", value="with_citizen_pct",
+        row_order=list(dict.fromkeys(matrix.indicator + " " + matrix.indicator_title.str.slice(0, 60))),
+        column_order=list(groups.label), hover_label="Countries with data (official or citizen)",
+    ), key=f"g{number}_matrix")
+    st.caption("Share of countries with official data, or citizen data meeting the bar, for each indicator and "
+               "expected group. Blank: the group is not expected for the indicator.")
+
+    _series_and_table(number, indicator, group, labels, rules)
+
+
+def _series_and_table(number: int, indicator: str, group: str, labels: dict, rules: dict) -> None:
+    st.subheader("Values over time")
+    countries = ui.query("countries")
+    names = dict(zip(countries.code, countries.name))
+    rows = ui.query("observations", indicator=indicator, group_id=None, country=None,
+                    first_year=2000, last_year=rules["last_year"])
+    with_data = [c for c in countries.code if c in set(rows.country)] or list(countries.code)
+    country = st.selectbox("Country", with_data, key=f"g{number}_country",
+                           index=with_data.index(ui.param("country", with_data, with_data[0])), format_func=names.get)
+    st.query_params.update(country=country)
+    mine = rows[rows.country == country]
+    series = sorted(mine.series.unique())
+    if series:
+        chosen = st.selectbox("Series", series, key=f"g{number}_series_{indicator}",
+                              format_func=lambda s: f"{s}: {mine[mine.series == s].series_description.iloc[0]}")
+        shown = mine[mine.series == chosen]
+        label = shown.group_id.map(labels).fillna(shown.dims.replace("", "Total"))
+        # subnational citizen estimates are labelled with their area
+        shown = shown.assign(label=label.where(shown.area == country, label + " · " + shown.area_name))
+        st.plotly_chart(charts.time_series(shown, shown.unit.iloc[0]), key=f"g{number}_ts")
+        st.caption("Lines: official series. Diamonds: citizen estimates with their 95% interval.")
+    else:
+        st.info(f"No observations of {indicator} for {names[country]}.")
+
+    st.subheader("Observations")
+    table = ui.query("observations", indicator=indicator, group_id=group, country=None,
+                     first_year=rules["first_year"], last_year=rules["last_year"])
+    st.caption(f"{len(table)} observations of {indicator} for {labels[group]}, "
+               f"{rules['first_year']}–{rules['last_year']}, official and citizen.")
+    st.dataframe(table, hide_index=True, height=300)
+    ui.download(table, f"sdg_{indicator}_{group}_{rules['first_year']}-{rules['last_year']}.csv")
+

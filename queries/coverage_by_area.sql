@@ -1,0 +1,23 @@
+-- one row per country: the share of its expected cells with data, over all goals or one ($goal)
+with cells as (
+    select c.area, c.status
+    from gap_cells($first_year, $last_year, $min_tier) as c
+    join indicator as i on i.code = c.indicator
+    where $goal::integer is null or i.goal = $goal::integer
+)
+select
+    a.code as area,
+    a.name,
+    a.region,
+    a.is_sids,
+    a.lat,
+    a.lon,
+    count(*) as cells,
+    count(*) filter (where status in ('official', 'official_and_citizen')) as official_cells,
+    count(*) filter (where status = 'citizen_fills_gap') as filled_cells,
+    round(100.0 * official_cells / count(*), 1) as official_pct,
+    round(100.0 * (official_cells + filled_cells) / count(*), 1) as with_citizen_pct
+from cells
+join area as a on a.code = cells.area
+group by a.code, a.name, a.region, a.is_sids, a.lat, a.lon
+order by a.name

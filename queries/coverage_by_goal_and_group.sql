@@ -1,0 +1,21 @@
+-- one row per goal and group: the expected cells of all countries and how many have data
+with cells as (
+    select i.goal, c.group_id, c.status
+    from gap_cells($first_year, $last_year, $min_tier) as c
+    join indicator as i on i.code = c.indicator
+)
+select
+    cells.goal,
+    g.group_id,
+    g.label as group_label,
+    g.sort as group_sort,
+    count(*) as cells,
+    count(*) filter (where status in ('official', 'official_and_citizen')) as official_cells,
+    count(*) filter (where status = 'citizen_fills_gap') as filled_cells,
+    count(*) filter (where status = 'citizen_below_bar') as below_bar_cells,
+    round(100.0 * official_cells / count(*), 1) as official_pct,
+    round(100.0 * (official_cells + filled_cells) / count(*), 1) as with_citizen_pct
+from cells
+join population_group as g using (group_id)
+group by cells.goal, g.group_id, g.label, g.sort
+order by cells.goal, g.sort

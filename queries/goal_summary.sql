@@ -1,0 +1,34 @@
+-- one row: headline figures of goal $goal (indicators, series, expected cells and their coverage)
+with goal_indicators as (
+    select code from indicator where goal = $goal
+),
+catalogue as (
+    select
+        (select count(*) from goal_indicators) as framework_indicators,
+        count(distinct s.indicator) as indicators_with_series,
+        count(*) as series
+    from series as s
+    where s.indicator in (select code from goal_indicators)
+),
+cells as (
+    select
+        count(*) as cells,
+        count(*) filter (where status in ('official', 'official_and_citizen')) as official_cells,
+        count(*) filter (where status = 'citizen_fills_gap') as filled_cells,
+        count(*) filter (where status = 'citizen_below_bar') as below_bar_cells
+    from gap_cells($first_year, $last_year, $min_tier)
+    where indicator in (select code from goal_indicators)
+),
+citizen as (
+    select count(distinct o.dataset_id) as citizen_datasets
+    from released_observation as o
+    join series as s on s.code = o.series
+    where o.kind = 'citizen' and s.indicator in (select code from goal_indicators)
+)
+select
+    catalogue.*,
+    cells.*,
+    round(100.0 * official_cells / nullif(cells.cells, 0), 1) as official_pct,
+    round(100.0 * (official_cells + filled_cells) / nullif(cells.cells, 0), 1) as with_citizen_pct,
+    citizen.citizen_datasets
+from catalogue, cells, citizen
