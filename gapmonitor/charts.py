@@ -20,7 +20,7 @@ def coverage_heatmap(df: pd.DataFrame, row: str, column: str, value: str, row_or
         colorbar=dict(title=dict(text="%"), thickness=12),
     ))
     fig.update_layout(height=max(260, 34 * len(grid.index) + 120), margin=dict(l=0, r=0, t=10, b=0),
-                      xaxis=dict(side="top"), yaxis=dict(autorange="reversed"))
+                      xaxis=dict(side="top", tickangle=-30), yaxis=dict(autorange="reversed"))
     return fig
 
 
@@ -40,7 +40,7 @@ def status_matrix(df: pd.DataFrame, row: str, column: str, row_order: list[str],
         hovertemplate="%{y}<br>%{x}<br><b>%{customdata}</b><extra></extra>",
     ))
     fig.update_layout(height=max(240, 26 * len(grid.index) + 110), margin=dict(l=0, r=0, t=10, b=0),
-                      xaxis=dict(side="top"), yaxis=dict(autorange="reversed"))
+                      xaxis=dict(side="top", tickangle=-30), yaxis=dict(autorange="reversed"))
     return fig
 
 

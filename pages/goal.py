@@ -111,8 +111,9 @@ def _series_and_table(number: int, indicator: str, group: str, labels: dict, rul
     rows = ui.query("observations", indicator=indicator, group_id=None, country=None,
                     first_year=2000, last_year=rules["last_year"])
     with_data = [c for c in countries.code if c in set(rows.country)] or list(countries.code)
+    richest = rows.country.value_counts().index[0] if len(rows) else with_data[0]  # the most observations
     country = st.selectbox("Country", with_data, key=f"g{number}_country",
-                           index=with_data.index(ui.param("country", with_data, with_data[0])), format_func=names.get)
+                           index=with_data.index(ui.param("country", with_data, richest)), format_func=names.get)
     st.query_params.update(country=country)
     mine = rows[rows.country == country]
     series = sorted(mine.series.unique())

@@ -18,25 +18,22 @@ measure = st.radio("Count", list(MEASURES), horizontal=True, key="overview_measu
 st.query_params.update(measure=measure)
 column = MEASURES[measure]
 
-left, right = st.columns([1, 1])
-with left:
-    st.subheader("Coverage by goal and group")
-    heat = ui.query("coverage_by_goal_and_group", **rules)
-    goal_labels = {g.number: g.label for g in GOALS}
-    heat = heat.assign(goal_label=heat.goal.map(goal_labels))
-    st.plotly_chart(charts.coverage_heatmap(
-        heat, row="goal_label", column="group_label", value=column,
-        row_order=[g.label for g in GOALS], column_order=list(dict.fromkeys(heat.sort_values("group_sort").group_label)),
-        hover_label=measure,
-    ), key="overview_heatmap")
-with right:
-    st.subheader("Coverage by country")
-    areas = ui.query("coverage_by_area", goal=None, **rules)
-    clicked = maps.clicked_area(ui.plotly_map(maps.coverage_map(areas, column, measure), key=f"overview_map_{column}"))
-    if clicked:
-        st.switch_page("pages/country.py", query_params={"area": clicked})
-    st.caption("Share of each country's expected cells (all indicators and groups) with data. "
-               "Click a country to open its profile; small island States are dots.")
+st.subheader("Coverage by goal and group")
+heat = ui.query("coverage_by_goal_and_group", **rules)
+goal_labels = {g.number: g.label for g in GOALS}
+heat = heat.assign(goal_label=heat.goal.map(goal_labels))
+st.plotly_chart(charts.coverage_heatmap(
+    heat, row="goal_label", column="group_label", value=column,
+    row_order=[g.label for g in GOALS], column_order=list(dict.fromkeys(heat.sort_values("group_sort").group_label)),
+    hover_label=measure,
+), key="overview_heatmap")
+st.subheader("Coverage by country")
+areas = ui.query("coverage_by_area", goal=None, **rules)
+clicked = maps.clicked_area(ui.plotly_map(maps.coverage_map(areas, column, measure), key=f"overview_map_{column}"))
+if clicked:
+    st.switch_page("pages/country.py", query_params={"area": clicked})
+st.caption("Share of each country's expected cells (all indicators and groups) with data. "
+           "Click a country to open its profile; small island States are dots.")
 
 st.subheader("Gaps that citizen data fills")
 filled = ui.query("gaps_filled_by_citizen_data", **rules)

@@ -1,0 +1,129 @@
+"""The built-in demo dataset: complete, deterministic, realistic in its gaps, and labelled as demo."""
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from gapmonitor import db
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def one(con, sql, *params):
+    return con.execute(sql, list(params)).fetchall()[0][0]
+
+
+def test_every_country_drawn_on_the_map_has_data(demo):
+    topo = json.loads((ROOT / "static/world_110m.json").read_text(encoding="utf-8"))
+    drawn = {g["id"] for g in topo["objects"]["countries"]["geometries"] if g.get("id")}
+    with_data = {r[0] for r in demo.execute("select distinct area from observation").fetchall()}
+    areas = {r[0] for r in demo.execute("select code from area").fetchall()}
+    # every drawn shape that is an inhabited M49 area has observations (Antarctica and the French
+    # Southern Territories have no resident population)
+    assert (drawn & areas) - {"ATA", "ATF"} <= with_data
+    assert len(drawn & with_data) >= 170
+
+
+def test_small_island_states_have_data_and_a_point(demo):
+    missing = demo.execute("""
+        select a.code from area a where a.is_sids and a.kind = 'country'
+            and (a.lat is null or not exists (select 1 from observation o where o.area = a.code))
+    """).fetchall()
+    assert missing == []
+
+
+def test_at_least_three_indicators_per_goal_and_sixty_series(demo):
+    per_goal = demo.execute("""
+        select i.goal, count(distinct s.indicator) from series s join indicator i on i.code = s.indicator group by 1
+    """).fetchall()
+    assert len(per_goal) == 17 and min(n for _, n in per_goal) >= 3
+    assert one(demo, "select count(*) from series") >= 60
+
+
+def test_citizen_datasets(demo):
+    assert one(demo, "select count(*) from citizen_dataset") >= 12
+    assert one(demo, "select count(distinct nso_review) from citizen_dataset") == 3
+    assert one(demo, "select count(distinct tier_rank) from citizen_quality") == 3
+    producers = [r[0] for r in demo.execute("select producer from citizen_dataset").fetchall()]
+    assert all(p.endswith("(fictional)") for p in producers)
+    subnational = demo.execute("""
+        select distinct a.parent from observation o join area a on a.code = o.area where a.kind = 'subnational'
+    """).fetchall()
+    assert len(subnational) >= 2
+
+
+def test_every_demo_row_is_flagged_as_demo(demo):
+    assert one(demo, "select count(*) from dataset where not is_demo") == 0
+    assert one(demo, "select count(*) from released_observation where not is_demo") == 0
+
+
+def test_sex_disaggregation_is_common_and_disability_and_migrants_rare(demo):
+    def share(dim):
+        return one(demo, """
+        select count(distinct series || area) filter (where dims like ?) * 1.0 / count(distinct series || area)
+        from observation where dataset_id = 'demo-official'
+    """, f"%{dim}=%")
+    assert share("Sex") > 3 * share("Disability status")
+    assert share("Sex") > 3 * share("Migratory status")
+
+
+def test_least_developed_countries_have_sparser_and_older_data(demo):
+    rows = dict(demo.execute("""
+        select a.is_ldc, count(*) * 1.0 / count(distinct a.code) from observation o join area a on a.code = o.area
+        where o.dataset_id = 'demo-official' group by 1
+    """).fetchall())
+    assert rows[True] < rows[False]
+    latest = dict(demo.execute("""
+        select a.is_ldc, avg(last) from (
+            select area, series, max(year) as last from observation where dataset_id = 'demo-official' group by all
+        ) o join area a on a.code = o.area group by 1
+    """).fetchall())
+    assert latest[True] < latest[False]
+
+
+def test_values_lie_in_the_plausible_range_of_their_series(demo):
+    import pandas as pd
+
+    ranges = pd.read_csv(ROOT / "data/demo/series.csv")
+    demo.register("ranges", ranges)
+    outside = one(demo, """
+        select count(*) from observation o join ranges r on r.series_code = o.series
+        where o.value < r.value_min or o.value > r.value_max
+    """)
+    demo.unregister("ranges")
+    assert outside == 0
+
+
+def test_citizen_intervals_contain_their_values(demo):
+    bad = one(demo, """
+        select count(*) from observation o join dataset d using (dataset_id)
+        where d.kind = 'citizen' and o.lower_bound is not null
+            and not (o.lower_bound <= o.value and o.value <= o.upper_bound)
+    """)
+    assert bad == 0
+    assert one(demo, "select count(*) from observation where sample_size < 10") > 0  # some to suppress
+
+
+def test_the_build_is_deterministic(demo_db, tmp_path):
+    again = db.ensure_database(tmp_path / "again.duckdb")
+    digest = """
+        select count(*), sum(hash(dataset_id, series, area, dims, year, value, sample_size)) from observation
+    """
+    with duckdb.connect(str(again), read_only=True) as a, duckdb.connect(str(demo_db), read_only=True) as b:
+        assert a.execute(digest).fetchone() == b.execute(digest).fetchone()
+
+
+def test_a_failed_build_leaves_no_database(tmp_path, monkeypatch):
+    from gapmonitor import demo as demo_module
+
+    def boom(con):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(demo_module, "load", boom)
+    target = tmp_path / "broken.duckdb"
+    try:
+        db.ensure_database(target)
+    except RuntimeError:
+        pass
+    assert not target.exists()
