@@ -35,7 +35,7 @@ def ensure_database(path: Path | None = None) -> Path:
     from gapmonitor import demo  # the generator is only needed the first time
 
     path = Path(path or database_path())
-    if path.exists():
+    if path.exists() and _is_current(path):
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -46,6 +46,19 @@ def ensure_database(path: Path | None = None) -> Path:
         con.execute("checkpoint")
     os.replace(tmp, path)
     return path
+
+
+def _is_current(path: Path) -> bool:
+    """Whether the database at path has this schema version. One of an older version that holds only
+    demo data is rebuilt; one that holds users' data is never replaced silently."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        version = con.execute("select value from meta where key = 'schema_version'").fetchall()
+        if version == [(SCHEMA_VERSION,)]:
+            return True
+        if con.execute("select count(*) from dataset where not is_demo").fetchall()[0][0]:
+            raise RuntimeError(f"{path} has schema version {version[0][0] if version else '?'}, "
+                               f"this app needs {SCHEMA_VERSION}; it holds imported data, so it is not rebuilt")
+    return False
 
 
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:

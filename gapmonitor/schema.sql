@@ -223,3 +223,9 @@ create macro wilson_lower(p, n) as
 create macro wilson_upper(p, n) as
     (p + 1.959964 ^ 2 / (2 * n) + 1.959964 * sqrt(p * (1 - p) / n + 1.959964 ^ 2 / (4 * n * n)))
     / (1 + 1.959964 ^ 2 / n);
+
+-- Coverage counts, defined once for every query: a cell is covered officially when it has official
+-- data (with or without citizen data); coverage is a percentage of expected cells.
+create macro has_official(status) as status in ('official', 'official_and_citizen');
+
+create macro coverage_pct(part, whole) as round(100.0 * part / nullif(whole, 0), 1);

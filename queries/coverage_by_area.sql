@@ -13,10 +13,10 @@ select
     a.lat,
     a.lon,
     count(*) as cells,
-    count(*) filter (where status in ('official', 'official_and_citizen')) as official_cells,
+    count(*) filter (where has_official(status)) as official_cells,
     count(*) filter (where status = 'citizen_fills_gap') as filled_cells,
-    round(100.0 * official_cells / count(*), 1) as official_pct,
-    round(100.0 * (official_cells + filled_cells) / count(*), 1) as with_citizen_pct
+    coverage_pct(official_cells, count(*)) as official_pct,
+    coverage_pct(official_cells + filled_cells, count(*)) as with_citizen_pct
 from cells
 join area as a on a.code = cells.area
 group by a.code, a.name, a.region, a.is_sids, a.lat, a.lon

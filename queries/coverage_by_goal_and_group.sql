@@ -10,11 +10,11 @@ select
     g.label as group_label,
     g.sort as group_sort,
     count(*) as cells,
-    count(*) filter (where status in ('official', 'official_and_citizen')) as official_cells,
+    count(*) filter (where has_official(status)) as official_cells,
     count(*) filter (where status = 'citizen_fills_gap') as filled_cells,
     count(*) filter (where status = 'citizen_below_bar') as below_bar_cells,
-    round(100.0 * official_cells / count(*), 1) as official_pct,
-    round(100.0 * (official_cells + filled_cells) / count(*), 1) as with_citizen_pct
+    coverage_pct(official_cells, count(*)) as official_pct,
+    coverage_pct(official_cells + filled_cells, count(*)) as with_citizen_pct
 from cells
 join population_group as g using (group_id)
 group by cells.goal, g.group_id, g.label, g.sort

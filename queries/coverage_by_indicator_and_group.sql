@@ -7,10 +7,10 @@ select
     g.label as group_label,
     g.sort as group_sort,
     count(*) as cells,
-    count(*) filter (where c.status in ('official', 'official_and_citizen')) as official_cells,
+    count(*) filter (where has_official(c.status)) as official_cells,
     count(*) filter (where c.status = 'citizen_fills_gap') as filled_cells,
-    round(100.0 * official_cells / count(*), 1) as official_pct,
-    round(100.0 * (official_cells + filled_cells) / count(*), 1) as with_citizen_pct
+    coverage_pct(official_cells, count(*)) as official_pct,
+    coverage_pct(official_cells + filled_cells, count(*)) as with_citizen_pct
 from gap_cells($first_year, $last_year, $min_tier) as c
 join indicator as i on i.code = c.indicator
 join population_group as g on g.group_id = c.group_id

@@ -13,7 +13,7 @@ catalogue as (
 cells as (
     select
         count(*) as cells,
-        count(*) filter (where status in ('official', 'official_and_citizen')) as official_cells,
+        count(*) filter (where has_official(status)) as official_cells,
         count(*) filter (where status = 'citizen_fills_gap') as filled_cells,
         count(*) filter (where status = 'citizen_below_bar') as below_bar_cells
     from gap_cells($first_year, $last_year, $min_tier)
@@ -28,7 +28,7 @@ citizen as (
 select
     catalogue.*,
     cells.*,
-    round(100.0 * official_cells / nullif(cells.cells, 0), 1) as official_pct,
-    round(100.0 * (official_cells + filled_cells) / nullif(cells.cells, 0), 1) as with_citizen_pct,
+    coverage_pct(official_cells, cells.cells) as official_pct,
+    coverage_pct(official_cells + filled_cells, cells.cells) as with_citizen_pct,
     citizen.citizen_datasets
 from catalogue, cells, citizen

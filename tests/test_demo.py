@@ -127,3 +127,24 @@ def test_a_failed_build_leaves_no_database(tmp_path, monkeypatch):
     except RuntimeError:
         pass
     assert not target.exists()
+
+
+def test_a_demo_database_of_another_schema_version_is_rebuilt(tmp_path):
+    path = db.ensure_database(tmp_path / "old.duckdb")
+    with duckdb.connect(str(path)) as con:
+        con.execute("update meta set value = '0' where key = 'schema_version'")
+    db.ensure_database(path)
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("select value from meta where key = 'schema_version'").fetchall() == [(db.SCHEMA_VERSION,)]
+
+
+def test_a_database_with_users_data_is_never_rebuilt_silently(tmp_path):
+    import pytest
+
+    path = db.ensure_database(tmp_path / "mine.duckdb")
+    with duckdb.connect(str(path)) as con:
+        con.execute("update meta set value = '0' where key = 'schema_version'")
+        con.execute("update dataset set is_demo = false where dataset_id = 'demo-official'")
+    with pytest.raises(RuntimeError, match="imported data"):
+        db.ensure_database(path)
+    assert path.exists()
