@@ -6,10 +6,22 @@ import streamlit as st
 
 from gapmonitor import db
 from gapmonitor.maps import TOPOJSON_CONFIG
-from gapmonitor.statuses import QUALITY_BARS
+from gapmonitor.statuses import QUALITY_BARS, STATUSES
 
 DEMO_NOTICE = "Illustrative demo data — not official statistics"
 DEFAULT_WINDOW = 5
+
+
+def ensure_navigation() -> None:
+    """Run the page through app.py's navigation. When the first request a new server gets is a deep
+    link (/country?area=KEN), Streamlit runs the file in pages/ on its own, in its legacy multipage
+    mode (the pages/ folder exists), with a navigation listing file names; rerunning goes through
+    app.py, whose st.navigation switches that mode off for the process."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 @st.cache_resource(show_spinner="Preparing the database (first run only)…")
@@ -66,6 +78,16 @@ def gap_controls() -> dict:
 def plotly_map(fig, key: str):
     """Show a map drawn from the app's own topojson; returns the selection (a click on a country)."""
     return st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", config=TOPOJSON_CONFIG)
+
+
+def status_legend() -> None:
+    """The five statuses with their colours, for grids that have no legend of their own."""
+    chips = "".join(
+        f'<span style="white-space:nowrap;margin-right:1.2rem"><span style="display:inline-block;width:0.9rem;'
+        f'height:0.9rem;background:{s.colour};vertical-align:middle;margin-right:0.3rem"></span>{s.label}</span>'
+        for s in STATUSES
+    )
+    st.markdown(f'<div style="font-size:0.85rem">{chips}</div>', unsafe_allow_html=True)
 
 
 def download(df: pd.DataFrame, file_name: str, label: str = "Download CSV") -> None:

@@ -6,6 +6,8 @@ import streamlit as st
 from gapmonitor import ui
 from gapmonitor.statuses import QUALITY_BARS, STATUSES
 
+ui.ensure_navigation()
+
 st.title("About and method")
 ui.demo_notice()
 st.markdown("""

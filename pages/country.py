@@ -6,6 +6,8 @@ from gapmonitor import charts, ui
 from gapmonitor.goals import GOALS
 from gapmonitor.statuses import BY_CODE, STATUSES, TIER_LABELS
 
+ui.ensure_navigation()
+
 countries = ui.query("countries")
 codes = list(countries.code)
 names = dict(zip(countries.code, countries.name))
@@ -39,7 +41,8 @@ st.plotly_chart(charts.status_matrix(
     shown.assign(row=rows), row="row", column="group_label",
     row_order=list(dict.fromkeys(rows)), column_order=list(dict.fromkeys(shown.sort_values("group_sort").group_label)),
 ), key="profile_matrix")
-st.caption(" · ".join(f"{s.label}: {s.meaning}" for s in STATUSES[:4]))
+ui.status_legend()
+st.caption("Blank: the group is not expected for the indicator. The rules are on the About page.")
 table = shown.assign(status=shown.status.map(lambda s: BY_CODE[s].label))[
     ["goal", "indicator", "indicator_title", "group_label", "status"]]
 ui.download(table, f"gap_status_{area}_{rules['first_year']}-{rules['last_year']}.csv", "Download the matrix (CSV)")

@@ -5,6 +5,8 @@ import streamlit as st
 from gapmonitor import charts, maps, ui
 from gapmonitor.goals import GOALS
 
+ui.ensure_navigation()
+
 MEASURES = {"With citizen data": "with_citizen_pct", "Official data only": "official_pct"}
 
 st.title("SDG Gap Monitor")
