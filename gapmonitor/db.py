@@ -32,7 +32,7 @@ def ensure_database(path: Path | None = None) -> Path:
     It is built in a temporary file and renamed into place, so a crash never leaves half a database
     and a running app never sees one.
     """
-    from gapmonitor import demo  # the generator is only needed the first time
+    from gapmonitor import demo, reference  # only needed the first time
 
     path = Path(path or database_path())
     if path.exists() and _is_current(path):
@@ -42,6 +42,7 @@ def ensure_database(path: Path | None = None) -> Path:
     tmp.unlink(missing_ok=True)
     with duckdb.connect(str(tmp)) as con:
         create_schema(con)
+        reference.load(con)
         demo.load(con)
         con.execute("checkpoint")
     os.replace(tmp, path)

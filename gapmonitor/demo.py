@@ -1,8 +1,8 @@
-"""The built-in demo dataset: official reference data plus illustrative, generated observations.
+"""The built-in demo dataset: a real series catalogue with illustrative, generated observations.
 
-Reference data (goals, indicators, series, areas, groups) is real and comes from data/reference and
-data/demo/series.csv. Observation values and the citizen datasets are generated, deterministically
-from one seed, and every one is flagged is_demo so that each screen can say so.
+The series (data/demo/series.csv) and subnational units (ISO 3166-2) are real. Observation values and
+the citizen datasets are generated, deterministically from one seed, and every one is flagged
+is_demo so that each screen can say so.
 """
 
 from pathlib import Path
@@ -13,15 +13,12 @@ import pandas as pd
 import pycountry
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-REFERENCE = DATA / "reference"
 DEMO = DATA / "demo"
 SEED = 2030
 LAST_YEAR = 2025
 FIRST_YEAR = 2005
 DEMO_SOURCE = "SDG Gap Monitor demo generator: illustrative demo data, not official statistics"
 
-# Areas with no resident population, which SDG data does not cover.
-UNINHABITED = {"ATA", "BVT", "HMD", "SGS", "ATF", "UMI", "IOT"}
 # Subnational units for citizen data (ISO 3166-2, from pycountry): Kenya's counties, Malawi's districts.
 SUBNATIONAL = {"KEN": "County", "MWI": "District"}
 
@@ -51,7 +48,7 @@ DIMENSION_GROUPS = {"Sex": ["women"], "Location": ["rural"], "Quantile": ["poore
 def load(con: duckdb.DuckDBPyConnection) -> None:
     """Fill an empty database (schema already created) with the reference and demo data."""
     rng = np.random.default_rng(SEED)
-    _load_reference(con)
+    _load_subnational_units(con)
     series = pd.read_csv(DEMO / "series.csv", dtype={"indicator": str})
     con.register("series_csv", series)
     con.execute("""
@@ -79,36 +76,18 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("series_csv")
 
 
-def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"insert into goal select * from read_csv('{REFERENCE / 'goals.csv'}', header=true)")
-    con.execute(f"""
-        insert into indicator
-        select code, goal, target, title, tier, custodian,
-            -- zero-pad numeric parts and leave letters after numbers: 1.2.1 < 1.10.1 < 1.a.1
-            array_to_string(list_transform(string_split(code, '.'),
-                lambda p: case when regexp_matches(p, '^[0-9]+$') then lpad(p, 3, '0') else 'z' || p end), '.')
-        from read_csv('{REFERENCE / 'indicators.csv'}', header=true, all_varchar=true)
-    """)
-    con.execute(f"""
-        insert into area (code, m49, iso3, name, kind, region, subregion, is_ldc, is_lldc, is_sids, lat, lon)
-        select iso3, m49, iso3, name, 'country', region, subregion,
-            is_ldc = 1, is_lldc = 1, is_sids = 1, lat, lon
-        from read_csv('{REFERENCE / 'areas.csv'}', header=true)
-        where iso3 not in ({", ".join(f"'{c}'" for c in sorted(UNINHABITED))})
-    """)
-    units = pd.DataFrame(
-        [
-            {"code": s.code, "name": s.name, "kind": "subnational", "parent": pycountry.countries.get(alpha_2=s.country_code).alpha_3}
-            for iso3, kind in SUBNATIONAL.items()
-            for s in pycountry.subdivisions.get(country_code=pycountry.countries.get(alpha_3=iso3).alpha_2)
-            if s.type == kind
-        ]
-    )
+def _load_subnational_units(con: duckdb.DuckDBPyConnection) -> None:
+    units = pd.DataFrame([
+        {"code": s.code, "name": s.name, "parent": iso3}
+        for iso3, kind in SUBNATIONAL.items()
+        for s in pycountry.subdivisions.get(country_code=pycountry.countries.get(alpha_3=iso3).alpha_2)
+        if s.type == kind
+    ])
     con.register("units", units)
-    con.execute("insert into area (code, name, kind, parent) select code, name, kind, parent from units")
+    con.execute("""
+        insert into area (code, local_code, name, kind, parent) select code, code, name, 'subnational', parent from units
+    """)
     con.unregister("units")
-    con.execute(f"insert into population_group select * from read_csv('{REFERENCE / 'groups.csv'}', header=true)")
-    con.execute(f"insert into group_mapping select * from read_csv('{REFERENCE / 'group_mapping.csv'}', header=true, all_varchar=true)")
 
 
 def _load_expected_groups(con: duckdb.DuckDBPyConnection, series: pd.DataFrame) -> None:

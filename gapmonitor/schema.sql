@@ -13,6 +13,16 @@ create table setting (
     value integer not null
 );
 
+-- The area code of an M49 region: M49-001 (World), M49-002 (Africa)...
+create macro region_code(m49) as 'M49-' || lpad(cast(m49 as varchar), 3, '0');
+
+-- A key that sorts indicator codes as people read them: 1.2.1 < 1.10.1 < 1.a.1.
+create macro indicator_sort_key(code) as array_to_string(list_transform(string_split(code, '.'),
+    lambda p: case when regexp_matches(p, '^[0-9]+$') then lpad(p, 3, '0') else 'z' || p end), '.');
+
+-- Which data a page shows: 'all', 'demo' (the built-in illustrative data) or 'user' (imported data).
+create macro in_scope(is_demo, scope) as scope = 'all' or (scope = 'demo') = is_demo;
+
 create table goal (
     goal integer primary key,
     short_title varchar not null,
@@ -40,9 +50,11 @@ create table series (
 );
 
 create table area (
-    code varchar primary key,          -- ISO 3166 alpha-3 for countries, ISO 3166-2 or own code below
+    code varchar primary key,          -- countries: ISO alpha-3; regions: M49-001...; subnational: see local_code
+    local_code varchar not null,       -- the code its source uses (subnational: unique within the parent)
     m49 integer,                       -- UN M49 numeric code (countries and regions)
     iso3 varchar,
+    iso2 varchar,
     name varchar not null,
     kind varchar not null check (kind in ('country', 'subnational', 'region')),
     region varchar,
@@ -52,7 +64,8 @@ create table area (
     is_sids boolean not null default false,
     parent varchar references area (code),
     lat double,
-    lon double
+    lon double,
+    geometry varchar                   -- subnational boundaries as GeoJSON (WGS84, simplified)
 );
 
 create table population_group (
@@ -167,9 +180,9 @@ join group_mapping as m
     and m.dim_value = split_part(parts.part, '=', 2));
 
 -- The gap rules, defined once. One row per indicator, country and expected group over the years
--- first_year..last_year. Subnational data counts for its country. Citizen data "meets the bar" when
+-- first_year..last_year, counting the data in scope. Subnational data counts for its country. Citizen data "meets the bar" when
 -- its dataset's quality tier is at least min_tier (1 low, 2 medium, 3 high).
-create macro gap_cells(first_year, last_year, min_tier) as table
+create macro gap_cells(first_year, last_year, min_tier, scope) as table
 with expected as (
     select e.indicator, e.group_id, a.code as area
     from expected_group as e
@@ -188,7 +201,7 @@ found as (
     join series as s on s.code = og.series
     join area as a on a.code = og.area
     left join citizen_quality as q on q.dataset_id = og.dataset_id
-    where og.year between first_year and last_year
+    where og.year between first_year and last_year and in_scope(og.is_demo, scope)
 ),
 flags as (
     select

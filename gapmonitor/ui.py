@@ -1,6 +1,8 @@
 """Streamlit glue shared by the pages: the cached connection and queries, the common controls, the
 demo-data notice. Pages call these; they never open the database themselves."""
 
+import os
+
 import pandas as pd
 import streamlit as st
 
@@ -24,28 +26,61 @@ def ensure_navigation() -> None:
         st.rerun()
 
 
-@st.cache_resource(show_spinner="Preparing the database (first run only)…")
-def _connection():
-    # One connection per server process; db.query runs each statement on its own cursor, since
-    # DuckDB connections are not safe to share across Streamlit's session threads.
+def _stamp() -> tuple[int, int]:
+    """Identifies the database file's current version: an import writes a new file and swaps it in,
+    so a new inode or mtime means cached connections and results are stale."""
+    path = db.database_path()
+    if not path.exists():
+        db.ensure_database(path)
+    stat = os.stat(path)
+    return stat.st_ino, stat.st_mtime_ns
+
+
+@st.cache_resource(show_spinner="Preparing the database (first run only)…", max_entries=1)
+def _connection(stamp: tuple[int, int]):
+    # One connection per server process and database version; db.query runs each statement on its
+    # own cursor, since DuckDB connections are not safe to share across Streamlit's session threads.
     return db.connect()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
+def _query(stamp: tuple[int, int], name: str, **params) -> pd.DataFrame:
+    return db.query(_connection(stamp), name, **params)
+
+
 def query(name: str, **params) -> pd.DataFrame:
-    """The result of queries/<name>.sql for these parameters (cached per parameter set)."""
-    return db.query(_connection(), name, **params)
+    """The result of queries/<name>.sql for these parameters (cached per database version and parameters)."""
+    return _query(_stamp(), name, **params)
 
 
-def demo_notice() -> bool:
-    """Say so, visibly, when what the page shows includes demo data; True if it does."""
+SCOPES = {"My data": "user", "Demo data": "demo", "Both": "all"}
+
+
+def scope_control() -> str:
+    """Which data the pages show: where both imported and demo data exist, the user chooses (default:
+    their own data); otherwise everything there is. Returns 'user', 'demo' or 'all'."""
     sources = query("data_sources")
-    if sources.is_demo.any():
+    if not (sources.is_demo.any() and (~sources.is_demo).any()):
+        return "all"
+    options = list(SCOPES)
+    with st.sidebar:
+        choice = st.radio("Data shown", options, key="data", index=options.index(param("data", options, "My data")))
+    st.query_params.update(data=choice)
+    return SCOPES[choice]
+
+
+def data_notice(scope: str = "all") -> None:
+    """Say which data the page shows; demo data is always labelled as such."""
+    sources = query("data_sources")
+    demo = sources.is_demo.any() and scope in ("demo", "all")
+    user = (~sources.is_demo).any() and scope in ("user", "all")
+    if demo:
+        also = " Shown together with your imported data." if user else ""
         st.warning(f"**{DEMO_NOTICE}.** Values, and the citizen datasets with their producers, are "
-                   "generated for demonstration; codes and titles of goals and indicators are official.",
+                   "generated for demonstration; codes and titles of goals and indicators are official." + also,
                    icon="⚠️")
-        return True
-    return False
+    elif user:
+        st.info(f"Showing your imported data: {int((~sources.is_demo).sum())} dataset(s); see the Data page.")
 
 
 def param(name: str, options: list, default):
@@ -59,8 +94,10 @@ def param(name: str, options: list, default):
 
 def gap_controls() -> dict:
     """Period window and quality bar (in the sidebar, kept across pages and in the URL); returns the
-    parameters of the gap rules: first_year, last_year, min_tier."""
-    years = query("year_range").iloc[0]
+    parameters of the gap rules: first_year, last_year, min_tier, scope. Also says which data is shown."""
+    scope = scope_control()
+    data_notice(scope)
+    years = query("year_range", scope=scope).iloc[0]
     last_years = list(range(int(years.last_year), int(years.first_year) - 1, -1))
     bars = list(QUALITY_BARS)
     with st.sidebar:
@@ -72,7 +109,7 @@ def gap_controls() -> dict:
         bar = st.radio("Quality bar for citizen data", bars, key="bar", index=bars.index(param("bar", bars, "Medium")),
                        help="The lowest quality tier at which citizen data counts as filling a gap.")
     st.query_params.update(window=str(window), end=str(last), bar=bar)
-    return {"first_year": last - window + 1, "last_year": last, "min_tier": QUALITY_BARS[bar]}
+    return {"first_year": last - window + 1, "last_year": last, "min_tier": QUALITY_BARS[bar], "scope": scope}
 
 
 def plotly_map(fig, key: str):

@@ -9,7 +9,7 @@ from gapmonitor.statuses import QUALITY_BARS, STATUSES
 ui.ensure_navigation()
 
 st.title("About and method")
-ui.demo_notice()
+ui.data_notice()
 st.markdown("""
 SDG Gap Monitor asks one question per map: **for this SDG indicator and this less visible group, where is
 there official data, where does citizen-generated data fill the gap, and where is there nothing?**

@@ -20,7 +20,6 @@ st.title(info["name"])
 flags = [label for label, on in (("Least developed country", info.is_ldc), ("Landlocked developing country", info.is_lldc),
                                  ("Small island developing State", info.is_sids)) if on]
 st.markdown(" · ".join([f"{info.region} / {info.subregion}", f"M49 {info.m49}", f"ISO {info.iso3}", *flags]))
-ui.demo_notice()
 rules = ui.gap_controls()
 
 matrix = ui.query("status_by_indicator_and_group", area=area, **rules)
@@ -48,7 +47,7 @@ table = shown.assign(status=shown.status.map(lambda s: BY_CODE[s].label))[
 ui.download(table, f"gap_status_{area}_{rules['first_year']}-{rules['last_year']}.csv", "Download the matrix (CSV)")
 
 st.subheader("Citizen datasets covering this country")
-datasets = ui.query("citizen_datasets_for_area", area=area)
+datasets = ui.query("citizen_datasets_for_area", area=area, scope=rules["scope"])
 if datasets.empty:
     st.info("No citizen dataset in the database covers this country.")
 else:

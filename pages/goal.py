@@ -48,7 +48,6 @@ def render(number: int) -> None:
     """Draw the page of goal `number`."""
     goal = get_goal(number)
     _header(goal)
-    ui.demo_notice()
     rules = ui.gap_controls()
     _headline(ui.query("goal_summary", goal=number, **rules).iloc[0])
 
@@ -109,7 +108,7 @@ def _series_and_table(number: int, indicator: str, group: str, labels: dict, rul
     countries = ui.query("countries")
     names = dict(zip(countries.code, countries.name))
     rows = ui.query("observations", indicator=indicator, group_id=None, country=None,
-                    first_year=2000, last_year=rules["last_year"])
+                    first_year=0, last_year=rules["last_year"], scope=rules["scope"])
     with_data = [c for c in countries.code if c in set(rows.country)] or list(countries.code)
     richest = rows.country.value_counts().index[0] if len(rows) else with_data[0]  # the most observations
     country = st.selectbox("Country", with_data, key=f"g{number}_country",
@@ -131,7 +130,7 @@ def _series_and_table(number: int, indicator: str, group: str, labels: dict, rul
 
     st.subheader("Observations")
     table = ui.query("observations", indicator=indicator, group_id=group, country=None,
-                     first_year=rules["first_year"], last_year=rules["last_year"])
+                     first_year=rules["first_year"], last_year=rules["last_year"], scope=rules["scope"])
     st.caption(f"{len(table)} observations of {indicator} for {labels[group]}, "
                f"{rules['first_year']}–{rules['last_year']}, official and citizen.")
     st.dataframe(table, hide_index=True, height=300)

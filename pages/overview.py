@@ -13,7 +13,6 @@ st.title("SDG Gap Monitor")
 st.markdown("Who is missing from the SDG data, and where can citizen-generated data fill the gap? "
             "Each cell below is the share of expected **indicator × country** cells that have data "
             "for a group in the period chosen.")
-ui.demo_notice()
 rules = ui.gap_controls()
 measure = st.radio("Count", list(MEASURES), horizontal=True, key="overview_measure",
                    index=list(MEASURES).index(ui.param("measure", list(MEASURES), "With citizen data")))

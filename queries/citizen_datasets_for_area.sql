@@ -20,6 +20,6 @@ join citizen_dataset as c on c.dataset_id = o.dataset_id
 join citizen_quality as q on q.dataset_id = o.dataset_id
 join area as a on a.code = o.area
 join series as s on s.code = o.series
-where coalesce(a.parent, a.code) = $area
+where coalesce(a.parent, a.code) = $area and in_scope(o.is_demo, $scope)
 group by all
 order by q.tier_rank desc, d.title

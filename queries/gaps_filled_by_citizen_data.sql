@@ -1,7 +1,7 @@
 -- one row per citizen dataset: the expected cells it fills where official data has none
 with filled as (
     select indicator, area, group_id
-    from gap_cells($first_year, $last_year, $min_tier)
+    from gap_cells($first_year, $last_year, $min_tier, $scope)
     where status = 'citizen_fills_gap'
 ),
 contributions as (
@@ -13,6 +13,7 @@ contributions as (
     where og.kind = 'citizen'
         and og.year between $first_year and $last_year
         and q.tier_rank >= $min_tier
+        and in_scope(og.is_demo, $scope)
 )
 select
     d.dataset_id,

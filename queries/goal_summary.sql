@@ -16,7 +16,7 @@ cells as (
         count(*) filter (where has_official(status)) as official_cells,
         count(*) filter (where status = 'citizen_fills_gap') as filled_cells,
         count(*) filter (where status = 'citizen_below_bar') as below_bar_cells
-    from gap_cells($first_year, $last_year, $min_tier)
+    from gap_cells($first_year, $last_year, $min_tier, $scope)
     where indicator in (select code from goal_indicators)
 ),
 citizen as (
@@ -24,6 +24,7 @@ citizen as (
     from released_observation as o
     join series as s on s.code = o.series
     where o.kind = 'citizen' and s.indicator in (select code from goal_indicators)
+        and in_scope(o.is_demo, $scope)
 )
 select
     catalogue.*,

@@ -29,4 +29,5 @@ where s.indicator = $indicator
     and ($group_id::varchar is null or og.group_id = $group_id::varchar)
     and ($country::varchar is null or coalesce(a.parent, a.code) = $country::varchar)
     and o.year between $first_year and $last_year
+    and in_scope(o.is_demo, $scope)
 order by o.series, a.name, o.dims, o.year, o.kind

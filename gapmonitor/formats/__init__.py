@@ -1,0 +1,85 @@
+"""Readers for the files users bring: each turns one file into a Batch, touching no database.
+
+A Batch holds rows in the app's own shape plus every problem found, each with file, row, column and
+value, so that the importer can show a preview before anything is written.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+# Columns of Batch.observations, the shape every observation reader produces.
+OBSERVATION_COLUMNS = [
+    "row",                 # 1-based line or row number in the source file (for messages)
+    "series",              # series code (UN SDG code, SDMX SERIES, or a national code the reader makes)
+    "series_description",
+    "indicator",           # official indicator code, e.g. 5.2.1 (may be empty if unknown)
+    "unit",
+    "area",                # area code as the file gives it (M49 number, ISO code, GeoCode...)
+    "area_name",
+    "area_scheme",         # how to resolve `area`: 'm49', 'iso3', 'code' (subnational/own code)
+    "dims",                # canonical dimension key: 'Age=15-24|Sex=FEMALE', sorted by dimension; '' total
+    "year",
+    "time_detail",
+    "value",
+    "lower_bound",
+    "upper_bound",
+    "nature",
+    "source",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input. 'fatal' stops the import; 'error' rejects the row; 'warning'
+    keeps it and tells."""
+
+    severity: str
+    message: str
+    file: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = ", ".join(x for x in (
+            self.file,
+            f"row {self.row}" if self.row is not None else None,
+            f"column {self.column!r}" if self.column else None,
+            f"value {self.value!r}" if self.value is not None else None,
+        ) if x)
+        return f"{self.severity}: {where}: {self.message}"
+
+
+class ReadError(Exception):
+    """A file that cannot be read at all; carries the Problem that says why."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass
+class Batch:
+    """What one file holds, in the app's shape, with the problems found while reading it."""
+
+    file: str
+    format: str
+    observations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OBSERVATION_COLUMNS))
+    indicators: pd.DataFrame | None = None      # framework: code, goal, target, title, tier, custodian
+    boundaries: object | None = None            # GeoDataFrame: code, name, parent, geometry (WGS84)
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, severity: str, message: str, row=None, column=None, value=None) -> None:
+        self.problems.append(Problem(severity, message, self.file, row, column,
+                                     None if value is None else str(value)))
+
+
+def dims_key(pairs) -> str:
+    """The canonical dimension key of (dimension, value) pairs: blanks dropped, sorted by dimension."""
+    return "|".join(f"{d}={v}" for d, v in sorted(pairs) if v not in (None, "") and not pd.isna(v))
+
+
+def fatal(file: str | Path, message: str, row=None, column=None, value=None) -> ReadError:
+    return ReadError(Problem("fatal", message, Path(file).name, row, column, None if value is None else str(value)))
