@@ -1,0 +1,132 @@
+"""Open SDG "tidy" CSV (national SDG platforms), with its optional meta/<id>.md YAML front matter.
+
+Year holds text such as "2000 Q1" or "2004/05"; a blank disaggregation cell means the total; GeoCode
+names a subnational area. The country is chosen by the user: the files do not say it.
+"""
+
+import re
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import yaml
+
+from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, fatal
+
+# Columns that qualify a value rather than break it down by group.
+ATTRIBUTES = {"Year", "Value", "GeoCode", "Series", "Units", "Unit measure", "Unit multiplier", "Observation status"}
+# Geography columns: they name the area of a row that has a GeoCode (so they are not dimensions then).
+GEOGRAPHY = {"Country", "Region", "Local Authority", "Welsh Unitary Authority", "Scottish Council Area",
+             "County", "District", "Province", "Sector", "Geography"}
+
+
+def indicator_of(path: Path) -> str:
+    """indicator_8-5-2.csv -> 8.5.2"""
+    m = re.fullmatch(r"indicator_(\d+-[0-9a-z]+-[0-9a-z]+)(?:-.*)?\.csv", path.name)
+    return m.group(1).replace("-", ".") if m else ""
+
+
+def read_meta(path: Path) -> dict:
+    """The YAML front matter of meta/<id>.md next to data/indicator_<id>.csv, if there is one."""
+    meta = path.parent.parent / "meta" / f"{path.stem.removeprefix('indicator_')}.md"
+    if not meta.exists():
+        return {}
+    text = meta.read_text(encoding="utf-8")
+    parts = text.split("---")
+    if not text.startswith("---") or len(parts) < 3:
+        return {}
+    try:
+        data = yaml.safe_load(parts[1])
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _year(text: pd.Series) -> pd.Series:
+    """The year a period counts for: '2000 Q1' -> 2000, '2004/05' -> 2005, '2013/16' -> 2016
+    (a span counts for its last year, so the period window sees the latest data it holds)."""
+    start = pd.to_numeric(text.str.extract(r"^\s*(\d{4})", expand=False), errors="coerce")
+    end = text.str.extract(r"^\s*\d{4}\s*[/-]\s*(\d{2}|\d{4})\s*$", expand=False)
+    end_year = pd.to_numeric(end, errors="coerce")
+    full = end_year.where(end.str.len() == 4, (start // 100) * 100 + end_year)
+    return full.where(end.notna(), start)
+
+
+def read(path: str | Path, country: str) -> Batch:
+    """Read an Open SDG indicator CSV for `country` (ISO alpha-3) into a Batch."""
+    path = Path(path)
+    batch = Batch(file=path.name, format="open-sdg")
+    if not path.exists() or path.stat().st_size == 0:
+        raise fatal(path, "the file is empty")
+    meta = read_meta(path)
+    indicator = str(meta.get("indicator_number") or indicator_of(path)).strip()
+    if not re.fullmatch(r"\d+\.[0-9a-z]+\.[0-9a-z]+", indicator):
+        raise fatal(path, "cannot tell the indicator: name the file indicator_<goal>-<target>-<n>.csv "
+                          "or give indicator_number in meta/<id>.md")
+    con = duckdb.connect()
+    try:
+        frame = con.execute(
+            "select *, row_number() over () + 1 as _row from read_csv(?, header = true, all_varchar = true, "
+            "delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false)", [str(path)]
+        ).df()
+    except duckdb.Error as e:
+        raise fatal(path, f"not a readable CSV file: {str(e).splitlines()[0]}") from e
+    finally:
+        con.close()
+    columns = [c for c in frame.columns if c != "_row"]
+    missing = [c for c in ("Year", "Value") if c not in columns]
+    if missing:
+        raise fatal(path, f"missing column(s) {', '.join(missing)}; found: {', '.join(columns)}. Is this an Open SDG data file?")
+    if frame.empty:
+        raise fatal(path, "the file has a header but no data rows")
+    frame = frame.fillna("").apply(lambda c: c.str.strip() if c.dtype == object else c)
+    geocode = frame["GeoCode"] if "GeoCode" in frame else pd.Series("", index=frame.index)
+    dims = [c for c in columns if c not in ATTRIBUTES]
+    geography = [c for c in dims if c in GEOGRAPHY]
+    # the row's own dimensions; geography only when no GeoCode names the area
+    key = pd.Series("", index=frame.index)
+    for d in sorted(dims):
+        keep = (frame[d] != "") & ((geocode == "") if d in geography else True)
+        key = key.str.cat((d + "=" + frame[d]).where(keep, ""), sep="|")
+    key = key.str.replace(r"\|+", "|", regex=True).str.strip("|")
+    # the most specific geography cell names a subnational area
+    names = frame[geography[::-1]].replace("", pd.NA).bfill(axis=1).iloc[:, 0] if geography else geocode
+    unit = frame.get("Units", frame.get("Unit measure", pd.Series("", index=frame.index)))
+    series_name = frame.get("Series", pd.Series("", index=frame.index))
+    title = str(meta.get("indicator_available") or meta.get("indicator_name") or f"Indicator {indicator}")
+    # a national series per Series value (and unit): the UN series codes do not apply to national data
+    code = f"{country}.{indicator}" + series_name.where(series_name == "", "." + series_name.map(_slug)) + \
+        unit.where(unit == "", "." + unit.map(_slug))
+    out = pd.DataFrame({
+        "row": frame["_row"].astype(int),
+        "series": code,
+        "series_description": (title + series_name.where(series_name == "", " — " + series_name)
+                               + unit.where(unit == "", " (" + unit + ")")),
+        "indicator": indicator,
+        "unit": unit,
+        "area": geocode.where(geocode != "", country),
+        "area_name": names.fillna("").where(geocode != "", ""),
+        "area_scheme": np.where(geocode != "", "code", "iso3"),
+        "dims": key,
+        "time_detail": frame["Year"],
+        "value_text": frame["Value"],
+        "year": _year(frame["Year"]),
+        "source": str(meta.get("source_organisation_1") or meta.get("national_geographical_coverage") or ""),
+    })
+    value = pd.to_numeric(out.value_text, errors="coerce")
+    status = frame.get("Observation status", pd.Series("", index=frame.index))
+    for r in out[(out.value_text == "")].itertuples():
+        batch.problem("warning", f"no value ({status[r.Index] or 'blank'}): row skipped", r.row, "Value", "")
+    for r in out[value.isna() & (out.value_text != "")].itertuples():
+        batch.problem("error", "Value is not a number", r.row, "Value", r.value_text)
+    for r in out[out.year.isna()].itertuples():
+        batch.problem("error", "Year is not a year or period such as 2015, 2000 Q1 or 2004/05", r.row, "Year", r.time_detail)
+    ok = value.notna() & out.year.notna()
+    out = out.assign(value=value, lower_bound=float("nan"), upper_bound=float("nan"), nature="", footnote="")
+    batch.observations = out.loc[ok].reindex(columns=OBSERVATION_COLUMNS).assign(year=lambda d: d.year.astype(int))
+    return batch
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")

@@ -1,0 +1,180 @@
+"""SDMX readers: SDMX-ML 2.1 data with its structure message (parsed by sdmx1), and SDMX-CSV 1.0.
+
+REF_AREA is passed through as given with area_scheme 'code'; the importer resolves it. The UN global
+dataflow uses M49 numbers; Rwanda's national platform uses 'RW' for the country, 1-5 for the
+provinces and two-digit 11-57 for the districts (first digit = province).
+"""
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import sdmx
+
+from . import OBSERVATION_COLUMNS, Batch, ReadError, dims_key, fatal
+
+# Dimensions that say which series, place and time an observation is, not which population group.
+NOT_GROUP_DIMENSIONS = {"FREQ", "REPORTING_TYPE", "SERIES", "REF_AREA", "TIME_PERIOD"}
+# Codes meaning "total" or "not applicable", i.e. no breakdown on that dimension: _T total,
+# _Z not applicable, _X not available, _N not applicable (SDG codelists; Rwanda's CL_SEX calls it
+# "Non response"), and the older SDG database spellings ALLAREA, BOTHSEX, ALLAGE.
+TOTAL_CODES = {"_T", "_Z", "_X", "_N", "ALLAREA", "BOTHSEX", "ALLAGE"}
+REQUIRED_CSV_COLUMNS = ["SERIES", "REF_AREA", "TIME_PERIOD", "OBS_VALUE"]
+
+
+def read_sdmx_ml(data_path, structure_path=None) -> Batch:
+    """Read an SDMX-ML 2.1 data message; structure-specific data needs its structure message."""
+    dsd = None
+    if structure_path is not None:
+        structure = _read_xml(structure_path)
+        if not isinstance(structure, sdmx.message.StructureMessage):
+            raise fatal(structure_path, f"not an SDMX structure message (it is a {type(structure).__name__})")
+        dsds = list(structure.structure.values())
+        if len(dsds) != 1:
+            raise fatal(structure_path, f"expected one data structure definition (DSD), found {len(dsds)}")
+        dsd = dsds[0]
+    message = _read_xml(data_path, structure=dsd)
+    if not isinstance(message, sdmx.message.DataMessage):
+        raise fatal(data_path, f"not an SDMX data message (it is a {type(message).__name__})")
+    if dsd is None and any("StructureSpecific" in type(ds).__name__ for ds in message.data):
+        # sdmx1 would guess a structure, taking attributes such as UNIT_MEASURE for dimensions.
+        raise fatal(data_path, "structure-specific data needs its structure message (DSD + codelists); none given")
+
+    series = {code.id: _series_info(code) for code in _codelist(dsd, "SERIES")}
+    areas = {code.id: str(code.name) for code in _codelist(dsd, "REF_AREA")}
+    batch = Batch(Path(data_path).name, "sdmx-ml")
+    rows, number = [], 0
+    for dataset in message.data:
+        for obs in dataset.obs:  # document order
+            number += 1
+            values = {k: _code(kv.value) for k, kv in obs.key.values.items()}
+            values.update({k: _code(av.value) for k, av in {**dataset.attrib, **obs.attrib}.items()})
+            values["OBS_VALUE"] = obs.value
+            rows.append(_observation(batch, number, values, list(obs.key.values), series, areas))
+    batch = _finish(batch, rows)
+    for column, concept, codes in (("series", "SERIES", series), ("area", "REF_AREA", areas)):
+        for code in sorted(set(batch.observations[column]) - set(codes)) if codes else []:
+            batch.problem("warning", f"{concept} code is not in the structure's codelist",
+                          column=concept, value=code)
+    return batch
+
+
+def read_sdmx_csv(path) -> Batch:
+    """Read an SDMX-CSV 1.0 file (a header row of concept IDs, codes as values)."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise fatal(path, "file not found")
+    except pd.errors.EmptyDataError:
+        raise fatal(path, "file is empty")
+    except (pd.errors.ParserError, UnicodeDecodeError) as e:
+        raise fatal(path, f"not readable as CSV: {e}")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in REQUIRED_CSV_COLUMNS if c not in frame.columns]
+    if missing:
+        raise fatal(path, f"not SDMX-CSV: missing column(s) {', '.join(missing)}", column=missing[0])
+    # SDMX-CSV puts the dimensions before OBS_VALUE and the attributes after it.
+    dimensions = [c for c in frame.columns[: frame.columns.get_loc("OBS_VALUE")] if c != "DATAFLOW"]
+    batch = Batch(Path(path).name, "sdmx-csv")
+    rows = [_observation(batch, i + 2, record, dimensions)  # line 1 is the header
+            for i, record in enumerate(frame.to_dict("records"))
+            if any(_text(v) for v in record.values())]
+    return _finish(batch, rows)
+
+
+def _observation(batch, row, values, dimensions, series=None, areas=None) -> dict | None:
+    """One output row from the codes and texts of one observation, or None with the reason recorded."""
+    get = lambda concept: _text(values.get(concept))  # noqa: E731
+    for column in ("SERIES", "REF_AREA", "TIME_PERIOD"):
+        if not get(column):
+            batch.problem("error", f"{column} is empty", row, column, "")
+            return None
+    period, raw = get("TIME_PERIOD"), get("OBS_VALUE")
+    if not period[:4].isdigit():
+        batch.problem("error", "TIME_PERIOD does not start with a year", row, "TIME_PERIOD", period)
+        return None
+    value = _number(raw)
+    if value is None:
+        missing = raw.upper() in ("", "NAN")  # NaN is SDMX's marker for a missing value
+        message = "OBS_VALUE is missing" if missing else "OBS_VALUE is not a number"
+        batch.problem("error", message, row, "OBS_VALUE", raw)
+        return None
+    bounds = {}
+    for column in ("LOWER_BOUND", "UPPER_BOUND"):
+        bounds[column] = _number(get(column))
+        if get(column) and bounds[column] is None:
+            batch.problem("warning", f"{column} is not a number; left out", row, column, get(column))
+    description, indicator = (series or {}).get(get("SERIES"), ("", ""))
+    groups = [(d, get(d)) for d in dimensions if d not in NOT_GROUP_DIMENSIONS and get(d) not in TOTAL_CODES]
+    return {
+        "row": row, "series": get("SERIES"), "series_description": description, "indicator": indicator,
+        "unit": get("UNIT_MEASURE"), "area": get("REF_AREA"), "area_name": (areas or {}).get(get("REF_AREA"), ""),
+        "area_scheme": "code", "dims": dims_key(groups),
+        "year": int(period[:4]), "time_detail": period, "value": value,
+        "lower_bound": bounds["LOWER_BOUND"], "upper_bound": bounds["UPPER_BOUND"],
+        "nature": get("NATURE"), "source": get("SOURCE_DETAIL"),
+    }
+
+
+def _finish(batch: Batch, rows: list) -> Batch:
+    batch.observations = pd.DataFrame([r for r in rows if r is not None], columns=OBSERVATION_COLUMNS).astype(
+        {"value": float, "lower_bound": float, "upper_bound": float})
+    if not rows:
+        batch.problem("warning", "the file holds no observations")
+    # A series reported in several units mixes numbers that cannot be compared (Rwanda: counts and %).
+    for code, units in batch.observations.groupby("series")["unit"].unique().items():
+        if len(units) > 1:
+            batch.problem("warning", f"series {code} comes in several units", column="UNIT_MEASURE",
+                          value=", ".join(sorted(units)))
+    return batch
+
+
+def _read_xml(path, **kwargs):
+    try:
+        with open(path, "rb") as f:
+            start = f.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
+            if not start:
+                raise fatal(path, "file is empty")
+            if not start.startswith(b"<"):  # else sdmx1 may take it for SDMX-CSV or JSON
+                raise fatal(path, "not XML, so not SDMX-ML")
+            f.seek(0)
+            return sdmx.read_sdmx(f, format="XML", **kwargs)
+    except FileNotFoundError:
+        raise fatal(path, "file not found")
+    except ReadError:
+        raise
+    except Exception as e:  # lxml syntax errors, sdmx1 assertions on non-SDMX XML...
+        raise fatal(path, f"not readable as SDMX-ML: {e}")
+
+
+def _codelist(dsd, concept) -> list:
+    """The codes of the codelist that the DSD gives for a dimension or attribute; [] if none."""
+    components = [*dsd.dimensions.components, *dsd.attributes.components] if dsd is not None else []
+    for component in components:  # not ComponentList.get(), which adds a missing component
+        if component.id == concept and component.local_representation is not None:
+            return list(component.local_representation.enumerated or [])
+    return []
+
+
+def _series_info(code) -> tuple[str, str]:
+    """(description, indicator) of a SERIES code, from its name and its 'Indicator' annotation."""
+    indicator = next((str(a.text).strip() for a in code.annotations if a.type == "Indicator"), "")
+    description = str(code.name).strip()
+    # Names end with the indicator, "... poverty line [1.1.1]", which has its own column.
+    return description.removesuffix(f" [{indicator}]") if indicator else description, indicator
+
+
+def _code(value) -> str:
+    return getattr(value, "id", value)  # coded values come as Code objects when the structure is known
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+
+
+def _number(text: str) -> float | None:
+    try:
+        number = float(text)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
