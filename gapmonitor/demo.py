@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pycountry
 
+from gapmonitor import catalogue
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 DEMO = DATA / "demo"
 SEED = 2030
@@ -32,14 +34,6 @@ DIMENSION_VALUES = {"Sex": [("FEMALE", -0.4), ("MALE", 0.3)], "Location": [("RUR
                     "Age": [("15-24", -0.3), ("65+", -0.4)], "Quantile": [("Q1", -1.0), ("Q5", 0.9)],
                     "Disability status": [("PD", -0.7)], "Migratory status": [("MIGRANT", -0.4)],
                     "Ethnicity": [("INDIGENOUS", -0.7)]}
-# Groups an indicator is expected to be disaggregated by. The 2030 Agenda (para. 74g) and indicator
-# framework ask for data "disaggregated by income, sex, age, race, ethnicity, migratory status,
-# disability and geographic location" where relevant. Here that is read as: every indicator about
-# people (its title or its series' dimensions say so) expects those groups; the age groups only where
-# the title or series speak of age.
-PEOPLE = r"population|people|persons|women|girls|children|adults|youth|households|individuals|workers|victims|deaths|employ|students|births"
-PRINCIPLE_GROUPS = ["women", "rural", "poorest", "disability", "migrants", "indigenous"]
-AGE_KEYWORDS = {"youth": r"\bage\b|youth|young", "older": r"\bage\b|older|pension"}
 DIMENSION_GROUPS = {"Sex": ["women"], "Location": ["rural"], "Quantile": ["poorest"], "Age": ["youth"],
                     "Disability status": ["disability"], "Migratory status": ["migrants"],
                     "Ethnicity": ["indigenous"]}
@@ -74,6 +68,7 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
     _insert_observations(con, "demo-official", official)
     _load_citizen(con, rng, series, official)
     con.unregister("series_csv")
+    catalogue.add_expected_groups(con)
 
 
 def _load_subnational_units(con: duckdb.DuckDBPyConnection) -> None:
@@ -100,27 +95,10 @@ def _load_expected_groups(con: duckdb.DuckDBPyConnection, series: pd.DataFrame) 
         ],
         columns=["indicator", "group_id"],
     )
-    keywords = pd.DataFrame(
-        [(g, PEOPLE) for g in PRINCIPLE_GROUPS] + list(AGE_KEYWORDS.items()), columns=["group_id", "pattern"]
-    )
     con.register("by_dimension", by_dimension)
-    con.register("keywords", keywords)
-    con.execute("""
-        insert into expected_group
-        select distinct indicator, group_id from (
-            select indicator, 'total' as group_id from series
-            union all
-            select indicator, group_id from by_dimension
-            union all
-            select i.code, k.group_id
-            from indicator as i
-            cross join keywords as k
-            where i.code in (select indicator from series)
-                and regexp_matches(lower(i.title), k.pattern)
-        )
-    """)
+    con.execute("insert into expected_group select distinct indicator, group_id from by_dimension")
+    catalogue.add_expected_groups(con)
     con.unregister("by_dimension")
-    con.unregister("keywords")
 
 
 def _official_observations(rng, series: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
