@@ -1,7 +1,10 @@
 """Database access: the database file, its first build, and named queries from queries/*.sql."""
 
+import fcntl
 import os
 import re
+import shutil
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -47,6 +50,30 @@ def ensure_database(path: Path | None = None) -> Path:
         con.execute("checkpoint")
     os.replace(tmp, path)
     return path
+
+
+@contextmanager
+def writing(path: Path | None = None):
+    """A read-write connection to a copy of the database, in one transaction. On success the copy
+    replaces the database in one rename, so readers see all of the change or none of it; on any
+    error the copy is deleted and the database is left exactly as it was. Writers take turns."""
+    path = ensure_database(path)
+    with open(path.with_name(f".{path.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        shutil.copyfile(path, tmp)
+        try:
+            con = duckdb.connect(str(tmp))
+            try:
+                con.execute("begin transaction")
+                yield con
+                con.execute("commit")
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def _is_current(path: Path) -> bool:

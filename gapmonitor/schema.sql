@@ -1,4 +1,7 @@
 -- Schema version 1 of the SDG Gap Monitor database.
+-- No foreign keys: DuckDB refuses any update of a row that a foreign key points to (an indicator's
+-- title, an area's boundary). The importer resolves every code before writing, and a test checks
+-- that no row points nowhere.
 -- Official and citizen observations share one table; the dataset says which kind a row is.
 -- Pages read only the views at the end (released_observation, observation_group, gap_cells):
 -- they apply confidentiality and the gap rules once, for every query.
@@ -33,7 +36,7 @@ create table goal (
 
 create table indicator (
     code varchar primary key,          -- official code, e.g. 5.2.1
-    goal integer not null references goal (goal),
+    goal integer not null,
     target varchar not null,           -- e.g. 5.2
     title varchar not null,
     tier varchar,                      -- IAEG-SDGs tier classification
@@ -43,7 +46,7 @@ create table indicator (
 
 create table series (
     code varchar primary key,          -- UN SDG database series code, e.g. VC_VAW_MARR
-    indicator varchar not null references indicator (code),
+    indicator varchar not null,
     description varchar not null,
     unit varchar not null,
     higher_is_better boolean
@@ -62,10 +65,11 @@ create table area (
     is_ldc boolean not null default false,
     is_lldc boolean not null default false,
     is_sids boolean not null default false,
-    parent varchar references area (code),
+    parent varchar,                    -- the country of a subnational area
     lat double,
     lon double,
-    geometry varchar                   -- subnational boundaries as GeoJSON (WGS84, simplified)
+    geometry varchar,                  -- subnational boundaries as GeoJSON (WGS84, simplified)
+    boundary_dataset varchar           -- the import that gave the geometry
 );
 
 create table population_group (
@@ -79,20 +83,20 @@ create table population_group (
 create table group_mapping (
     dimension varchar not null,
     dim_value varchar not null,
-    group_id varchar not null references population_group (group_id),
+    group_id varchar not null,
     primary key (dimension, dim_value)
 );
 
 -- The groups each indicator is expected to be disaggregated by (Open SDG: expected disaggregations).
 create table expected_group (
-    indicator varchar not null references indicator (code),
-    group_id varchar not null references population_group (group_id),
+    indicator varchar not null,
+    group_id varchar not null,
     primary key (indicator, group_id)
 );
 
 create table dataset (
     dataset_id varchar primary key,
-    kind varchar not null check (kind in ('official', 'citizen')),
+    kind varchar not null check (kind in ('official', 'citizen', 'reference')),
     title varchar not null,
     source varchar not null,
     licence varchar,
@@ -104,7 +108,7 @@ create table dataset (
 
 -- Citizen datasets: who produced them, how, and the quality assessment (criteria scored 0, 1 or 2).
 create table citizen_dataset (
-    dataset_id varchar primary key references dataset (dataset_id),
+    dataset_id varchar primary key,
     producer varchar not null,
     producer_type varchar not null,
     method varchar not null,
@@ -122,19 +126,20 @@ create table citizen_dataset (
 );
 
 create table observation (
-    dataset_id varchar not null references dataset (dataset_id),
-    series varchar not null references series (code),
-    area varchar not null references area (code),
+    dataset_id varchar not null,
+    series varchar not null,
+    area varchar not null,
     dims varchar not null,             -- canonical dimension key, sorted: 'Location=RURAL|Sex=FEMALE'; '' = total
-    year integer not null,
-    time_detail varchar,
+    year integer not null,             -- the year the period counts for in the gap rules
+    time_detail varchar not null,      -- the period as its source gives it: 2019, 2000 Q1, 2004/05
     value double not null,
     lower_bound double,
     upper_bound double,
     nature varchar,                    -- UN SDG nature code: C, CA, E, G, M, N
     source varchar,
+    footnote varchar,
     sample_size integer,               -- citizen data: respondents or records behind the value
-    primary key (dataset_id, series, area, dims, year)
+    primary key (dataset_id, series, area, dims, time_detail)
 );
 
 -- Quality tier of each citizen dataset: a transparent rule over the seven criteria (About page).

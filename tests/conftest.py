@@ -62,5 +62,5 @@ def tiny():
 
 def add(con, dataset: str, area: str, dims: str, year: int, sample_size: int | None = None, value: float = 50.0):
     """Insert one observation of series S1."""
-    con.execute("insert into observation (dataset_id, series, area, dims, year, value, sample_size) "
-                "values (?, 'S1', ?, ?, ?, ?, ?)", [dataset, area, dims, year, value, sample_size])
+    con.execute("insert into observation (dataset_id, series, area, dims, year, time_detail, value, sample_size) "
+                "values (?, 'S1', ?, ?, ?, ?, ?, ?)", [dataset, area, dims, year, str(year), value, sample_size])

@@ -84,10 +84,17 @@ def read(path: str | Path, country: str) -> Batch:
     geocode = frame["GeoCode"] if "GeoCode" in frame else pd.Series("", index=frame.index)
     dims = [c for c in columns if c not in ATTRIBUTES]
     geography = [c for c in dims if c in GEOGRAPHY]
-    # the row's own dimensions; geography only when no GeoCode names the area
+    # A GeoCode names the row's area, so its geography cells are not dimensions; but where one GeoCode
+    # is shared by rows that differ in a geography column (the UK's Scottish council areas all carry
+    # Scotland's code), that column still tells the rows apart: it stays a dimension.
+    coded = geocode != ""
+    shared = {g for g in geography if coded.any() and frame[coded].groupby(geocode[coded])[g].nunique().max() > 1}
+    for g in sorted(shared):
+        batch.problem("warning", "one GeoCode is shared by rows that differ in this column: kept as a dimension",
+                      None, g, None)
     key = pd.Series("", index=frame.index)
     for d in sorted(dims):
-        keep = (frame[d] != "") & ((geocode == "") if d in geography else True)
+        keep = (frame[d] != "") & (~coded if d in geography and d not in shared else True)
         key = key.str.cat((d + "=" + frame[d]).where(keep, ""), sep="|")
     key = key.str.replace(r"\|+", "|", regex=True).str.strip("|")
     # the most specific geography cell names a subnational area

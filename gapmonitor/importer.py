@@ -1,0 +1,358 @@
+"""Importing users' files: read one (gapmonitor.formats), check it against the database and show
+what would change (a Preview), then write it whole or not at all. The Data page and the command line
+both use these functions."""
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from gapmonitor import catalogue, db
+from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, Problem, boundaries, fatal, framework, opensdg, sdmx, unsdg
+
+RESOLVE = Path(__file__).with_name("resolve_import.sql").read_text(encoding="utf-8")
+FORMATS = {
+    "un-sdg": "UN Global SDG Indicators Database export (CSV or XLSX)",
+    "open-sdg": "Open SDG tidy CSV (a national SDG platform)",
+    "sdmx-ml": "SDMX-ML 2.1 data (with its structure file)",
+    "sdmx-csv": "SDMX-CSV",
+    "framework": "IAEG-SDGs tier classification workbook (XLSX)",
+    "boundaries": "Boundaries: GeoJSON, GeoPackage or zipped shapefile",
+}
+
+
+def checksum(path: str | Path) -> str:
+    """SHA-256 of the file's bytes: the same file imported twice is the same dataset."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def detect(path: str | Path) -> str:
+    """The format of a file, from its name and first line."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".geojson", ".gpkg", ".zip", ".shp") or (suffix == ".json" and b'"Feature' in path.read_bytes()[:4096]):
+        return "boundaries"
+    if suffix == ".xml":
+        return "sdmx-ml"
+    if suffix in (".xlsx", ".xlsm"):
+        import warnings
+
+        import openpyxl
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # odd print areas in real workbooks; harmless
+                names = openpyxl.load_workbook(path, read_only=True).sheetnames
+        except Exception as e:
+            raise fatal(path, f"not a readable Excel workbook ({type(e).__name__})") from e
+        return "framework" if framework.SHEET in names else "un-sdg"
+    with open(path, encoding="utf-8-sig", errors="replace") as f:
+        head = f.readline()
+    columns = [c.strip().strip('"').strip("[]") for c in head.split(",")]
+    if "OBS_VALUE" in columns:
+        return "sdmx-csv"
+    if "SeriesCode" in columns:
+        return "un-sdg"
+    if columns[:1] == ["Year"] and "Value" in columns:
+        return "open-sdg"
+    raise fatal(path, "unknown format: expected a UN SDG export (SeriesCode column), Open SDG CSV (Year ... Value), "
+                      "SDMX-CSV (OBS_VALUE), SDMX-ML (.xml), the tier classification (.xlsx) or boundaries")
+
+
+def read(path: str | Path, fmt: str | None = None, *, country: str | None = None, structure: str | Path | None = None,
+         code_property: str | None = None, name_property: str | None = None, name: str | None = None) -> Batch:
+    """Read a file in the given (or detected) format. `name` is the file name to report (uploads)."""
+    path = Path(path)
+    fmt = fmt or detect(path)
+    if fmt in ("open-sdg", "boundaries") and not country:
+        raise fatal(name or path, f"a {FORMATS[fmt]} needs the country it covers (ISO alpha-3 code)")
+    if fmt == "un-sdg":
+        batch = unsdg.read(path)
+    elif fmt == "open-sdg":
+        batch = opensdg.read(path, country)
+    elif fmt == "sdmx-ml":
+        batch = sdmx.read_sdmx_ml(path, structure)
+    elif fmt == "sdmx-csv":
+        batch = sdmx.read_sdmx_csv(path)
+    elif fmt == "framework":
+        batch = framework.read(path)
+    elif fmt == "boundaries":
+        if not (code_property and name_property):
+            raise fatal(name or path, "boundaries need the properties that hold the area code and name; "
+                                      f"this file has: {', '.join(boundaries.layer_properties(path))}")
+        batch = boundaries.read_boundaries(path, code_property, name_property, country)
+    else:
+        raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    if name:
+        batch.file = name
+        batch.problems = [Problem(p.severity, p.message, name, p.row, p.column, p.value) for p in batch.problems]
+    return batch
+
+
+@dataclass
+class Preview:
+    """What an import would write, and every problem found, before anything is written."""
+
+    batch: Batch
+    checksum: str
+    country: str | None
+    rows: pd.DataFrame = field(default_factory=pd.DataFrame)          # observations to write
+    rejected: int = 0                                                # rows with an error
+    new_series: pd.DataFrame = field(default_factory=pd.DataFrame)
+    new_areas: pd.DataFrame = field(default_factory=pd.DataFrame)
+    problems: list[Problem] = field(default_factory=list)
+    already: str | None = None                                       # dataset id if imported before
+    summary: dict = field(default_factory=dict)
+
+    @property
+    def dataset_id(self) -> str:
+        return f"import-{self.checksum[:16]}"
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity in ("error", "fatal")]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def preview(con: duckdb.DuckDBPyConnection, batch: Batch, digest: str, country: str | None = None) -> Preview:
+    """Check a batch against the database: resolve areas and series, find duplicates and unmapped
+    dimension values, and summarise what would be imported. Writes nothing."""
+    result = Preview(batch=batch, checksum=digest, country=country, problems=list(batch.problems))
+    found = con.execute("select dataset_id from dataset where checksum = ?", [digest]).fetchall()
+    if found:
+        result.already = found[0][0]
+    if batch.format == "framework":
+        return _preview_framework(con, result)
+    if batch.format == "boundaries":
+        return _preview_boundaries(con, result)
+    return _preview_observations(con, result)
+
+
+def _preview_framework(con, result: Preview) -> Preview:
+    new = result.batch.indicators
+    con.register("incoming", new)
+    changed = con.execute("""
+        select count(*) filter (where i.code is null), count(*) filter (where i.title <> n.title or i.tier <> n.tier)
+        from incoming as n left join indicator as i using (code)
+    """).fetchall()[0]
+    con.unregister("incoming")
+    result.summary = {"indicators": len(new), "goals": new.goal.nunique(), "new indicators": changed[0],
+                      "indicators whose title or tier changes": changed[1]}
+    return result
+
+
+def _preview_boundaries(con, result: Preview) -> Preview:
+    gdf = result.batch.boundaries
+    known = {r[0] for r in con.execute("select local_code from area where parent = ? and kind = 'subnational'",
+                                       [result.country]).fetchall()}
+    result.new_areas = pd.DataFrame({"local_code": gdf.code, "name": gdf.name}).loc[~gdf.code.isin(known)]
+    result.summary = {"areas": len(gdf), "new areas": len(result.new_areas), "country": result.country}
+    return result
+
+
+def _preview_observations(con, result: Preview) -> Preview:
+    batch = result.batch
+    obs = batch.observations.reindex(columns=OBSERVATION_COLUMNS + ["footnote"])
+    obs = obs.astype({c: "string" for c in ("series", "series_description", "indicator", "unit", "area",
+                                             "area_name", "area_scheme", "dims", "nature", "source", "footnote")})
+    con.register("incoming", obs.fillna({"series_description": "", "indicator": "", "unit": "", "area_name": "",
+                                         "dims": "", "nature": "", "source": "", "footnote": ""}))
+    con.execute(f"create or replace temp table resolved as {RESOLVE}", {"country": result.country})
+    con.unregister("incoming")
+
+    for row, column, value, message in con.execute("""
+        select row, column_name, value, message from (
+            select row, 'area' as column_name, area as value,
+                'unknown area code' || case when area_scheme = 'm49' then ' (not an M49 country or region)'
+                    else ' (not a country; choose the country of a national file to read it as subnational)' end
+                    as message
+            from resolved where area_code is null and not new_area
+            union all
+            select row, 'series', series, 'the indicator of this new series is unknown (' || coalesce(nullif(indicator, ''), 'none given') || ')'
+            from resolved where series_indicator is null
+            union all
+            select row, 'series', series || ' ' || area || ' ' || dims || ' ' || time_detail,
+                'duplicate observation: same series, area, group dimensions and period as row ' || first_row
+            from resolved where first_row <> row
+        ) order by row
+    """).fetchall():
+        result.problems.append(Problem("error", message, batch.file, row, _source_column(batch, column), value))
+
+    result.new_series = con.execute("""
+        select distinct series as code, series_indicator as indicator, series_description as description, unit
+        from resolved where new_series and series_indicator is not null order by code
+    """).df()
+    for s in result.new_series.itertuples():
+        result.problems.append(Problem("warning", f"unknown series: added to the catalogue under indicator {s.indicator}",
+                                       batch.file, None, _source_column(batch, "series"), s.code))
+    result.new_areas = con.execute("""
+        -- a code may come with several names (rows for parts of it): the most frequent names it
+        select new_area_code as code, any_value(area) as local_code, mode(coalesce(nullif(area_name, ''), area)) as name,
+            any_value(new_area_kind) as kind, any_value(try_cast(case when area_scheme = 'm49' then area end as integer)) as m49
+        from resolved where new_area group by new_area_code order by code
+    """).df()
+    for a in result.new_areas.itertuples():
+        where = "a region (not drawn on maps)" if a.kind == "region" else f"a subnational area of {result.country}"
+        result.problems.append(Problem("warning", f"new area {a.name!r}: added as {where}", batch.file, None,
+                                       _source_column(batch, "area"), a.local_code))
+    for dimension, value, n in con.execute("""
+        with parts as (select unnest(string_split(dims, '|')) as part from resolved where dims <> '')
+        select split_part(part, '=', 1), split_part(part, '=', 2), count(*) from parts
+        where (split_part(part, '=', 1), split_part(part, '=', 2)) not in (select (dimension, dim_value) from group_mapping)
+        group by all order by 1, 2
+    """).fetchall():
+        result.problems.append(Problem("warning", f"dimension value maps to no population group ({n} rows): kept, "
+                                       "counted for no group", batch.file, None, dimension, value))
+
+    bad = con.execute("""
+        select row from resolved
+        where (area_code is null and not new_area) or series_indicator is null or first_row <> row
+    """).df().row
+    rejected_rows = set(bad) | {p.row for p in batch.problems if p.severity == "error"}
+    result.rejected = len(rejected_rows)
+    result.rows = con.execute("""
+        select * from resolved
+        where (area_code is not null or new_area) and series_indicator is not null and first_row = row
+    """).df()
+    result.summary = _summary(con, result)
+    return result
+
+
+def _summary(con, result: Preview) -> dict:
+    s = con.execute("""
+        select count(*), count(distinct series), count(distinct coalesce(area_code, new_area_code)), min(year), max(year)
+        from resolved
+        where (area_code is not null or new_area) and series_indicator is not null and first_row = row
+    """).fetchall()[0]
+    groups = con.execute("""
+        with parts as (select unnest(string_split(dims, '|')) as part from resolved where dims <> '')
+        select distinct g.label from parts
+        join group_mapping as m on m.dimension = split_part(part, '=', 1) and m.dim_value = split_part(part, '=', 2)
+        join population_group as g using (group_id) order by g.label
+    """).fetchall()
+    return {"rows to import": s[0], "rows rejected": result.rejected, "series": s[1], "areas": s[2],
+            "years": f"{s[3]}–{s[4]}" if s[3] is not None else "", "groups found": ", ".join(g for g, in groups) or "none"}
+
+
+def _source_column(batch: Batch, column: str) -> str:
+    """The name a format gives the column a problem is about."""
+    names = {"un-sdg": {"series": "SeriesCode", "area": "GeoAreaCode"},
+             "open-sdg": {"series": "Series", "area": "GeoCode"},
+             "sdmx-ml": {"series": "SERIES", "area": "REF_AREA"}, "sdmx-csv": {"series": "SERIES", "area": "REF_AREA"}}
+    return names.get(batch.format, {}).get(column, column)
+
+
+def apply(result: Preview, *, title: str, source: str, licence: str = "", kind: str = "official",
+          accept_rejected: bool = False, path: Path | None = None) -> str:
+    """Write a previewed import whole, as one dataset; return its id. Nothing is written if the file
+    was imported before (same checksum), or if rows were rejected and accept_rejected is False."""
+    if result.already:
+        return result.already
+    fatal_problems = [p for p in result.problems if p.severity == "fatal"]
+    if fatal_problems:
+        raise ImportRefused(fatal_problems)
+    if result.rejected and not accept_rejected:
+        raise ImportRefused(result.errors)
+    if not title.strip() or not source.strip():
+        raise ValueError("an import needs a title and a source")
+    with db.writing(path) as con:
+        con.execute("insert into dataset (dataset_id, kind, title, source, licence, is_demo, file_name, checksum) "
+                    "values (?, ?, ?, ?, ?, false, ?, ?)",
+                    [result.dataset_id, "reference" if result.batch.format in ("framework", "boundaries") else kind,
+                     title.strip(), source.strip(), licence.strip(), result.batch.file, result.checksum])
+        if result.batch.format == "framework":
+            _write_framework(con, result)
+        elif result.batch.format == "boundaries":
+            _write_boundaries(con, result)
+        else:
+            _write_observations(con, result)
+        catalogue.add_expected_groups(con)
+    return result.dataset_id
+
+
+def _write_framework(con, result: Preview) -> None:
+    con.register("incoming", result.batch.indicators)
+    con.execute("""
+        update indicator set goal = n.goal, target = n.target, title = n.title, tier = n.tier, custodian = n.custodian
+        from incoming as n where indicator.code = n.code
+    """)
+    con.execute("""
+        insert into indicator
+        select code, goal, target, title, tier, custodian, indicator_sort_key(code) from incoming
+        where code not in (select code from indicator)
+    """)
+    con.unregister("incoming")
+
+
+def _write_boundaries(con, result: Preview) -> None:
+    gdf = result.batch.boundaries
+    frame = pd.DataFrame({"local_code": gdf.code.astype(str), "name": gdf.name.astype(str),
+                          "geometry": [boundaries.to_geojson(gdf.iloc[[i]]) for i in range(len(gdf))],
+                          "lat": gdf.geometry.representative_point().y, "lon": gdf.geometry.representative_point().x})
+    con.register("incoming", frame)
+    params = {"country": result.country, "dataset": result.dataset_id}
+    con.execute("""
+        insert into area (code, local_code, name, kind, parent, lat, lon)
+        select $country || '-' || local_code, local_code, name, 'subnational', $country, lat, lon from incoming
+        where local_code not in (select local_code from area where parent = $country and kind = 'subnational')
+    """, {"country": result.country})
+    con.execute("""
+        update area set geometry = i.geometry, lat = i.lat, lon = i.lon, boundary_dataset = $dataset
+        from incoming as i
+        where area.parent = $country and area.kind = 'subnational' and area.local_code = i.local_code
+    """, params)
+    con.unregister("incoming")
+
+
+def _write_observations(con, result: Preview) -> None:
+    con.register("new_series", result.new_series)
+    con.execute("insert into series select code, indicator, description, unit, null from new_series")
+    con.unregister("new_series")
+    con.register("new_areas", result.new_areas)
+    con.execute("""
+        insert into area (code, local_code, m49, name, kind, parent)
+        select code, local_code, m49, name, kind, case when kind = 'subnational' then $country end from new_areas
+    """, {"country": result.country})
+    con.unregister("new_areas")
+    con.register("incoming", result.rows)
+    con.execute("""
+        insert into observation (dataset_id, series, area, dims, year, time_detail, value, lower_bound, upper_bound,
+                                 nature, source, footnote)
+        select $dataset, series, coalesce(area_code, new_area_code), dims, year, time_detail, value,
+            lower_bound, upper_bound, nullif(nature, ''), nullif(source, ''), nullif(footnote, '')
+        from incoming
+    """, {"dataset": result.dataset_id})
+    con.unregister("incoming")
+
+
+def remove(dataset_id: str, path: Path | None = None) -> None:
+    """Remove an imported dataset and its observations (and boundaries); demo data cannot be removed."""
+    with db.writing(path) as con:
+        found = con.execute("select is_demo from dataset where dataset_id = ?", [dataset_id]).fetchall()
+        if not found:
+            raise ValueError(f"no dataset {dataset_id!r}")
+        if found[0][0]:
+            raise ValueError("the demo data cannot be removed")
+        con.execute("delete from observation where dataset_id = ?", [dataset_id])
+        con.execute("update area set geometry = null, boundary_dataset = null where boundary_dataset = ?", [dataset_id])
+        con.execute("delete from citizen_dataset where dataset_id = ?", [dataset_id])
+        con.execute("delete from dataset where dataset_id = ?", [dataset_id])
+
+
+class ImportRefused(Exception):
+    """An import that would not land whole: the problems say why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        shown = "\n".join(str(p) for p in problems[:20])
+        more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"{len(problems)} problem(s) stop this import:\n{shown}{more}")
