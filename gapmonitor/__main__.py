@@ -1,0 +1,89 @@
+"""Command line: python -m gapmonitor import|datasets|remove ... (the same code as the Data page)."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from gapmonitor import db, importer
+from gapmonitor.formats import ReadError
+
+
+def _import(args) -> int:
+    try:
+        batch = importer.read(args.file, args.format, country=args.country, structure=args.structure,
+                              code_property=args.code_property, name_property=args.name_property)
+    except ReadError as e:
+        print(e.problem, file=sys.stderr)
+        return 2
+    path = db.ensure_database(args.db)
+    with db.connect(path) as con:
+        preview = importer.preview(con, batch, importer.checksum(args.file), args.country)
+    print(f"{batch.file} ({importer.FORMATS[batch.format]})")
+    for key, value in preview.summary.items():
+        print(f"  {key}: {value}")
+    for problem in preview.problems:
+        print(f"  {problem}")
+    if preview.already:
+        print(f"already imported as {preview.already}: nothing to do")
+        return 0
+    if args.dry_run:
+        print("dry run: nothing written")
+        return 0
+    try:
+        dataset = importer.apply(preview, title=args.title or batch.file, source=args.source, licence=args.licence,
+                                 kind=args.kind, accept_rejected=args.skip_rejected, path=path)
+    except importer.ImportRefused as e:
+        print(f"not imported: {len(e.problems)} row(s) have errors; fix the file, or pass --skip-rejected "
+              "to import the other rows", file=sys.stderr)
+        return 1
+    print(f"imported as {dataset}")
+    return 0
+
+
+def _datasets(args) -> int:
+    with db.connect(args.db) as con:
+        print(db.query(con, "data_sources").to_string(index=False))
+    return 0
+
+
+def _remove(args) -> int:
+    try:
+        importer.remove(args.dataset, args.db)
+    except ValueError as e:
+        print(e, file=sys.stderr)
+        return 1
+    print(f"removed {args.dataset}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gapmonitor", description=__doc__)
+    parser.add_argument("--db", type=Path, default=None, help="database file (default: $GAPMONITOR_DB or data/gapmonitor.duckdb)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    imp = commands.add_parser("import", help="check a file, show what it holds and its problems, then import it")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--format", choices=list(importer.FORMATS), help="default: detected from the file")
+    imp.add_argument("--country", help="ISO alpha-3 code of the country a national file covers (Open SDG, national SDMX, boundaries)")
+    imp.add_argument("--structure", type=Path, help="SDMX structure file (DSD) for SDMX-ML data")
+    imp.add_argument("--code-property", help="boundaries: the property holding each area's code")
+    imp.add_argument("--name-property", help="boundaries: the property holding each area's name")
+    imp.add_argument("--title", help="dataset title (default: the file name)")
+    imp.add_argument("--source", required=True, help="who published the data, as you would cite it")
+    imp.add_argument("--licence", default="", help="licence of the data, e.g. CC BY 4.0")
+    imp.add_argument("--kind", choices=["official", "citizen"], default="official")
+    imp.add_argument("--skip-rejected", action="store_true", help="import the valid rows when some rows have errors")
+    imp.add_argument("--dry-run", action="store_true", help="only show the preview")
+    imp.set_defaults(run=_import)
+
+    commands.add_parser("datasets", help="list the datasets in the database").set_defaults(run=_datasets)
+    rm = commands.add_parser("remove", help="remove an imported dataset")
+    rm.add_argument("dataset")
+    rm.set_defaults(run=_remove)
+
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
