@@ -1,6 +1,7 @@
 """Streamlit glue shared by the pages: the cached connection and queries, the common controls, the
 demo-data notice. Pages call these; they never open the database themselves."""
 
+import hmac
 import os
 
 import pandas as pd
@@ -48,6 +49,11 @@ def _query(stamp: tuple[int, int], name: str, **params) -> pd.DataFrame:
     return db.query(_connection(stamp), name, **params)
 
 
+def connection():
+    """A cursor on the current database for work beyond named queries (an import's preview)."""
+    return _connection(_stamp()).cursor()
+
+
 def query(name: str, **params) -> pd.DataFrame:
     """The result of queries/<name>.sql for these parameters (cached per database version and parameters)."""
     return _query(_stamp(), name, **params)
@@ -60,6 +66,7 @@ def scope_control() -> str:
     """Which data the pages show: where both imported and demo data exist, the user chooses (default:
     their own data); otherwise everything there is. Returns 'user', 'demo' or 'all'."""
     sources = query("data_sources")
+    sources = sources[sources.kind != "reference"]  # a framework or boundary import holds no observations
     if not (sources.is_demo.any() and (~sources.is_demo).any()):
         return "all"
     options = list(SCOPES)
@@ -72,6 +79,7 @@ def scope_control() -> str:
 def data_notice(scope: str = "all") -> None:
     """Say which data the page shows; demo data is always labelled as such."""
     sources = query("data_sources")
+    sources = sources[sources.kind != "reference"]
     demo = sources.is_demo.any() and scope in ("demo", "all")
     user = (~sources.is_demo).any() and scope in ("user", "all")
     if demo:
@@ -130,3 +138,35 @@ def status_legend() -> None:
 def download(df: pd.DataFrame, file_name: str, label: str = "Download CSV") -> None:
     """A CSV download of exactly the rows shown."""
     st.download_button(label, df.to_csv(index=False).encode("utf-8"), file_name=file_name, mime="text/csv")
+
+
+EDITOR_PASSWORD_ENV = "GAPMONITOR_EDITOR_PASSWORD"
+
+
+def _editor_password() -> str | None:
+    """The editor password: Streamlit secrets (editor_password) or $GAPMONITOR_EDITOR_PASSWORD."""
+    try:
+        secret = st.secrets.get("editor_password")
+    except Exception:  # no secrets file at all
+        secret = None
+    return secret or os.environ.get(EDITOR_PASSWORD_ENV) or None
+
+
+def editor_signed_in() -> bool:
+    """Whether this session may change data. Without a configured password the app is read-only and
+    says how to enable editing; with one, an editor signs in once per session."""
+    password = _editor_password()
+    if not password:
+        st.info(f"This app is read-only. To enable importing and removing data, set an editor password: "
+                f"`editor_password` in `.streamlit/secrets.toml`, or the environment variable `{EDITOR_PASSWORD_ENV}`.")
+        return False
+    if st.session_state.get("editor"):
+        return True
+    with st.form("sign_in"):
+        given = st.text_input("Editor password", type="password")
+        if st.form_submit_button("Sign in as editor"):
+            if hmac.compare_digest(given.encode(), password.encode()):
+                st.session_state["editor"] = True
+                st.rerun()
+            st.error("Wrong password.")
+    return False

@@ -6,8 +6,10 @@ select
     d.source,
     d.licence,
     d.is_demo,
+    d.file_name,
+    d.created_at,
     count(o.series) as observations
 from dataset as d
 left join observation as o on o.dataset_id = d.dataset_id
 group by all
-order by d.kind desc, d.title
+order by d.is_demo, d.kind desc, d.title

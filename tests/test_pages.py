@@ -108,3 +108,26 @@ def test_print_render_times():
     # reported in the closing note; timing is not asserted (machines are noisy)
     if RENDER_SECONDS:
         print("\ngoal page render (s): " + ", ".join(f"{k}: {v:.2f}" for k, v in sorted(RENDER_SECONDS.items())))
+
+
+def test_data_page_is_read_only_without_an_editor_password(demo_db, monkeypatch):
+    monkeypatch.delenv("GAPMONITOR_EDITOR_PASSWORD", raising=False)
+    at = run(AppTest.from_file(str(ROOT / "pages/data.py"), default_timeout=TIMEOUT))
+    assert any("read-only" in i.value and "GAPMONITOR_EDITOR_PASSWORD" in i.value for i in at.info)
+    assert not at.header and not at.text_input  # no import or sign-in controls for viewers
+    titles = set(at.dataframe[0].value.title)
+    assert "Illustrative official statistics (demo)" in titles
+
+
+def test_data_page_shows_controls_only_to_a_signed_in_editor(demo_db, monkeypatch):
+    monkeypatch.setenv("GAPMONITOR_EDITOR_PASSWORD", "s3cret")
+    at = run(AppTest.from_file(str(ROOT / "pages/data.py"), default_timeout=TIMEOUT))
+    assert not at.header
+    at.text_input[0].input("wrong")
+    at.button[0].click()
+    run(at)
+    assert [e.value for e in at.error] == ["Wrong password."] and not at.header
+    at.text_input[0].input("s3cret")
+    at.button[0].click()
+    run(at)
+    assert [h.value for h in at.header] == ["Import a file", "Remove a dataset"]
