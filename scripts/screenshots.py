@@ -15,7 +15,7 @@ from gapmonitor.goals import GOALS  # noqa: E402
 from tests.browser import DONE, SHAPES, chromium, open_page, running_app  # noqa: E402
 
 PAGES = {"overview": "/", **{g.slug: f"/{g.slug}" for g in GOALS}, "country-KEN": "/country?area=KEN",
-         "about": "/about"}
+         "data": "/data", "about": "/about"}
 WIDTH, TALL = 1400, 3000
 # the bottom of the page's content (main column or sidebar, whichever is longer) plus a margin
 CONTENT_BOTTOM = """() => 48 + Math.ceil(Math.max(0, ...[

@@ -33,7 +33,7 @@ def query_of(url: str) -> dict:
 
 
 MAP_PAGES = ["/", *(f"/{g.slug}" for g in GOALS)]
-PAGES = [*MAP_PAGES, "/country?area=KEN", "/about"]
+PAGES = [*MAP_PAGES, "/country?area=KEN", "/data", "/about"]
 TOPOJSON = ROOT / "static" / "world_110m.json"
 OBSERVATIONS_SQL = ROOT / "queries" / "observations.sql"
 # A view that is not the default one: goal 5's default indicator is 5.1.1, 5.2.1's default group is
