@@ -103,10 +103,22 @@ def sql(name: str) -> str:
     return (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
+@cache
+def parameters(name: str) -> frozenset[str]:
+    """The named parameters ($goal...) that queries/<name>.sql uses."""
+    return frozenset(re.findall(r"\$([a-z_]+)", sql(name)))
+
+
 def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
-    """Run queries/<name>.sql with named parameters ($goal...) bound by DuckDB, on its own cursor."""
+    """Run queries/<name>.sql with named parameters ($goal...) bound by DuckDB, on its own cursor.
+    Parameters the query does not use are left out (pages pass their common rules to every query);
+    one it uses but is not given is an error."""
+    used = parameters(name)
+    missing = used - params.keys()
+    if missing:
+        raise TypeError(f"query {name} needs parameter(s): {', '.join(sorted(missing))}")
     cur = con.cursor()
     try:
-        return cur.execute(sql(name), params).df()
+        return cur.execute(sql(name), {k: v for k, v in params.items() if k in used}).df()
     finally:
         cur.close()

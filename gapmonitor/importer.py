@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import shapely
 
 from gapmonitor import catalogue, db
 from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, Problem, boundaries, fatal, framework, opensdg, sdmx, unsdg
@@ -296,7 +297,7 @@ def _write_framework(con, result: Preview) -> None:
 def _write_boundaries(con, result: Preview) -> None:
     gdf = result.batch.boundaries
     frame = pd.DataFrame({"local_code": gdf.code.astype(str), "name": gdf.name.astype(str),
-                          "geometry": [boundaries.to_geojson(gdf.iloc[[i]]) for i in range(len(gdf))],
+                          "geometry": shapely.to_geojson(gdf.geometry.to_numpy()),
                           "lat": gdf.geometry.representative_point().y, "lon": gdf.geometry.representative_point().x})
     con.register("incoming", frame)
     params = {"country": result.country, "dataset": result.dataset_id}

@@ -89,6 +89,18 @@ def coverage_map(df: pd.DataFrame, column: str, label: str, height: int = 480) -
     return _layout(fig, height)
 
 
+def _clockwise(geometry: dict) -> dict:
+    """GeoJSON rings wound the way d3-geo (Plotly geo) reads them: exterior rings clockwise. GeoJSON
+    files wind them the other way (RFC 7946), which d3 reads as "the whole globe except this shape"."""
+    from shapely.geometry import mapping, shape
+    from shapely.geometry.polygon import orient
+
+    geom = shape(geometry)
+    parts = getattr(geom, "geoms", [geom])
+    oriented = [orient(p, sign=-1.0) for p in parts]
+    return mapping(type(geom)(oriented) if hasattr(geom, "geoms") else oriented[0])
+
+
 def clicked_area(selection) -> str | None:
     """The area code of the first point clicked on a map made here (Streamlit's selection state)."""
     points = (selection or {}).get("selection", {}).get("points", [])
@@ -99,3 +111,21 @@ def clicked_area(selection) -> str | None:
         return point["location"]
     data = point.get("customdata")
     return data[0] if data else None
+
+
+def subnational_map(df: pd.DataFrame, column: str, label: str, height: int = 480) -> go.Figure:
+    """Subnational areas (columns code, name, geometry as GeoJSON text, and `column`) coloured by a
+    count, zoomed to their country; the world topojson still comes from the app, not a CDN."""
+    shaped = df[df.geometry.notna()]
+    features = [{"type": "Feature", "id": code, "geometry": _clockwise(json.loads(geometry))}
+                for code, geometry in zip(shaped.code, shaped.geometry)]
+    fig = go.Figure(go.Choropleth(
+        geojson={"type": "FeatureCollection", "features": features}, locations=shaped.code,
+        z=shaped[column], customdata=shaped[["code", "name", column]], colorscale=COVERAGE_SCALE[1:],
+        zmin=0, marker_line_color="#ffffff", marker_line_width=0.4,
+        hovertemplate="<b>%{customdata[1]}</b><br>" + label + ": %{customdata[2]}<extra></extra>",
+        colorbar=dict(title=dict(text=label), thickness=12, len=0.7),
+    ))
+    _layout(fig, height)
+    fig.update_geos(fitbounds="locations", projection_type="mercator", lataxis_range=None)
+    return fig

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gapmonitor import charts, ui
+from gapmonitor import charts, maps, ui
 from gapmonitor.goals import GOALS
 from gapmonitor.statuses import BY_CODE, STATUSES, TIER_LABELS
 
@@ -45,6 +45,17 @@ st.caption("Blank: the group is not expected for the indicator. The rules are on
 table = shown.assign(status=shown.status.map(lambda s: BY_CODE[s].label))[
     ["goal", "indicator", "indicator_title", "group_label", "status"]]
 ui.download(table, f"gap_status_{area}_{rules['first_year']}-{rules['last_year']}.csv", "Download the matrix (CSV)")
+
+units = ui.query("subnational_areas", area=area, **rules)
+if len(units):
+    st.subheader("Subnational areas")
+    st.caption(f"{len(units)} areas; observations in {rules['first_year']}–{rules['last_year']} (official and citizen).")
+    if units.geometry.notna().any():
+        st.plotly_chart(maps.subnational_map(units, "observations", "Observations"), key="profile_units",
+                        config=maps.TOPOJSON_CONFIG)
+    else:
+        st.caption("No boundaries for these areas yet: an editor can import them on the Data page.")
+    st.dataframe(units.drop(columns=["code", "geometry"]), hide_index=True, height=220)
 
 st.subheader("Citizen datasets covering this country")
 datasets = ui.query("citizen_datasets_for_area", area=area, scope=rules["scope"])

@@ -51,3 +51,21 @@ def test_clicked_area_reads_shapes_and_points():
     assert maps.clicked_area({"selection": {"points": [{"customdata": ["TUV", "Tuvalu"]}]}}) == "TUV"
     assert maps.clicked_area({"selection": {"points": []}}) is None
     assert maps.clicked_area(None) is None
+
+
+def test_subnational_map_winds_rings_the_way_d3_reads_them():
+    import json
+
+    from shapely.geometry import shape
+
+    # a counter-clockwise square (RFC 7946 winding), as boundary files store it
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+    units = pd.DataFrame({"code": ["X-1", "X-2"], "name": ["One", "Two"], "observations": [3, 0],
+                          "geometry": [json.dumps(square), None]})
+    fig = maps.subnational_map(units, "observations", "Observations")
+    (trace,) = fig.data
+    assert list(trace.locations) == ["X-1"]  # an area without a boundary is not drawn
+    drawn = trace.geojson["features"][0]["geometry"]
+    assert not shape(drawn).exterior.is_ccw  # d3-geo takes counter-clockwise rings as the whole globe minus the shape
+    assert shape(drawn).equals(shape(square))
+    assert fig.layout.geo.fitbounds == "locations"

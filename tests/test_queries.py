@@ -12,7 +12,7 @@ SAMPLE = {"goal": 5, "first_year": 2021, "last_year": 2025, "min_tier": 2, "indi
 
 
 def params_of(name: str) -> dict:
-    return {p: SAMPLE[p] for p in set(re.findall(r"\$([a-z_]+)", db.sql(name)))}
+    return {p: SAMPLE[p] for p in db.parameters(name)}
 
 
 def test_there_are_queries():
@@ -68,3 +68,10 @@ def test_observations_filter_by_group_country_and_years(demo):
             and o.year between 2021 and 2025 and (d.kind = 'official' or o.sample_size >= 10)
     """).fetchone()[0]
     assert len(rows) == direct
+
+
+def test_a_missing_parameter_is_an_error_and_extra_ones_are_left_out(demo):
+    with pytest.raises(TypeError, match="first_year"):
+        db.query(demo, "coverage_by_area", goal=5, last_year=2025, min_tier=2, scope="all")
+    rows = db.query(demo, "countries", goal=5)  # countries takes no parameter
+    assert len(rows) > 200

@@ -1,0 +1,24 @@
+-- one row per subnational area of country $area: its boundary and how much released data it has
+with data as (
+    select
+        o.area,
+        count(*) as observations,
+        count(*) filter (where o.kind = 'citizen') as citizen_observations,
+        count(distinct s.indicator) as indicators
+    from released_observation as o
+    join series as s on s.code = o.series
+    where o.year between $first_year and $last_year and in_scope(o.is_demo, $scope)
+    group by o.area
+)
+select
+    a.code,
+    a.local_code,
+    a.name,
+    a.geometry,
+    coalesce(d.observations, 0) as observations,
+    coalesce(d.citizen_observations, 0) as citizen_observations,
+    coalesce(d.indicators, 0) as indicators
+from area as a
+left join data as d on d.area = a.code
+where a.parent = $area and a.kind = 'subnational'
+order by a.name
