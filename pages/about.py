@@ -58,6 +58,16 @@ office's review status (not reviewed, under review, endorsed) are shown with eac
 st.subheader("Population groups")
 st.dataframe(ui.query("population_groups").drop(columns=["group_id"]), hide_index=True)
 
+st.subheader("Your data")
+st.markdown("""
+Editors import official data as published (UN SDG database exports, Open SDG CSV, SDMX, the IAEG-SDGs
+tier classification, boundary files) on the **Data** page or with `python -m gapmonitor import`. Dimension
+values are mapped to the groups by the table above; values that map to no group are listed at import,
+never dropped silently, and count for no group. A national file's own area codes become subnational areas
+of the country chosen at import. The sidebar's *Data shown* says whether pages show your data, the demo
+data, or both.
+""")
+
 st.subheader("Data in this database")
 st.dataframe(ui.query("data_sources").drop(columns=["dataset_id"]), hide_index=True)
 st.markdown("""
