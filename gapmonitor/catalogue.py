@@ -1,4 +1,5 @@
-"""The indicator catalogue's derived parts: which groups each indicator is expected to cover."""
+"""What is derived from the data and rebuilt with every change: the groups each indicator is expected
+to cover, and the per-year evidence the gap rules read (cell_year)."""
 
 import re
 from pathlib import Path
@@ -9,8 +10,15 @@ import duckdb
 PEOPLE = ("population|people|persons|women|girls|children|adults|youth|households|individuals|workers|"
           "victims|deaths|employ|students|births")
 EXPECTED_GROUPS = Path(__file__).with_name("expected_groups.sql").read_text(encoding="utf-8")
+CELL_YEARS = Path(__file__).with_name("cell_years.sql").read_text(encoding="utf-8")
 
 
 def add_expected_groups(con: duckdb.DuckDBPyConnection) -> None:
     """Add expected groups for indicators with series (expected_groups.sql); never removes any."""
     con.execute(re.sub(r"\{people\}", PEOPLE, EXPECTED_GROUPS))
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring every derived table up to date with the data (call in the writing transaction)."""
+    add_expected_groups(con)
+    con.execute(CELL_YEARS)

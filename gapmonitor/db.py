@@ -11,6 +11,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from gapmonitor import catalogue
+
 ROOT = Path(__file__).resolve().parents[1]
 QUERY_DIR = ROOT / "queries"
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -47,6 +49,7 @@ def ensure_database(path: Path | None = None) -> Path:
         create_schema(con)
         reference.load(con)
         demo.load(con)
+        catalogue.refresh(con)
         con.execute("checkpoint")
     os.replace(tmp, path)
     return path
@@ -67,6 +70,7 @@ def writing(path: Path | None = None):
             try:
                 con.execute("begin transaction")
                 yield con
+                catalogue.refresh(con)  # derived tables change with the data, in the same transaction
                 con.execute("commit")
                 con.execute("checkpoint")
             finally:

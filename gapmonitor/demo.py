@@ -68,7 +68,6 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
     _insert_observations(con, "demo-official", official)
     _load_citizen(con, rng, series, official)
     con.unregister("series_csv")
-    catalogue.add_expected_groups(con)
 
 
 def _load_subnational_units(con: duckdb.DuckDBPyConnection) -> None:

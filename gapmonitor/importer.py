@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import shapely
 
-from gapmonitor import catalogue, db
+from gapmonitor import db
 from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, Problem, boundaries, fatal, framework, opensdg, sdmx, unsdg
 
 RESOLVE = Path(__file__).with_name("resolve_import.sql").read_text(encoding="utf-8")
@@ -276,7 +276,6 @@ def apply(result: Preview, *, title: str, source: str, licence: str = "", kind: 
             _write_boundaries(con, result)
         else:
             _write_observations(con, result)
-        catalogue.add_expected_groups(con)
     return result.dataset_id
 
 

@@ -3,8 +3,8 @@
 -- title, an area's boundary). The importer resolves every code before writing, and a test checks
 -- that no row points nowhere.
 -- Official and citizen observations share one table; the dataset says which kind a row is.
--- Pages read only the views at the end (released_observation, observation_group, gap_cells):
--- they apply confidentiality and the gap rules once, for every query.
+-- Pages read only the views and macros at the end (released_observation, observation_group,
+-- gap_cells): they apply confidentiality and the gap rules once, for every query.
 
 create table meta (
     key varchar primary key,
@@ -184,9 +184,23 @@ join group_mapping as m
     on m.dimension = split_part(parts.part, '=', 1)
     and m.dim_value = split_part(parts.part, '=', 2));
 
+-- The evidence for each cell, year by year: one row per indicator, country, group, year and origin
+-- (demo or imported), saying whether official data exists and the best quality tier of the citizen
+-- data (0: none). Derived from observation_group, so it holds released data only; rebuilt by
+-- gapmonitor/cell_years.sql in the same transaction as every change to the data.
+create table cell_year (
+    indicator varchar not null,
+    area varchar not null,             -- the country (subnational data counts for its country)
+    group_id varchar not null,
+    year integer not null,
+    is_demo boolean not null,
+    has_official boolean not null,
+    citizen_tier integer not null      -- 0 none, 1 low, 2 medium, 3 high
+);
+
 -- The gap rules, defined once. One row per indicator, country and expected group over the years
--- first_year..last_year, counting the data in scope. Subnational data counts for its country. Citizen data "meets the bar" when
--- its dataset's quality tier is at least min_tier (1 low, 2 medium, 3 high).
+-- first_year..last_year, counting the data in scope. Citizen data "meets the bar" when its dataset's
+-- quality tier is at least min_tier (1 low, 2 medium, 3 high).
 create macro gap_cells(first_year, last_year, min_tier, scope) as table
 with expected as (
     select e.indicator, e.group_id, a.code as area
@@ -194,29 +208,15 @@ with expected as (
     cross join area as a
     where a.kind = 'country'
 ),
-found as (
-    select
-        s.indicator,
-        coalesce(a.parent, a.code) as area,
-        og.group_id,
-        og.kind,
-        og.dataset_id,
-        coalesce(q.tier_rank, 0) >= min_tier as meets_bar
-    from observation_group as og
-    join series as s on s.code = og.series
-    join area as a on a.code = og.area
-    left join citizen_quality as q on q.dataset_id = og.dataset_id
-    where og.year between first_year and last_year and in_scope(og.is_demo, scope)
-),
 flags as (
     select
         indicator,
         area,
         group_id,
-        bool_or(kind = 'official') as has_official,
-        bool_or(kind = 'citizen' and meets_bar) as has_citizen_ok,
-        bool_or(kind = 'citizen') as has_citizen
-    from found
+        bool_or(has_official) as has_official,
+        max(citizen_tier) as best_tier
+    from cell_year
+    where year between first_year and last_year and in_scope(is_demo, scope)
     group by indicator, area, group_id
 )
 select
@@ -224,10 +224,10 @@ select
     e.area,
     e.group_id,
     case
-        when f.has_official and f.has_citizen_ok then 'official_and_citizen'
+        when f.has_official and f.best_tier >= min_tier then 'official_and_citizen'
         when f.has_official then 'official'
-        when f.has_citizen_ok then 'citizen_fills_gap'
-        when f.has_citizen then 'citizen_below_bar'
+        when f.best_tier >= min_tier then 'citizen_fills_gap'
+        when f.best_tier > 0 then 'citizen_below_bar'
         else 'no_data'
     end as status
 from expected as e

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 REALDATA = ROOT.parent / "shared" / "realdata"
 
-from gapmonitor import db  # noqa: E402
+from gapmonitor import catalogue, db  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +61,7 @@ def tiny():
 
 
 def add(con, dataset: str, area: str, dims: str, year: int, sample_size: int | None = None, value: float = 50.0):
-    """Insert one observation of series S1."""
+    """Insert one observation of series S1 and rebuild the gap rules' evidence (as every write does)."""
     con.execute("insert into observation (dataset_id, series, area, dims, year, time_detail, value, sample_size) "
                 "values (?, 'S1', ?, ?, ?, ?, ?, ?)", [dataset, area, dims, year, str(year), value, sample_size])
+    con.execute(catalogue.CELL_YEARS)

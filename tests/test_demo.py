@@ -148,3 +148,21 @@ def test_a_database_with_users_data_is_never_rebuilt_silently(tmp_path):
     with pytest.raises(RuntimeError, match="imported data"):
         db.ensure_database(path)
     assert path.exists()
+
+
+def test_a_write_rebuilds_the_gap_evidence_in_the_same_transaction(demo_db, tmp_path):
+    import shutil
+
+    path = tmp_path / "copy.duckdb"
+    shutil.copyfile(demo_db, path)
+    count = """select count(*) from gap_cells(2021, 2025, 2, 'all') where status = 'citizen_fills_gap'
+               and area in ('GTM', 'BOL', 'PER', 'ECU', 'MEX') and group_id = 'indigenous'"""
+    with duckdb.connect(str(path), read_only=True) as con:
+        before = con.execute(count).fetchall()[0][0]
+    assert before > 0  # the indigenous water monitors (high tier) fill gaps there
+    with db.writing(path) as con:  # an assessment that drops the dataset to the low tier
+        con.execute("update citizen_dataset set ethics = 0 where dataset_id = 'cgd-indigenous-water'")
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute(count).fetchall()[0][0] == 0
+        below = count.replace("citizen_fills_gap", "citizen_below_bar")
+        assert con.execute(below).fetchall()[0][0] == before

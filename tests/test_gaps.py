@@ -120,7 +120,8 @@ def test_coverage_counts_only_expected_cells(tiny):
 
 
 def test_scope_counts_only_the_data_shown(tiny):
-    tiny.execute("update dataset set is_demo = true where dataset_id = 'off'")
+    tiny.execute("update dataset set is_demo = true where dataset_id = 'off'")  # before any row: cell_year
+    # is rebuilt from the data at each write, so the flag must be set when the rows are added
     add(tiny, "off", "AAA", "Sex=FEMALE", 2023)  # demo official data
     add(tiny, "hi", "AAA", "Sex=FEMALE", 2023, sample_size=100)  # the user's citizen data
     assert status(tiny, scope="all") == "official_and_citizen"

@@ -1,0 +1,16 @@
+-- Rebuild cell_year, the gap rules' evidence, from the released observations.
+delete from cell_year;
+insert into cell_year
+select
+    s.indicator,
+    coalesce(a.parent, a.code) as area,
+    og.group_id,
+    og.year,
+    og.is_demo,
+    bool_or(og.kind = 'official') as has_official,
+    coalesce(max(q.tier_rank) filter (where og.kind = 'citizen'), 0) as citizen_tier
+from observation_group as og
+join series as s on s.code = og.series
+join area as a on a.code = og.area
+left join citizen_quality as q on q.dataset_id = og.dataset_id
+group by all;
