@@ -109,7 +109,8 @@ def _series_and_table(number: int, indicator: str, group: str, labels: dict, rul
     names = dict(zip(countries.code, countries.name))
     rows = ui.query("observations", indicator=indicator, group_id=None, country=None,
                     first_year=0, last_year=rules["last_year"], scope=rules["scope"])
-    with_data = [c for c in countries.code if c in set(rows.country)] or list(countries.code)
+    present = set(rows.country)
+    with_data = [c for c in countries.code if c in present] or list(countries.code)
     richest = rows.country.value_counts().index[0] if len(rows) else with_data[0]  # the most observations
     country = st.selectbox("Country", with_data, key=f"g{number}_country",
                            index=with_data.index(ui.param("country", with_data, richest)), format_func=names.get)
