@@ -33,7 +33,9 @@ def _import(args) -> int:
         dataset = importer.apply(preview, title=args.title or batch.file, source=args.source, licence=args.licence,
                                  kind=args.kind, accept_rejected=args.skip_rejected, path=path)
     except importer.ImportRefused as e:
-        print(f"not imported: {len(e.problems)} row(s) have errors; fix the file, or pass --skip-rejected "
+        for problem in e.problems[:5]:
+            print(problem, file=sys.stderr)
+        print(f"{batch.file} not imported: {len(e.problems)} problem(s); fix the file, or pass --skip-rejected "
               "to import the other rows", file=sys.stderr)
         return 1
     print(f"imported as {dataset}")

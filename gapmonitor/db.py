@@ -63,6 +63,8 @@ def writing(path: Path | None = None):
     path = ensure_database(path)
     with open(path.with_name(f".{path.name}.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a writer that was killed
+            stale.unlink(missing_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         shutil.copyfile(path, tmp)
         try:
@@ -95,8 +97,25 @@ def _is_current(path: Path) -> bool:
 
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the app's database (built on first use). Read-only so that many
-    processes can open it at once; use one connection per process and a cursor per thread."""
-    return duckdb.connect(str(ensure_database(path)), read_only=True)
+    processes can open it at once; use one connection per process and a cursor per thread (cursor()).
+
+    The file is attached to a fresh in-memory instance rather than opened directly: DuckDB shares
+    one instance per file path within a process, so after an import swaps a new file in, a direct
+    open would be handed the old file's instance while any old cursor lives."""
+    path = ensure_database(path)
+    con = duckdb.connect()
+    con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as gapmonitor (read_only)")
+    con.execute("use gapmonitor")
+    return con
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of a connection, in the app's database when it is attached (cursors start in the
+    instance's own catalog)."""
+    cur = con.cursor()
+    if cur.execute("select count(*) from duckdb_databases() where database_name = 'gapmonitor'").fetchall()[0][0]:
+        cur.execute("use gapmonitor")
+    return cur
 
 
 @cache
@@ -121,7 +140,7 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
     missing = used - params.keys()
     if missing:
         raise TypeError(f"query {name} needs parameter(s): {', '.join(sorted(missing))}")
-    cur = con.cursor()
+    cur = cursor(con)
     try:
         return cur.execute(sql(name), {k: v for k, v in params.items() if k in used}).df()
     finally:

@@ -37,6 +37,8 @@ def detect(path: str | Path) -> str:
     """The format of a file, from its name and first line."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_file() and path.stat().st_size == 0:
+        raise fatal(path, "the file is empty")
     if suffix in (".geojson", ".gpkg", ".zip", ".shp") or (suffix == ".json" and b'"Feature' in path.read_bytes()[:4096]):
         return "boundaries"
     if suffix == ".xml":
@@ -53,6 +55,10 @@ def detect(path: str | Path) -> str:
         except Exception as e:
             raise fatal(path, f"not a readable Excel workbook ({type(e).__name__})") from e
         return "framework" if framework.SHEET in names else "un-sdg"
+    with open(path, "rb") as f:
+        start = f.read(4096)
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
+        raise fatal(path, "not UTF-8 text (UTF-16 text or binary data): save a CSV file as CSV UTF-8")
     with open(path, encoding="utf-8-sig", errors="replace") as f:
         head = f.readline()
     columns = [c.strip().strip('"').strip("[]") for c in head.split(",")]
@@ -138,7 +144,13 @@ def preview(con: duckdb.DuckDBPyConnection, batch: Batch, digest: str, country: 
     return _preview_observations(con, result)
 
 
+def _rejected(batch: Batch) -> int:
+    """Rows (or features) a reader left out for an error: apply() refuses them unless accepted."""
+    return len({p.row for p in batch.problems if p.severity == "error"})
+
+
 def _preview_framework(con, result: Preview) -> Preview:
+    result.rejected = _rejected(result.batch)
     new = result.batch.indicators
     con.register("incoming", new)
     changed = con.execute("""
@@ -147,16 +159,18 @@ def _preview_framework(con, result: Preview) -> Preview:
     """).fetchall()[0]
     con.unregister("incoming")
     result.summary = {"indicators": len(new), "goals": new.goal.nunique(), "new indicators": changed[0],
-                      "indicators whose title or tier changes": changed[1]}
+                      "indicators whose title or tier changes": changed[1], "rows rejected": result.rejected}
     return result
 
 
 def _preview_boundaries(con, result: Preview) -> Preview:
+    result.rejected = _rejected(result.batch)
     gdf = result.batch.boundaries
     known = {r[0] for r in con.execute("select local_code from area where parent = ? and kind = 'subnational'",
                                        [result.country]).fetchall()}
     result.new_areas = pd.DataFrame({"local_code": gdf.code, "name": gdf.name}).loc[~gdf.code.isin(known)]
-    result.summary = {"areas": len(gdf), "new areas": len(result.new_areas), "country": result.country}
+    result.summary = {"areas": len(gdf), "new areas": len(result.new_areas), "features rejected": result.rejected,
+                      "country": result.country}
     return result
 
 

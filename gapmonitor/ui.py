@@ -51,7 +51,7 @@ def _query(stamp: tuple[int, int], name: str, **params) -> pd.DataFrame:
 
 def connection():
     """A cursor on the current database for work beyond named queries (an import's preview)."""
-    return _connection(_stamp()).cursor()
+    return db.cursor(_connection(_stamp()))
 
 
 def query(name: str, **params) -> pd.DataFrame:

@@ -4,6 +4,9 @@ A Batch holds rows in the app's own shape plus every problem found, each with fi
 value, so that the importer can show a preview before anything is written.
 """
 
+import csv
+import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,3 +86,36 @@ def dims_key(pairs) -> str:
 
 def fatal(file: str | Path, message: str, row=None, column=None, value=None) -> ReadError:
     return ReadError(Problem("fatal", message, Path(file).name, row, column, None if value is None else str(value)))
+
+
+def check_csv_text(path: str | Path) -> None:
+    """Raise a ReadError saying where, if a CSV file is not UTF-8 text or a row has more or fewer cells
+    than the header: DuckDB's and pandas' own errors name neither the row nor the cell (a ragged row
+    can even make DuckDB take a data row for the header)."""
+    data = Path(path).read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise fatal(path, "the file is UTF-16 text; save it as CSV UTF-8")
+    if b"\x00" in data[:65536]:
+        raise fatal(path, "not a text file (it holds NUL bytes): binary data, or text saved as UTF-16 without a "
+                          "byte-order mark; save it as CSV UTF-8")
+    # undecodable bytes become lone surrogates, so the row and cell that hold them can be named
+    text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    bad = re.compile("[\udc80-\udcff]")
+    undecodable = bad.search(text) is not None
+    header = None
+    try:
+        for number, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            if header is None:
+                header = cells
+            for i, cell in enumerate(cells if undecodable else ()):
+                if bad.search(cell):
+                    raise fatal(path, "not UTF-8 text: this cell holds bytes of another encoding (Latin-1 or "
+                                      "Windows-1252?); save the file as CSV UTF-8", row=number,
+                                column=header[i] if number > 1 and i < len(header) else None,
+                                value=cell.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+            if cells and number > 1 and len(cells) != len(header):
+                extra = cells[len(header):]
+                raise fatal(path, f"the row has {len(cells)} cells but the header has {len(header)}", row=number,
+                            column=None if extra else header[len(cells)], value=",".join(extra) if extra else None)
+    except csv.Error as e:
+        raise fatal(path, f"not a readable CSV file: {e}") from e

@@ -121,7 +121,8 @@ def _info(path: Path, src: str, layer: str | None) -> dict:
     except (RuntimeError, OSError) as e:
         if isinstance(e, DataLayerError) and layer is not None:
             raise fatal(path, f"no layer {layer!r}; the file has: {', '.join(pyogrio.list_layers(src)[:, 0])}") from e
-        raise fatal(path, f"not a readable boundary file: {e}") from e
+        # GDAL names the file by its full path (an upload's is a temporary file): name it as the user does
+        raise fatal(path, f"not a readable boundary file: {str(e).replace(src, path.name)}") from e
 
 
 def _source(path, layer: str | None) -> str:

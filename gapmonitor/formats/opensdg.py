@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, fatal
+from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, check_csv_text, fatal
 
 # Columns that qualify a value rather than break it down by group.
 ATTRIBUTES = {"Year", "Value", "GeoCode", "Series", "Units", "Unit measure", "Unit multiplier", "Observation status"}
@@ -64,6 +64,7 @@ def read(path: str | Path, country: str) -> Batch:
     if not re.fullmatch(r"\d+\.[0-9a-z]+\.[0-9a-z]+", indicator):
         raise fatal(path, "cannot tell the indicator: name the file indicator_<goal>-<target>-<n>.csv "
                           "or give indicator_number in meta/<id>.md")
+    check_csv_text(path)
     con = duckdb.connect()
     try:
         frame = con.execute(
@@ -77,7 +78,8 @@ def read(path: str | Path, country: str) -> Batch:
     columns = [c for c in frame.columns if c != "_row"]
     missing = [c for c in ("Year", "Value") if c not in columns]
     if missing:
-        raise fatal(path, f"missing column(s) {', '.join(missing)}; found: {', '.join(columns)}. Is this an Open SDG data file?")
+        raise fatal(path, f"missing column(s) {', '.join(missing)}; found: {', '.join(columns)}. Is this an Open SDG data file?",
+                    column=", ".join(missing))
     if frame.empty:
         raise fatal(path, "the file has a header but no data rows")
     frame = frame.fillna("").apply(lambda c: c.str.strip() if c.dtype == object else c)

@@ -6,12 +6,13 @@ provinces and two-digit 11-57 for the districts (first digit = province).
 """
 
 import math
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pandas as pd
 import sdmx
 
-from . import OBSERVATION_COLUMNS, Batch, ReadError, dims_key, fatal
+from . import OBSERVATION_COLUMNS, Batch, ReadError, check_csv_text, dims_key, fatal
 
 # Dimensions that say which series, place and time an observation is, not which population group.
 NOT_GROUP_DIMENSIONS = {"FREQ", "REPORTING_TYPE", "SERIES", "REF_AREA", "TIME_PERIOD"}
@@ -61,6 +62,8 @@ def read_sdmx_ml(data_path, structure_path=None) -> Batch:
 
 def read_sdmx_csv(path) -> Batch:
     """Read an SDMX-CSV 1.0 file (a header row of concept IDs, codes as values)."""
+    if Path(path).is_file():
+        check_csv_text(path)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig")
     except FileNotFoundError:
@@ -138,13 +141,22 @@ def _read_xml(path, **kwargs):
             if not start.startswith(b"<"):  # else sdmx1 may take it for SDMX-CSV or JSON
                 raise fatal(path, "not XML, so not SDMX-ML")
             f.seek(0)
+            # well-formed first: sdmx1 prints its whole parse stack to stdout on a syntax error
+            # (a truncated download), and the syntax error's line is the row to report
+            try:
+                for _, element in ET.iterparse(f, events=("end",)):
+                    element.clear()
+            except ET.ParseError as e:
+                raise fatal(path, f"not well-formed XML (cut off?): {e}", row=e.position[0]) from e
+            f.seek(0)
             return sdmx.read_sdmx(f, format="XML", **kwargs)
     except FileNotFoundError:
         raise fatal(path, "file not found")
     except ReadError:
         raise
     except Exception as e:  # lxml syntax errors, sdmx1 assertions on non-SDMX XML...
-        raise fatal(path, f"not readable as SDMX-ML: {e}")
+        # an XML syntax error (a truncated download) knows its line: report it as the row
+        raise fatal(path, f"not readable as SDMX-ML: {e}", row=getattr(e.__cause__ or e, "lineno", None))
 
 
 def _codelist(dsd, concept) -> list:

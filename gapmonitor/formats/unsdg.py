@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, fatal
+from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, check_csv_text, fatal
 
 REQUIRED = ["SeriesCode", "GeoAreaCode", "TimePeriod", "Value"]
 # Columns that are not dimensions (attributes and identifiers); every other named column is one.
@@ -43,6 +43,7 @@ def _read_table(path: Path, con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("create temp table raw as select *, row_number() over () as _row from frame")
         con.unregister("frame")
     else:
+        check_csv_text(path)
         try:
             con.execute(
                 "create temp table raw as select *, row_number() over () as _row from read_csv(?, header = true, "
@@ -72,7 +73,7 @@ def read(path: str | Path) -> Batch:
     missing = [c for c in REQUIRED if c not in cleaned]
     if missing:
         raise fatal(path, f"missing column(s) {', '.join(missing)}; found: {', '.join(cleaned) or 'none'}. "
-                          "Is this a UN SDG database export?")
+                          "Is this a UN SDG database export?", column=", ".join(missing))
     col = {clean: raw for raw, clean in names.items()}
 
     def text(name: str) -> str:
