@@ -12,6 +12,7 @@ sys.path.insert(0, str(ROOT))
 REALDATA = ROOT.parent / "shared" / "realdata"
 
 from gapmonitor import catalogue, db  # noqa: E402
+from tests.browser import app_db, app_url, browser  # noqa: E402,F401  (one app and one chromium per session)
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,7 @@ sys.path.insert(0, str(ROOT))
 from gapmonitor import db  # noqa: E402
 from gapmonitor.goals import GOALS  # noqa: E402
 from gapmonitor.statuses import STATUSES  # noqa: E402
-from tests.browser import (CHROMIUM, POINTS, SHAPES, app_db, app_url, browser,  # noqa: E402,F401
-                           map_marks, open_page)
+from tests.browser import CHROMIUM, POINTS, SHAPES, map_marks, open_page  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason=f"{CHROMIUM} not found: the browser tests need Debian's chromium")

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from conftest import REALDATA  # noqa: E402
-from tests.browser import CHROMIUM, SHAPES, chromium, open_page, running_app  # noqa: E402
+from tests.browser import CHROMIUM, SHAPES, open_page, running_app  # noqa: E402
 
 EXPORT = REALDATA / "un_sdg_global_db" / "unsdg_4.2.1_t421.csv"
 PASSWORD = "editor-test-password"
@@ -36,41 +36,41 @@ def editor_app(tmp_path_factory):
         del os.environ["GAPMONITOR_EDITOR_PASSWORD"]
 
 
-def test_an_editor_imports_a_un_export_and_the_map_shows_it(editor_app):
+def test_an_editor_imports_a_un_export_and_the_map_shows_it(editor_app, browser):
     url, db_path = editor_app
     with open(EXPORT, encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     areas = {r["GeoAreaCode"] for r in rows}
-    with chromium() as browser:
-        visit = open_page(browser, url, "/data")
-        page = visit.page
-        page.get_by_label("Editor password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in as editor").click()
-        page.get_by_text("Import a file", exact=True).wait_for()
-        page.locator("input[type=file]").first.set_input_files(str(EXPORT))
-        page.get_by_text("Preview: nothing is written yet").wait_for(timeout=60_000)
-        page.locator("[data-testid=stMetricLabel]", has_text="Groups found").wait_for(timeout=60_000)
-        visit.wait_done()
-        metrics = dict(zip(page.locator("[data-testid=stMetricLabel]").all_inner_texts(),
-                           page.locator("[data-testid=stMetricValue]").all_inner_texts()))
-        # every data row of the file has a numeric value and a known series: all are kept
-        assert metrics["Rows to import"] == str(len(rows))
-        assert metrics["Areas"] == str(len(areas))
-        page.get_by_label("Source (publisher, as you would cite it)").fill("UN Global SDG Indicators Database")
-        page.get_by_role("button", name="Import").click()
-        page.get_by_text("Imported as import-").wait_for(timeout=60_000)
-        assert visit.problems() == {"external requests": [], "console errors": [], "exception boxes": []}
-        visit.close()
+    # one chromium per test session (tests.browser), shared with the other browser tests
+    visit = open_page(browser, url, "/data")
+    page = visit.page
+    page.get_by_label("Editor password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in as editor").click()
+    page.get_by_text("Import a file", exact=True).wait_for()
+    page.locator("input[type=file]").first.set_input_files(str(EXPORT))
+    page.get_by_text("Preview: nothing is written yet").wait_for(timeout=60_000)
+    page.locator("[data-testid=stMetricLabel]", has_text="Groups found").wait_for(timeout=60_000)
+    visit.wait_done()
+    metrics = dict(zip(page.locator("[data-testid=stMetricLabel]").all_inner_texts(),
+                       page.locator("[data-testid=stMetricValue]").all_inner_texts()))
+    # every data row of the file has a numeric value and a known series: all are kept
+    assert metrics["Rows to import"] == str(len(rows))
+    assert metrics["Areas"] == str(len(areas))
+    page.get_by_label("Source (publisher, as you would cite it)").fill("UN Global SDG Indicators Database")
+    page.get_by_role("button", name="Import").click()
+    page.get_by_text("Imported as import-").wait_for(timeout=60_000)
+    assert visit.problems() == {"external requests": [], "console errors": [], "exception boxes": []}
+    visit.close()
 
-        with duckdb.connect(str(db_path), read_only=True) as con:
-            stored = con.execute("""
-                select count(*) from observation o join dataset d using (dataset_id)
-                where not d.is_demo and d.file_name = ?""", [EXPORT.name]).fetchall()[0][0]
-        assert stored == len(rows)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        stored = con.execute("""
+            select count(*) from observation o join dataset d using (dataset_id)
+            where not d.is_demo and d.file_name = ?""", [EXPORT.name]).fetchall()[0][0]
+    assert stored == len(rows)
 
-        # the goal page now offers the user's data, shown by default, and says so
-        goal = open_page(browser, url, "/goal-4?indicator=4.2.1", wait_for=SHAPES)
-        assert goal.page.get_by_text("Showing your imported data").count() == 1
-        assert goal.page.get_by_role("radiogroup", name="Data shown").count() == 1
-        assert goal.problems() == {"external requests": [], "console errors": [], "exception boxes": []}
-        goal.close()
+    # the goal page now offers the user's data, shown by default, and says so
+    goal = open_page(browser, url, "/goal-4?indicator=4.2.1", wait_for=SHAPES)
+    assert goal.page.get_by_text("Showing your imported data").count() == 1
+    assert goal.page.get_by_role("radiogroup", name="Data shown").count() == 1
+    assert goal.problems() == {"external requests": [], "console errors": [], "exception boxes": []}
+    goal.close()
