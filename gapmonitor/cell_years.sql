@@ -13,4 +13,5 @@ from observation_group as og
 join series as s on s.code = og.series
 join area as a on a.code = og.area
 left join citizen_quality as q on q.dataset_id = og.dataset_id
-group by all;
+group by all
+order by s.indicator, area;  -- zone maps then let a filter on one indicator skip the rest

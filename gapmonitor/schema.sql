@@ -200,13 +200,22 @@ create table cell_year (
 
 -- The gap rules, defined once. One row per indicator, country and expected group over the years
 -- first_year..last_year, counting the data in scope. Citizen data "meets the bar" when its dataset's
--- quality tier is at least min_tier (1 low, 2 medium, 3 high).
-create macro gap_cells(first_year, last_year, min_tier, scope) as table
-with expected as (
+-- quality tier is at least min_tier (1 low, 2 medium, 3 high). The optional only_* arguments narrow
+-- the cells before the rules are applied (a page rarely needs all of them: one goal, one country).
+create macro gap_cells(first_year, last_year, min_tier, scope,
+                       only_goal := null, only_indicator := null, only_area := null) as table
+with wanted as (
+    select code as indicator
+    from indicator
+    where (only_goal is null or goal = only_goal) and (only_indicator is null or code = only_indicator)
+),
+expected as (
     select e.indicator, e.group_id, a.code as area
     from expected_group as e
     cross join area as a
     where a.kind = 'country'
+        and e.indicator in (select indicator from wanted)
+        and (only_area is null or a.code = only_area)
 ),
 flags as (
     select
@@ -217,6 +226,8 @@ flags as (
         max(citizen_tier) as best_tier
     from cell_year
     where year between first_year and last_year and in_scope(is_demo, scope)
+        and indicator in (select indicator from wanted)
+        and (only_area is null or area = only_area)
     group by indicator, area, group_id
 )
 select

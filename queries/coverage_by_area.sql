@@ -1,9 +1,7 @@
 -- one row per country: the share of its expected cells with data, over all goals or one ($goal)
 with cells as (
     select c.area, c.status
-    from gap_cells($first_year, $last_year, $min_tier, $scope) as c
-    join indicator as i on i.code = c.indicator
-    where $goal::integer is null or i.goal = $goal::integer
+    from gap_cells($first_year, $last_year, $min_tier, $scope, only_goal := $goal::integer) as c
 )
 select
     a.code as area,

@@ -1,33 +1,48 @@
--- one row per released observation of indicator $indicator, optionally for one group, one country
--- (with its subnational units) and a range of years; official and citizen rows side by side
+-- one row per released observation of indicator $indicator and group it speaks for (or none),
+-- optionally for one group, one country (with its subnational units) and a range of years; official
+-- and citizen rows side by side
+with rows as (
+    -- the indicator's rows first, so only they have their dimensions split into groups
+    select o.*, s.description as series_description, s.unit, a.name as area_name,
+        coalesce(a.parent, a.code) as country
+    from released_observation as o
+    join series as s on s.code = o.series
+    join area as a on a.code = o.area
+    where s.indicator = $indicator
+        and o.year between $first_year and $last_year
+        and in_scope(o.is_demo, $scope)
+        and ($country::varchar is null or coalesce(a.parent, a.code) = $country::varchar)
+),
+groups as (
+    select dataset_id, series, area, dims, time_detail, 'total' as group_id from rows where dims = ''
+    union all
+    select r.dataset_id, r.series, r.area, r.dims, r.time_detail, m.group_id
+    from (select *, unnest(string_split(dims, '|')) as part from rows where dims <> '') as r
+    join group_mapping as m
+        on m.dimension = split_part(r.part, '=', 1) and m.dim_value = split_part(r.part, '=', 2)
+)
 select
-    o.kind,
-    o.series,
-    s.description as series_description,
-    s.unit,
-    o.area,
-    a.name as area_name,
-    coalesce(a.parent, a.code) as country,
-    o.dims,
-    og.group_id,
-    o.year,
-    o.value,
-    o.lower_bound,
-    o.upper_bound,
-    o.sample_size,
-    o.nature,
+    r.kind,
+    r.series,
+    r.series_description,
+    r.unit,
+    r.area,
+    r.area_name,
+    r.country,
+    r.dims,
+    g.group_id,
+    r.year,
+    r.value,
+    r.lower_bound,
+    r.upper_bound,
+    r.sample_size,
+    r.nature,
     d.title as dataset,
-    o.is_demo
-from released_observation as o
-join series as s on s.code = o.series
-join area as a on a.code = o.area
-join dataset as d on d.dataset_id = o.dataset_id
-left join observation_group as og
-    on og.dataset_id = o.dataset_id and og.series = o.series and og.area = o.area
-    and og.dims = o.dims and og.year = o.year
-where s.indicator = $indicator
-    and ($group_id::varchar is null or og.group_id = $group_id::varchar)
-    and ($country::varchar is null or coalesce(a.parent, a.code) = $country::varchar)
-    and o.year between $first_year and $last_year
-    and in_scope(o.is_demo, $scope)
-order by o.series, a.name, o.dims, o.year, o.kind
+    r.is_demo
+from rows as r
+left join groups as g
+    on g.dataset_id = r.dataset_id and g.series = r.series and g.area = r.area and g.dims = r.dims
+    and g.time_detail = r.time_detail
+join dataset as d on d.dataset_id = r.dataset_id
+where $group_id::varchar is null or g.group_id = $group_id::varchar
+order by r.series, r.area_name, r.dims, r.year, r.kind
