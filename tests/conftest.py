@@ -1,6 +1,7 @@
 """Shared fixtures: the demo database (built once per run) and a tiny hand-made database."""
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -21,6 +22,17 @@ def demo_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "gapmonitor.duckdb"
     db.ensure_database(path)
     os.environ["GAPMONITOR_DB"] = str(path)  # pages under AppTest open this one
+    return path
+
+
+@pytest.fixture
+def fresh(demo_db, tmp_path) -> Path:
+    """A copy of the demo database, alone in its own folder, for a test that writes (and can then see
+    what a write leaves beside it)."""
+    folder = tmp_path / "db"
+    folder.mkdir()
+    path = folder / "gapmonitor.duckdb"
+    shutil.copyfile(demo_db, path)
     return path
 
 

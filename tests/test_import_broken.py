@@ -7,7 +7,6 @@ import csv
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -74,21 +73,6 @@ CORPUS = {
 
 # ---------------------------------------------------------------------------------------------
 # fixtures and helpers
-
-
-@pytest.fixture(scope="module")
-def base_db(tmp_path_factory) -> Path:
-    return db.ensure_database(tmp_path_factory.mktemp("broken") / "gapmonitor.duckdb")
-
-
-@pytest.fixture
-def fresh(base_db, tmp_path) -> Path:
-    """A copy of the demo database, alone in its own folder (so leftovers beside it can be seen)."""
-    folder = tmp_path / "db"
-    folder.mkdir()
-    path = folder / "gapmonitor.duckdb"
-    shutil.copyfile(base_db, path)
-    return path
 
 
 def digest(path: Path) -> str:

@@ -10,7 +10,6 @@ import hashlib
 import json
 import math
 import re
-import shutil
 import time
 import warnings
 import xml.etree.ElementTree as ET
@@ -55,19 +54,6 @@ REPORT: dict[str, dict] = {}
 
 # ---------------------------------------------------------------------------------------------
 # fixtures and database helpers
-
-
-@pytest.fixture(scope="module")
-def base_db(tmp_path_factory) -> Path:
-    """One demo database for the module; tests that write work on a copy of it."""
-    return db.ensure_database(tmp_path_factory.mktemp("real") / "gapmonitor.duckdb")
-
-
-@pytest.fixture
-def fresh(base_db, tmp_path) -> Path:
-    path = tmp_path / "gapmonitor.duckdb"
-    shutil.copyfile(base_db, path)
-    return path
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -4,7 +4,6 @@ README.md says what is wrong with each). Run from anywhere: python tests/broken/
 import io
 import json
 import random
-import shutil
 import tempfile
 import zipfile
 from pathlib import Path
