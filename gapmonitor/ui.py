@@ -62,11 +62,16 @@ def query(name: str, **params) -> pd.DataFrame:
 SCOPES = {"My data": "user", "Demo data": "demo", "Both": "all"}
 
 
+def _observation_sources() -> pd.DataFrame:
+    """The datasets that hold observations (a framework or boundary import holds none)."""
+    sources = query("data_sources")
+    return sources[sources.kind != "reference"]
+
+
 def scope_control() -> str:
     """Which data the pages show: where both imported and demo data exist, the user chooses (default:
     their own data); otherwise everything there is. Returns 'user', 'demo' or 'all'."""
-    sources = query("data_sources")
-    sources = sources[sources.kind != "reference"]  # a framework or boundary import holds no observations
+    sources = _observation_sources()
     if not (sources.is_demo.any() and (~sources.is_demo).any()):
         return "all"
     options = list(SCOPES)
@@ -78,8 +83,7 @@ def scope_control() -> str:
 
 def data_notice(scope: str = "all") -> None:
     """Say which data the page shows; demo data is always labelled as such."""
-    sources = query("data_sources")
-    sources = sources[sources.kind != "reference"]
+    sources = _observation_sources()
     demo = sources.is_demo.any() and scope in ("demo", "all")
     user = (~sources.is_demo).any() and scope in ("user", "all")
     if demo:
