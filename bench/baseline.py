@@ -175,6 +175,7 @@ class Baseline:
 def run(baseline: Baseline, name: str, **params) -> pd.DataFrame:
     """The baseline's result for a query name and the parameters the app passes (extra ones ignored)."""
     rules = {k: params[k] for k in ("first_year", "last_year", "min_tier", "scope")}
+    assert not params.get("endorsed_only"), "the baseline implements the rules without the endorsed-only filter"
     if name == "coverage_by_indicator_and_group":
         return baseline.coverage_by_indicator_and_group(params["goal"], **rules)
     if name == "coverage_by_goal_and_group":

@@ -100,7 +100,7 @@ def choose_parameters(con: duckdb.DuckDBPyConnection) -> dict:
     default map: its first indicator and first expected group after the total."""
     years = db.query(con, "year_range", scope="all").iloc[0]
     last = int(years.last_year)
-    rules = {"first_year": last - WINDOW + 1, "last_year": last, "min_tier": MEDIUM, "scope": "all"}
+    rules = {"first_year": last - WINDOW + 1, "last_year": last, "min_tier": MEDIUM, "scope": "all", "endorsed_only": False}
     goal = con.execute("""
         select i.goal from expected_group as e join indicator as i on i.code = e.indicator
         group by i.goal order by count(*) desc, i.goal limit 1

@@ -8,10 +8,12 @@ select
     og.year,
     og.is_demo,
     bool_or(og.kind = 'official') as has_official,
-    coalesce(max(q.tier_rank) filter (where og.kind = 'citizen'), 0) as citizen_tier
+    coalesce(max(q.tier_rank) filter (where og.kind = 'citizen'), 0) as citizen_tier,
+    coalesce(max(q.tier_rank) filter (where og.kind = 'citizen' and c.nso_review = 'endorsed'), 0) as endorsed_tier
 from observation_group as og
 join series as s on s.code = og.series
 join area as a on a.code = og.area
 left join citizen_quality as q on q.dataset_id = og.dataset_id
+left join citizen_dataset as c on c.dataset_id = og.dataset_id
 group by all
 order by s.indicator, area;  -- zone maps then let a filter on one indicator skip the rest

@@ -16,7 +16,8 @@ from gapmonitor import catalogue
 ROOT = Path(__file__).resolve().parents[1]
 QUERY_DIR = ROOT / "queries"
 SCHEMA = Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: citizen estimates are suppressed in place; reliability; endorsed tier
+DERIVED_TABLES = ("meta", "cell_year")  # rebuilt, never copied by a migration
 
 
 def database_path() -> Path:
@@ -28,7 +29,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table, view and macro of the current schema version in an empty database."""
     con.execute(SCHEMA.read_text(encoding="utf-8"))
     con.execute("insert into meta values ('schema_version', ?)", [SCHEMA_VERSION])
-    con.execute("insert into setting values ('min_sample_size', 10)")
+    con.execute("insert into setting values ('min_sample_size', 10), ('reliable_sample_size', 30)")
 
 
 def ensure_database(path: Path | None = None) -> Path:
@@ -83,16 +84,43 @@ def writing(path: Path | None = None):
 
 
 def _is_current(path: Path) -> bool:
-    """Whether the database at path has this schema version. One of an older version that holds only
-    demo data is rebuilt; one that holds users' data is never replaced silently."""
+    """Whether the database at path has this schema version (after migrating one that holds users'
+    data). One of an older version that holds only demo data is rebuilt (False)."""
     with duckdb.connect(str(path), read_only=True) as con:
         version = con.execute("select value from meta where key = 'schema_version'").fetchall()
         if version == [(SCHEMA_VERSION,)]:
             return True
-        if con.execute("select count(*) from dataset where not is_demo").fetchall()[0][0]:
-            raise RuntimeError(f"{path} has schema version {version[0][0] if version else '?'}, "
-                               f"this app needs {SCHEMA_VERSION}; it holds imported data, so it is not rebuilt")
-    return False
+        if not con.execute("select count(*) from dataset where not is_demo").fetchall()[0][0]:
+            return False
+    _migrate(path)
+    return True
+
+
+def _migrate(path: Path) -> None:
+    """Bring a database that holds users' data to the current schema: every table's rows are copied
+    by column name into a new database (new columns take their defaults, settings keep their values),
+    derived tables are rebuilt, and the result replaces the old file in one rename."""
+    with open(path.with_name(f".{path.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.migrate.tmp")
+        tmp.unlink(missing_ok=True)
+        try:
+            with duckdb.connect(str(tmp)) as con:
+                create_schema(con)
+                con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as old (read_only)")
+                old = {t for t, in con.execute("select table_name from duckdb_tables() where database_name = 'old'").fetchall()}
+                new = [t for t, in con.execute("select table_name from duckdb_tables() "
+                                               "where database_name = current_database()").fetchall()]
+                for table in new:
+                    if table in old and table not in DERIVED_TABLES:
+                        verb = "insert or replace" if table == "setting" else "insert"
+                        con.execute(f"{verb} into {table} by name select * from old.{table}")
+                con.execute("detach old")
+                catalogue.refresh(con)
+                con.execute("checkpoint")
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:

@@ -211,7 +211,9 @@ def _load_citizen(con, rng, series: pd.DataFrame, official: pd.DataFrame) -> Non
         level = _level(rows, base) + grid.dims.map(shifts).to_numpy() + rng.normal(0, 0.3, len(grid))
         _insert_dataset(con, spec.dataset_id, "citizen", spec.title, spec.licence)
         con.execute(
-            "insert into citizen_dataset values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            """insert into citizen_dataset (dataset_id, producer, producer_type, method, collection_start, collection_end,
+                nso_review, participation_level, relevance, methodology, accuracy, timeliness, coherence, ethics,
+                confidentiality, assessed_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'demo generator')""",
             [spec.dataset_id, spec.producer, spec.producer_type, spec.method, spec.collection_start,
              spec.collection_end, spec.nso_review, int(spec.participation_level), int(spec.relevance),
              int(spec.methodology), int(spec.accuracy), int(spec.timeliness), int(spec.coherence),

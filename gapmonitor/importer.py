@@ -11,7 +11,14 @@ import pandas as pd
 import shapely
 
 from gapmonitor import db
-from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, Problem, boundaries, fatal, framework, opensdg, sdmx, unsdg
+from gapmonitor.formats import (OBSERVATION_COLUMNS, Batch, Problem, boundaries, citizen, fatal, framework, opensdg, sdmx,
+                                unsdg)
+
+AREA_COLUMNS = ["code", "local_code", "name", "parent"]  # Batch.new_areas
+
+
+def known_areas(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {c for c, in con.execute("select code from area").fetchall()}
 
 RESOLVE = Path(__file__).with_name("resolve_import.sql").read_text(encoding="utf-8")
 FORMATS = {
@@ -19,6 +26,7 @@ FORMATS = {
     "open-sdg": "Open SDG tidy CSV (a national SDG platform)",
     "sdmx-ml": "SDMX-ML 2.1 data (with its structure file)",
     "sdmx-csv": "SDMX-CSV",
+    "citizen": "Citizen data estimates in the SDG Gap Monitor template (CSV or XLSX)",
     "framework": "IAEG-SDGs tier classification workbook (XLSX)",
     "boundaries": "Boundaries: GeoJSON, GeoPackage or zipped shapefile",
 }
@@ -54,7 +62,9 @@ def detect(path: str | Path) -> str:
                 names = openpyxl.load_workbook(path, read_only=True).sheetnames
         except Exception as e:
             raise fatal(path, f"not a readable Excel workbook ({type(e).__name__})") from e
-        return "framework" if framework.SHEET in names else "un-sdg"
+        if framework.SHEET in names:
+            return "framework"
+        return "citizen" if citizen.OBSERVATIONS_SHEET in names else "un-sdg"
     with open(path, "rb") as f:
         start = f.read(4096)
     if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
@@ -62,6 +72,8 @@ def detect(path: str | Path) -> str:
     with open(path, encoding="utf-8-sig", errors="replace") as f:
         head = f.readline()
     columns = [c.strip().strip('"').strip("[]") for c in head.split(",")]
+    if citizen.is_template_header(columns):
+        return "citizen"
     if "OBS_VALUE" in columns:
         return "sdmx-csv"
     if "SeriesCode" in columns:
@@ -87,6 +99,8 @@ def read(path: str | Path, fmt: str | None = None, *, country: str | None = None
         batch = sdmx.read_sdmx_ml(path, structure)
     elif fmt == "sdmx-csv":
         batch = sdmx.read_sdmx_csv(path)
+    elif fmt == "citizen":
+        batch = citizen.read(path)
     elif fmt == "framework":
         batch = framework.read(path)
     elif fmt == "boundaries":
@@ -177,12 +191,16 @@ def _preview_boundaries(con, result: Preview) -> Preview:
 def _preview_observations(con, result: Preview) -> Preview:
     batch = result.batch
     obs = batch.observations.reindex(columns=OBSERVATION_COLUMNS + ["footnote"])
+    obs["sample_size"] = pd.to_numeric(obs.sample_size).astype("Int64")
     obs = obs.astype({c: "string" for c in ("series", "series_description", "indicator", "unit", "area",
                                              "area_name", "area_scheme", "dims", "nature", "source", "footnote")})
     con.register("incoming", obs.fillna({"series_description": "", "indicator": "", "unit": "", "area_name": "",
                                          "dims": "", "nature": "", "source": "", "footnote": ""}))
+    brought = batch.new_areas if batch.new_areas is not None else pd.DataFrame(columns=AREA_COLUMNS)
+    con.register("batch_areas", brought[AREA_COLUMNS].astype("string"))
     con.execute(f"create or replace temp table resolved as {RESOLVE}", {"country": result.country})
     con.unregister("incoming")
+    con.unregister("batch_areas")
 
     for row, column, value, message in con.execute("""
         select row, column_name, value, message from (
@@ -212,11 +230,17 @@ def _preview_observations(con, result: Preview) -> Preview:
     result.new_areas = con.execute("""
         -- a code may come with several names (rows for parts of it): the most frequent names it
         select new_area_code as code, any_value(area) as local_code, mode(coalesce(nullif(area_name, ''), area)) as name,
-            any_value(new_area_kind) as kind, any_value(try_cast(case when area_scheme = 'm49' then area end as integer)) as m49
+            any_value(new_area_kind) as kind, any_value(try_cast(case when area_scheme = 'm49' then area end as integer)) as m49,
+            case when any_value(new_area_kind) = 'subnational' then $country::varchar end as parent
         from resolved where new_area group by new_area_code order by code
-    """).df()
+    """, {"country": result.country}).df()
+    if batch.new_areas is not None and len(batch.new_areas):  # the areas a reader found that rows use
+        used = {c for c, in con.execute("select distinct area_code from resolved").fetchall()}
+        brought = batch.new_areas.assign(kind="subnational", m49=pd.NA)
+        brought = brought[brought.code.isin(used) & ~brought.code.isin(known_areas(con))]
+        result.new_areas = pd.concat([result.new_areas, brought[list(result.new_areas.columns)]], ignore_index=True)
     for a in result.new_areas.itertuples():
-        where = "a region (not drawn on maps)" if a.kind == "region" else f"a subnational area of {result.country}"
+        where = "a region (not drawn on maps)" if a.kind == "region" else f"a subnational area of {a.parent}"
         result.problems.append(Problem("warning", f"new area {a.name!r}: added as {where}", batch.file, None,
                                        _source_column(batch, "area"), a.local_code))
     for dimension, value, n in con.execute("""
@@ -267,9 +291,11 @@ def _source_column(batch: Batch, column: str) -> str:
 
 
 def apply(result: Preview, *, title: str, source: str, licence: str = "", kind: str = "official",
-          accept_rejected: bool = False, path: Path | None = None) -> str:
+          description: dict | None = None, accept_rejected: bool = False, path: Path | None = None) -> str:
     """Write a previewed import whole, as one dataset; return its id. Nothing is written if the file
-    was imported before (same checksum), or if rows were rejected and accept_rejected is False."""
+    was imported before (same checksum), or if rows were rejected and accept_rejected is False.
+    Citizen data needs its description (producer, producer_type, method; collection_start and
+    collection_end as dates): `description`, over what the file itself says (Batch.dataset)."""
     if result.already:
         return result.already
     fatal_problems = [p for p in result.problems if p.severity == "fatal"]
@@ -279,6 +305,7 @@ def apply(result: Preview, *, title: str, source: str, licence: str = "", kind: 
         raise ImportRefused(result.errors)
     if not title.strip() or not source.strip():
         raise ValueError("an import needs a title and a source")
+    about = citizen_description(result.batch, description) if kind == "citizen" else None
     with db.writing(path) as con:
         con.execute("insert into dataset (dataset_id, kind, title, source, licence, is_demo, file_name, checksum) "
                     "values (?, ?, ?, ?, ?, false, ?, ?)",
@@ -290,7 +317,23 @@ def apply(result: Preview, *, title: str, source: str, licence: str = "", kind: 
             _write_boundaries(con, result)
         else:
             _write_observations(con, result)
+        if about:
+            con.execute("insert into citizen_dataset (dataset_id, producer, producer_type, method, collection_start, "
+                        "collection_end) values (?, ?, ?, ?, ?, ?)",
+                        [result.dataset_id, about["producer"], about["producer_type"], about["method"],
+                         about.get("collection_start") or None, about.get("collection_end") or None])
     return result.dataset_id
+
+
+def citizen_description(batch: Batch, given: dict | None) -> dict:
+    """The description of a citizen dataset: what the caller gives, over what the file says; a
+    ValueError names what is missing."""
+    about = {k: v for k, v in (batch.dataset or {}).items() if v not in (None, "")}
+    about.update({k: v for k, v in (given or {}).items() if v not in (None, "")})
+    missing = [k for k in ("producer", "producer_type", "method") if not str(about.get(k, "")).strip()]
+    if missing:
+        raise ValueError(f"citizen data needs its {', '.join(missing)} (who produced it, what kind of producer, how)")
+    return about
 
 
 def _write_framework(con, result: Preview) -> None:
@@ -334,15 +377,15 @@ def _write_observations(con, result: Preview) -> None:
     con.register("new_areas", result.new_areas)
     con.execute("""
         insert into area (code, local_code, m49, name, kind, parent)
-        select code, local_code, m49, name, kind, case when kind = 'subnational' then $country end from new_areas
-    """, {"country": result.country})
+        select code, local_code, m49, name, kind, parent from new_areas
+    """)
     con.unregister("new_areas")
     con.register("incoming", result.rows)
     con.execute("""
         insert into observation (dataset_id, series, area, dims, year, time_detail, value, lower_bound, upper_bound,
-                                 nature, source, footnote)
+                                 nature, source, footnote, sample_size)
         select $dataset, series, coalesce(area_code, new_area_code), dims, year, time_detail, value,
-            lower_bound, upper_bound, nullif(nature, ''), nullif(source, ''), nullif(footnote, '')
+            lower_bound, upper_bound, nullif(nature, ''), nullif(source, ''), nullif(footnote, ''), sample_size
         from incoming
     """, {"dataset": result.dataset_id})
     con.unregister("incoming")

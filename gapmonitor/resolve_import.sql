@@ -1,4 +1,5 @@
--- One row per incoming observation (the registered table `incoming`), with its area and series
+-- One row per incoming observation (the registered table `incoming`; `batch_areas` holds the new
+-- areas a reader found, Batch.new_areas), with its area and series
 -- resolved against the database, and the first row of each duplicate group (same series, area,
 -- dimensions and period).
 with lookup as (
@@ -15,6 +16,11 @@ with lookup as (
     from area where kind = 'country' and ($country::varchar is null or code = $country::varchar)
     union all
     select 'code', local_code, code from area where kind = 'subnational' and parent = $country::varchar
+    union all
+    -- codes a reader has already resolved (citizen records), including the new areas its file brings
+    select 'area', code, code from area
+    union all
+    select 'area', code, code from batch_areas
 ),
 resolved as (
     select

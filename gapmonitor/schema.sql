@@ -106,7 +106,9 @@ create table dataset (
     checksum varchar
 );
 
--- Citizen datasets: who produced them, how, and the quality assessment (criteria scored 0, 1 or 2).
+-- Citizen datasets: who produced them, how, and the quality assessment (criteria scored 0, 1 or 2,
+-- participation on the Copenhagen Framework's ladder 1-5). A new import is unassessed (assessed_at
+-- null, every criterion 0: the low tier) until an editor fills in the assessment.
 create table citizen_dataset (
     dataset_id varchar primary key,
     producer varchar not null,
@@ -114,15 +116,19 @@ create table citizen_dataset (
     method varchar not null,
     collection_start date,
     collection_end date,
-    nso_review varchar not null check (nso_review in ('not reviewed', 'under review', 'endorsed')),
-    participation_level integer not null check (participation_level between 1 and 5),
-    relevance integer not null check (relevance between 0 and 2),
-    methodology integer not null check (methodology between 0 and 2),
-    accuracy integer not null check (accuracy between 0 and 2),
-    timeliness integer not null check (timeliness between 0 and 2),
-    coherence integer not null check (coherence between 0 and 2),
-    ethics integer not null check (ethics between 0 and 2),
-    confidentiality integer not null check (confidentiality between 0 and 2)
+    nso_review varchar not null default 'not reviewed'
+        check (nso_review in ('not reviewed', 'under review', 'endorsed')),
+    participation_level integer not null default 1 check (participation_level between 1 and 5),
+    relevance integer not null default 0 check (relevance between 0 and 2),
+    methodology integer not null default 0 check (methodology between 0 and 2),
+    accuracy integer not null default 0 check (accuracy between 0 and 2),
+    timeliness integer not null default 0 check (timeliness between 0 and 2),
+    coherence integer not null default 0 check (coherence between 0 and 2),
+    ethics integer not null default 0 check (ethics between 0 and 2),
+    confidentiality integer not null default 0 check (confidentiality between 0 and 2),
+    assessed_at timestamp,
+    assessed_by varchar,
+    assessment_note varchar
 );
 
 create table observation (
@@ -157,26 +163,47 @@ select
     end as tier_rank
 from citizen_dataset;
 
--- Every observation that may leave the database: a citizen value behind fewer respondents than the
--- confidentiality threshold never does (it is not in this view at all).
-create view released_observation as
-select o.*, d.kind, d.is_demo
-from observation as o
-join dataset as d using (dataset_id)
-where d.kind = 'official'
-    or o.sample_size >= (select value from setting where key = 'min_sample_size');
+-- Confidentiality, applied here so that no page, chart, map or download can get around it. A citizen
+-- estimate behind fewer respondents or records than min_sample_size (or behind an unknown number) is
+-- suppressed: its row stays visible, marked 'suppressed', but value, bounds and sample size are null.
+-- Below reliable_sample_size it is released and marked 'low reliability'. Official data is released
+-- as published. The thresholds are rows of `setting`, which editors change.
+create macro suppressed(kind, n) as
+    kind = 'citizen' and coalesce(n, 0) < (select value from setting where key = 'min_sample_size');
 
--- One row per released observation and group it speaks for (an observation for rural women counts
+create macro reliability(kind, n) as
+    case
+        when kind <> 'citizen' then null
+        when suppressed(kind, n) then 'suppressed'
+        when n < (select value from setting where key = 'reliable_sample_size') then 'low reliability'
+        else 'reliable'
+    end;
+
+create view released_observation as
+with marked as (
+    select o.*, d.kind, d.is_demo, reliability(d.kind, o.sample_size) as reliability
+    from observation as o
+    join dataset as d using (dataset_id)
+)
+select * replace (
+    case when reliability = 'suppressed' then null else value end as value,
+    case when reliability = 'suppressed' then null else lower_bound end as lower_bound,
+    case when reliability = 'suppressed' then null else upper_bound end as upper_bound,
+    case when reliability = 'suppressed' then null else sample_size end as sample_size
+)
+from marked;
+
+-- One row per released (not suppressed) observation and group it speaks for (an observation for rural women counts
 -- for women and for rural people); a value with no dimension is the total.
 create view observation_group as
 select *, 'total' as group_id
 from released_observation
-where dims = ''
+where dims = '' and value is not null
 union all
 (with parts as (
     select *, unnest(string_split(dims, '|')) as part
     from released_observation
-    where dims <> ''
+    where dims <> '' and value is not null
 )
 select parts.* exclude (part), m.group_id
 from parts
@@ -195,14 +222,16 @@ create table cell_year (
     year integer not null,
     is_demo boolean not null,
     has_official boolean not null,
-    citizen_tier integer not null      -- 0 none, 1 low, 2 medium, 3 high
+    citizen_tier integer not null,     -- 0 none, 1 low, 2 medium, 3 high
+    endorsed_tier integer not null     -- the same, counting only datasets the statistical office endorsed
 );
 
 -- The gap rules, defined once. One row per indicator, country and expected group over the years
 -- first_year..last_year, counting the data in scope. Citizen data "meets the bar" when its dataset's
--- quality tier is at least min_tier (1 low, 2 medium, 3 high). The optional only_* arguments narrow
+-- quality tier is at least min_tier (1 low, 2 medium, 3 high) and, with endorsed_only, the statistical
+-- office has endorsed the dataset (its NSO review status). The optional only_* arguments narrow
 -- the cells before the rules are applied (a page rarely needs all of them: one goal, one country).
-create macro gap_cells(first_year, last_year, min_tier, scope,
+create macro gap_cells(first_year, last_year, min_tier, scope, endorsed_only := false,
                        only_goal := null, only_indicator := null, only_area := null) as table
 with wanted as (
     select code as indicator
@@ -223,7 +252,7 @@ flags as (
         area,
         group_id,
         bool_or(has_official) as has_official,
-        max(citizen_tier) as best_tier
+        max(case when endorsed_only then endorsed_tier else citizen_tier end) as best_tier
     from cell_year
     where year between first_year and last_year and in_scope(is_demo, scope)
         and indicator in (select indicator from wanted)

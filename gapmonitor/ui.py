@@ -106,7 +106,7 @@ def param(name: str, options: list, default):
 
 def gap_controls() -> dict:
     """Period window and quality bar (in the sidebar, kept across pages and in the URL); returns the
-    parameters of the gap rules: first_year, last_year, min_tier, scope. Also says which data is shown."""
+    parameters of the gap rules: first_year, last_year, min_tier, scope, endorsed_only. Also says which data is shown."""
     scope = scope_control()
     data_notice(scope)
     years = query("year_range", scope=scope).iloc[0]
@@ -120,8 +120,12 @@ def gap_controls() -> dict:
         last = st.selectbox("Ending in", last_years, key="end", index=last_years.index(param("end", last_years, last_years[0])))
         bar = st.radio("Quality bar for citizen data", bars, key="bar", index=bars.index(param("bar", bars, "Medium")),
                        help="The lowest quality tier at which citizen data counts as filling a gap.")
-    st.query_params.update(window=str(window), end=str(last), bar=bar)
-    return {"first_year": last - window + 1, "last_year": last, "min_tier": QUALITY_BARS[bar], "scope": scope}
+        endorsed = st.checkbox("Only citizen data the statistical office endorsed", key="endorsed",
+                               value=st.query_params.get("endorsed") == "yes",
+                               help="Count a citizen dataset only once its NSO review status is 'endorsed'.")
+    st.query_params.update(window=str(window), end=str(last), bar=bar, endorsed="yes" if endorsed else "no")
+    return {"first_year": last - window + 1, "last_year": last, "min_tier": QUALITY_BARS[bar], "scope": scope,
+            "endorsed_only": endorsed}
 
 
 def plotly_map(fig, key: str):

@@ -1,7 +1,7 @@
 -- one row per country: the share of its expected cells with data, over all goals or one ($goal)
 with cells as (
     select c.area, c.status
-    from gap_cells($first_year, $last_year, $min_tier, $scope, only_goal := $goal::integer) as c
+    from gap_cells($first_year, $last_year, $min_tier, $scope, endorsed_only := $endorsed_only, only_goal := $goal::integer) as c
 )
 select
     a.code as area,

@@ -1,7 +1,7 @@
 -- one row per goal and group: the expected cells of all countries and how many have data
 with cells as (
     select i.goal, c.group_id, c.status
-    from gap_cells($first_year, $last_year, $min_tier, $scope) as c
+    from gap_cells($first_year, $last_year, $min_tier, $scope, endorsed_only := $endorsed_only) as c
     join indicator as i on i.code = c.indicator
 )
 select

@@ -11,7 +11,7 @@ select
     count(*) filter (where c.status = 'citizen_fills_gap') as filled_cells,
     coverage_pct(official_cells, count(*)) as official_pct,
     coverage_pct(official_cells + filled_cells, count(*)) as with_citizen_pct
-from gap_cells($first_year, $last_year, $min_tier, $scope, only_goal := $goal) as c
+from gap_cells($first_year, $last_year, $min_tier, $scope, endorsed_only := $endorsed_only, only_goal := $goal) as c
 join indicator as i on i.code = c.indicator
 join population_group as g on g.group_id = c.group_id
 where i.goal = $goal

@@ -7,7 +7,7 @@ select
     a.lat,
     a.lon,
     c.status
-from gap_cells($first_year, $last_year, $min_tier, $scope, only_indicator := $indicator) as c
+from gap_cells($first_year, $last_year, $min_tier, $scope, endorsed_only := $endorsed_only, only_indicator := $indicator) as c
 join area as a on a.code = c.area
 where c.indicator = $indicator and c.group_id = $group_id
 order by a.name

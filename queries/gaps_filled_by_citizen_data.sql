@@ -1,7 +1,7 @@
 -- one row per citizen dataset: the expected cells it fills where official data has none
 with filled as (
     select indicator, area, group_id
-    from gap_cells($first_year, $last_year, $min_tier, $scope)
+    from gap_cells($first_year, $last_year, $min_tier, $scope, endorsed_only := $endorsed_only)
     where status = 'citizen_fills_gap'
 ),
 contributions as (
@@ -10,9 +10,11 @@ contributions as (
     join series as s on s.code = og.series
     join area as a on a.code = og.area
     join citizen_quality as q on q.dataset_id = og.dataset_id
+    join citizen_dataset as c on c.dataset_id = og.dataset_id
     where og.kind = 'citizen'
         and og.year between $first_year and $last_year
         and q.tier_rank >= $min_tier
+        and (not $endorsed_only or c.nso_review = 'endorsed')
         and in_scope(og.is_demo, $scope)
 )
 select

@@ -36,6 +36,7 @@ select
     r.lower_bound,
     r.upper_bound,
     r.sample_size,
+    r.reliability,
     r.nature,
     d.title as dataset,
     r.is_demo

@@ -8,7 +8,7 @@ select
     g.label as group_label,
     g.sort as group_sort,
     c.status
-from gap_cells($first_year, $last_year, $min_tier, $scope, only_area := $area) as c
+from gap_cells($first_year, $last_year, $min_tier, $scope, endorsed_only := $endorsed_only, only_area := $area) as c
 join indicator as i on i.code = c.indicator
 join population_group as g on g.group_id = c.group_id
 where c.area = $area

@@ -65,7 +65,9 @@ def tiny():
             ('hi', 'citizen', 'High tier', 'CSO', false),
             ('lo', 'citizen', 'Low tier', 'CSO', false);
         -- criteria: all fully met (14 -> high); all at 0 (0 -> low)
-        insert into citizen_dataset values
+        insert into citizen_dataset (dataset_id, producer, producer_type, method, collection_start, collection_end,
+            nso_review, participation_level, relevance, methodology, accuracy, timeliness, coherence, ethics,
+            confidentiality) values
             ('hi', 'P', 'CSO', 'survey', null, null, 'endorsed', 5, 2, 2, 2, 2, 2, 2, 2),
             ('lo', 'P', 'CSO', 'reports', null, null, 'not reviewed', 2, 0, 0, 0, 0, 0, 0, 0);
     """)

@@ -70,7 +70,7 @@ def _cases(con):
     assert len(maps) == 4
     for (window, bar), goal, area in zip(itertools.product([5, 25], [1, 2, 3]), itertools.cycle(goals),
                                          itertools.cycle(areas)):
-        rules = {"first_year": 2026 - window, "last_year": 2025, "min_tier": bar, "scope": "all"}
+        rules = {"first_year": 2026 - window, "last_year": 2025, "min_tier": bar, "scope": "all", "endorsed_only": False}
         yield "coverage_by_indicator_and_group", {"goal": goal, **rules}
         yield "coverage_by_goal_and_group", rules
         yield "status_by_indicator_and_group", {"area": area, **rules}
@@ -98,7 +98,7 @@ def test_baseline_gives_the_query_layers_results(bench_db):
 def test_same_result_notices_a_difference(bench_db):
     path, _ = bench_db
     frames = baseline.Baseline(path)
-    rules = {"first_year": 2001, "last_year": 2025, "min_tier": 1, "scope": "all"}
+    rules = {"first_year": 2001, "last_year": 2025, "min_tier": 1, "scope": "all", "endorsed_only": False}
     with db.connect(path) as con:
         ours = db.query(con, "coverage_by_goal_and_group", **rules)
     theirs = baseline.run(frames, "coverage_by_goal_and_group", **rules)

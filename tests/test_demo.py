@@ -138,16 +138,23 @@ def test_a_demo_database_of_another_schema_version_is_rebuilt(tmp_path):
         assert con.execute("select value from meta where key = 'schema_version'").fetchall() == [(db.SCHEMA_VERSION,)]
 
 
-def test_a_database_with_users_data_is_never_rebuilt_silently(tmp_path):
-    import pytest
-
+def test_a_database_with_users_data_is_migrated_not_rebuilt(tmp_path):
     path = db.ensure_database(tmp_path / "mine.duckdb")
-    with duckdb.connect(str(path)) as con:
-        con.execute("update meta set value = '0' where key = 'schema_version'")
+    with duckdb.connect(str(path)) as con:  # back to the shape of schema version 1, with a user's data
+        con.execute("update meta set value = '1' where key = 'schema_version'")
         con.execute("update dataset set is_demo = false where dataset_id = 'demo-official'")
-    with pytest.raises(RuntimeError, match="imported data"):
-        db.ensure_database(path)
-    assert path.exists()
+        con.execute("alter table cell_year drop column endorsed_tier")
+        con.execute("delete from setting where key = 'reliable_sample_size'")
+        con.execute("update setting set value = 15 where key = 'min_sample_size'")
+        rows = con.execute("select count(*) from observation where dataset_id = 'demo-official'").fetchall()[0][0]
+    db.ensure_database(path)
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("select value from meta where key = 'schema_version'").fetchall() == [(db.SCHEMA_VERSION,)]
+        assert con.execute("select count(*) from observation where dataset_id = 'demo-official'").fetchall()[0][0] == rows
+        assert not con.execute("select is_demo from dataset where dataset_id = 'demo-official'").fetchall()[0][0]
+        assert dict(con.execute("select key, value from setting").fetchall()) == {
+            "min_sample_size": 15, "reliable_sample_size": 30}  # the office's threshold kept, the new one added
+        assert con.execute("select count(*) from cell_year where endorsed_tier > 0").fetchall()[0][0] > 0
 
 
 def test_a_write_rebuilds_the_gap_evidence_in_the_same_transaction(demo_db, tmp_path):

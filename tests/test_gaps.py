@@ -110,7 +110,7 @@ def test_coverage_counts_only_expected_cells(tiny):
     add(tiny, "off", "AAA", "Sex=FEMALE", 2023)
     add(tiny, "hi", "BBB", "Sex=FEMALE", 2023, sample_size=100)
     add(tiny, "off", "AAA", "Migratory status=MIGRANT", 2023)  # migrants are not expected here
-    rows = db.query(tiny, "coverage_by_goal_and_group", first_year=2021, last_year=2025, min_tier=2, scope="all")
+    rows = db.query(tiny, "coverage_by_goal_and_group", first_year=2021, last_year=2025, min_tier=2, scope="all", endorsed_only=False)
     women = rows[rows.group_id == "women"].iloc[0]
     rural = rows[rows.group_id == "rural"].iloc[0]
     assert (women.cells, women.official_cells, women.filled_cells) == (2, 1, 1)

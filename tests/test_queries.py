@@ -8,7 +8,8 @@ from gapmonitor import db
 
 QUERIES = sorted(p.stem for p in db.QUERY_DIR.glob("*.sql"))
 SAMPLE = {"goal": 5, "first_year": 2021, "last_year": 2025, "min_tier": 2, "indicator": "5.2.1",
-          "group_id": "women", "area": "KEN", "country": "KEN", "scope": "all"}
+          "group_id": "women", "area": "KEN", "country": "KEN", "scope": "all",
+          "endorsed_only": False}
 
 
 def params_of(name: str) -> dict:
@@ -45,7 +46,7 @@ def test_unknown_or_path_like_query_names_are_refused():
 
 def test_null_filters_mean_all(demo):
     # coverage_by_area with no goal covers all goals: more cells per country than with one goal
-    rules = {"first_year": 2021, "last_year": 2025, "min_tier": 2, "scope": "all"}
+    rules = {"first_year": 2021, "last_year": 2025, "min_tier": 2, "scope": "all", "endorsed_only": False}
     everything = db.query(demo, "coverage_by_area", goal=None, **rules)
     one_goal = db.query(demo, "coverage_by_area", goal=5, **rules)
     assert everything.cells.sum() > one_goal.cells.sum()
@@ -72,6 +73,6 @@ def test_observations_filter_by_group_country_and_years(demo):
 
 def test_a_missing_parameter_is_an_error_and_extra_ones_are_left_out(demo):
     with pytest.raises(TypeError, match="first_year"):
-        db.query(demo, "coverage_by_area", goal=5, last_year=2025, min_tier=2, scope="all")
+        db.query(demo, "coverage_by_area", goal=5, last_year=2025, min_tier=2, scope="all", endorsed_only=False)
     rows = db.query(demo, "countries", goal=5)  # countries takes no parameter
     assert len(rows) > 200

@@ -21,7 +21,8 @@ OBSERVATION_COLUMNS = [
     "unit",
     "area",                # area code as the file gives it (M49 number, ISO code, GeoCode...)
     "area_name",
-    "area_scheme",         # how to resolve `area`: 'm49', 'iso3', 'code' (subnational/own code)
+    "area_scheme",         # how to resolve `area`: 'm49', 'iso3', 'code' (subnational/own code), 'area'
+                           # (already an area code of the database, or of Batch.new_areas)
     "dims",                # canonical dimension key: 'Age=15-24|Sex=FEMALE', sorted by dimension; '' total
     "year",
     "time_detail",
@@ -30,7 +31,11 @@ OBSERVATION_COLUMNS = [
     "upper_bound",
     "nature",
     "source",
+    "sample_size",         # citizen data: respondents or records behind the value (None if not given)
 ]
+
+# What a citizen dataset's description holds (Batch.dataset; the citizen_dataset table).
+DESCRIPTION_FIELDS = ["title", "producer", "producer_type", "method", "licence", "collection_start", "collection_end"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,8 @@ class Batch:
     observations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OBSERVATION_COLUMNS))
     indicators: pd.DataFrame | None = None      # framework: code, goal, target, title, tier, custodian
     boundaries: object | None = None            # GeoDataFrame: code, name, parent, geometry (WGS84)
+    new_areas: pd.DataFrame | None = None       # areas the file brings: code, local_code, name, parent
+    dataset: dict | None = None                 # citizen data: the description the file gives (DESCRIPTION_FIELDS)
     problems: list[Problem] = field(default_factory=list)
 
     def problem(self, severity: str, message: str, row=None, column=None, value=None) -> None:

@@ -126,5 +126,5 @@ def _typed(batch: Batch, rows: pd.DataFrame) -> Batch:
     ok = value.notna() & year.notna() & (rows.series != "") & (rows.area != "")
     out = rows.assign(value=value, year=year, lower_bound=bounds["lower_text"], upper_bound=bounds["upper_text"])
     out["time_detail"] = out.time_detail.where(out.time_detail != "", out.year_text)
-    batch.observations = out.loc[ok, OBSERVATION_COLUMNS].assign(year=lambda d: d.year.astype(int))
+    batch.observations = out.loc[ok].reindex(columns=OBSERVATION_COLUMNS).assign(year=lambda d: d.year.astype(int))
     return batch
