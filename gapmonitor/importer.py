@@ -243,10 +243,12 @@ def _preview_observations(con, result: Preview) -> Preview:
         where = "a region (not drawn on maps)" if a.kind == "region" else f"a subnational area of {a.parent}"
         result.problems.append(Problem("warning", f"new area {a.name!r}: added as {where}", batch.file, None,
                                        _source_column(batch, "area"), a.local_code))
+    con.register("batch_groups", _batch_groups(batch))
     for dimension, value, n in con.execute("""
         with parts as (select unnest(string_split(dims, '|')) as part from resolved where dims <> '')
         select split_part(part, '=', 1), split_part(part, '=', 2), count(*) from parts
-        where (split_part(part, '=', 1), split_part(part, '=', 2)) not in (select (dimension, dim_value) from group_mapping)
+        where (split_part(part, '=', 1), split_part(part, '=', 2)) not in (
+            select (dimension, dim_value) from group_mapping union all select (dimension, dim_value) from batch_groups)
         group by all order by 1, 2
     """).fetchall():
         result.problems.append(Problem("warning", f"dimension value maps to no population group ({n} rows): kept, "
@@ -273,13 +275,21 @@ def _summary(con, result: Preview) -> dict:
         where (area_code is not null or new_area) and series_indicator is not null and first_row = row
     """).fetchall()[0]
     groups = con.execute("""
-        with parts as (select unnest(string_split(dims, '|')) as part from resolved where dims <> '')
+        with parts as (select unnest(string_split(dims, '|')) as part from resolved where dims <> ''),
+        mapping as (select * from group_mapping union all select * from batch_groups)
         select distinct g.label from parts
-        join group_mapping as m on m.dimension = split_part(part, '=', 1) and m.dim_value = split_part(part, '=', 2)
+        join mapping as m on m.dimension = split_part(part, '=', 1) and m.dim_value = split_part(part, '=', 2)
         join population_group as g using (group_id) order by g.label
     """).fetchall()
-    return {"rows to import": s[0], "rows rejected": result.rejected, "series": s[1], "areas": s[2],
+    con.unregister("batch_groups")
+    return {**result.batch.summary, "rows to import": s[0], "rows rejected": result.rejected, "series": s[1], "areas": s[2],
             "years": f"{s[3]}–{s[4]}" if s[3] is not None else "", "groups found": ", ".join(g for g, in groups) or "none"}
+
+
+def _batch_groups(batch: Batch) -> pd.DataFrame:
+    """The group mapping rows a file brings (citizen records: 'Wealth group=Hanging-in' -> poorest)."""
+    empty = pd.DataFrame({"dimension": [], "dim_value": [], "group_id": []}, dtype="string")
+    return empty if batch.group_mapping is None else batch.group_mapping[list(empty.columns)].astype("string")
 
 
 def _source_column(batch: Batch, column: str) -> str:
@@ -305,6 +315,8 @@ def apply(result: Preview, *, title: str, source: str, licence: str = "", kind: 
         raise ImportRefused(result.errors)
     if not title.strip() or not source.strip():
         raise ValueError("an import needs a title and a source")
+    if result.batch.format in ("records", "citizen"):
+        kind = "citizen"
     about = citizen_description(result.batch, description) if kind == "citizen" else None
     with db.writing(path) as con:
         con.execute("insert into dataset (dataset_id, kind, title, source, licence, is_demo, file_name, checksum) "
@@ -380,6 +392,10 @@ def _write_observations(con, result: Preview) -> None:
         select code, local_code, m49, name, kind, parent from new_areas
     """)
     con.unregister("new_areas")
+    con.register("new_groups", _batch_groups(result.batch))
+    con.execute("insert into group_mapping select * from new_groups "
+                "where (dimension, dim_value) not in (select (dimension, dim_value) from group_mapping)")
+    con.unregister("new_groups")
     con.register("incoming", result.rows)
     con.execute("""
         insert into observation (dataset_id, series, area, dims, year, time_detail, value, lower_bound, upper_bound,

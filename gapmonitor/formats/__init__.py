@@ -79,6 +79,8 @@ class Batch:
     boundaries: object | None = None            # GeoDataFrame: code, name, parent, geometry (WGS84)
     new_areas: pd.DataFrame | None = None       # areas the file brings: code, local_code, name, parent
     dataset: dict | None = None                 # citizen data: the description the file gives (DESCRIPTION_FIELDS)
+    group_mapping: pd.DataFrame | None = None   # (dimension, dim_value, group_id) rows the file adds
+    summary: dict = field(default_factory=dict)  # what the reader counted (records read, placed...)
     problems: list[Problem] = field(default_factory=list)
 
     def problem(self, severity: str, message: str, row=None, column=None, value=None) -> None:
