@@ -282,7 +282,7 @@ def _unwrapped(geometry):
         if part.bounds[2] - part.bounds[0] < 180:
             parts.append(part)
             continue
-        shifted = shapely.transform(part, lambda xy: xy + [[360, 0]] * (xy[:, :1] < 0))
+        shifted = shapely.make_valid(shapely.transform(part, lambda xy: xy + [[360, 0]] * (xy[:, :1] < 0)))
         parts += [shifted.intersection(box(-180, -90, 180, 90)),
                   shapely.affinity.translate(shifted.intersection(box(180, -90, 540, 90)), xoff=-360)]
     return shapely.make_valid(shapely.union_all([p for p in parts if not p.is_empty]))
@@ -350,7 +350,9 @@ def _group_mapping(con, spec: RecordSpec, batch: Batch) -> pd.DataFrame:
         elif known.get((m.dimension, m.dim_value), m.group_id) != m.group_id:
             batch.problem("fatal", f"already maps to the group {known[(m.dimension, m.dim_value)]!r}, not "
                           f"{m.group_id!r}: name the dimension differently", None, m.dimension, m.dim_value)
-    return mapping[[(d, v) not in known for d, v in zip(mapping.dimension, mapping.dim_value)]]
+    new = pd.Series([(d, v) not in known for d, v in zip(mapping.dimension, mapping.dim_value)], index=mapping.index,
+                    dtype=bool)
+    return mapping.loc[new]
 
 
 def _estimates(con, frame: pd.DataFrame, spec: RecordSpec) -> pd.DataFrame:

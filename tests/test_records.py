@@ -1,0 +1,222 @@
+"""Raw citizen records to estimates, on the real files in ../shared/realdata/citizen_data. Every expected
+number is computed here from the file with the csv module and arithmetic (Wilson by its formula),
+not by the code under test."""
+
+import csv
+import math
+from collections import defaultdict
+from itertools import product
+
+import duckdb
+import pandas as pd
+import pytest
+
+from gapmonitor import db, importer, records
+from gapmonitor.formats import ReadError
+from gapmonitor.importer import ImportRefused
+from gapmonitor.records import GroupColumn, RecordSpec
+
+from conftest import REALDATA
+
+CITIZEN = REALDATA / "citizen_data"
+MALAWI = CITIZEN / "household_water_survey_malawi" / "waterconsumersurvey.csv"
+WATER_POINTS = CITIZEN / "water_points_rwpfunctionality" / "rwpfunctionality.csv"
+needs_realdata = pytest.mark.skipif(not CITIZEN.exists(), reason="../shared/realdata is absent")
+
+# JMP: piped water, boreholes, protected wells and kiosks (delivered water) are improved sources;
+# unprotected wells and surface water are not.
+IMPROVED = ["Borehole or tubewell", "Piped supply", "Protected dug well", "Water kiosk"]
+SURVEY = RecordSpec(
+    indicator="6.1.1", description="Households whose main drinking water source is improved (JMP classes)",
+    measure="main_water_source", yes=IMPROVED, country="MWI", area_column="district",
+    period_column="submitted_on", date_format="%m/%d/%Y",
+    groups=[GroupColumn("respondent_gender", "Sex", {"Female": "women"}),
+            GroupColumn("well_being_analysis", "Wealth group", {"Hanging-in": "poorest"})])
+DISTRICTS = {"Zomba": "MW-ZO", "Mangochi": "MW-MG"}  # ISO 3166-2:MW
+
+
+def wilson(k: int, n: int) -> tuple[float, float]:
+    z = 1.959964
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return 100 * (centre - half), 100 * (centre + half)
+
+
+def rows_of(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def dims(**parts) -> str:
+    return "|".join(f"{k}={v}" for k, v in sorted(parts.items()) if v is not None)
+
+
+def survey_cells() -> dict:
+    """(district code, dimension key) -> [households, households with an improved source]."""
+    cells = defaultdict(lambda: [0, 0])
+    for r in rows_of(MALAWI):
+        for sex, wealth in product((None, r["respondent_gender"]), (None, r["well_being_analysis"])):
+            cell = cells[(DISTRICTS[r["district"]], dims(Sex=sex, **{"Wealth group": wealth}))]
+            cell[0] += 1
+            cell[1] += r["main_water_source"] in IMPROVED
+    return dict(cells)
+
+
+@pytest.fixture
+def con(fresh):
+    with duckdb.connect(str(fresh), read_only=True) as c:
+        yield c
+
+
+@needs_realdata
+def test_malawi_survey_becomes_shares_by_district_gender_and_wealth(con):
+    expected = survey_cells()
+    batch = records.read(con, MALAWI, SURVEY)
+    assert not [p for p in batch.problems if p.severity != "warning"]
+    got = batch.observations
+    assert set(zip(got.area, got.dims)) == set(expected)
+    assert len(got) == len(expected) == 27  # 2 districts x (1 + 2 + 4 + 8) combinations, less those nobody is in
+    for e in got.itertuples():
+        n, k = expected[(e.area, e.dims)]
+        assert e.sample_size == n
+        assert e.value == pytest.approx(100 * k / n)
+        assert (e.lower_bound, e.upper_bound) == pytest.approx(wilson(k, n))
+        assert (e.year, e.time_detail, e.unit) == (2021, "2021", "PERCENT")
+    zomba = got[(got.area == "MW-ZO") & (got.dims == "")].iloc[0]
+    assert zomba.sample_size == 283  # the survey's Zomba households (README: 423 in Zomba and Mangochi)
+    assert batch.group_mapping.to_dict("records") == [
+        {"dimension": "Wealth group", "dim_value": "Hanging-in", "group_id": "poorest"}]  # Sex=Female is known
+
+
+@needs_realdata
+def test_malawi_estimates_import_and_small_cells_are_suppressed_in_every_query(fresh, con):
+    batch = records.read(con, MALAWI, SURVEY)
+    result = importer.preview(con, batch, records.checksum(MALAWI, SURVEY))
+    con.close()
+    dataset = importer.apply(result, title="Household water survey, Zomba and Mangochi", source="openwashdata",
+                             licence="CC BY 4.0", path=fresh,
+                             description={"producer": "Emmanuel Mhango / openwashdata", "producer_type": "Researchers "
+                                          "with community enumerators", "method": "Household survey, GPS-located"})
+    with duckdb.connect(str(fresh), read_only=True) as c:
+        assert c.execute("select kind from dataset where dataset_id = ?", [dataset]).fetchall() == [("citizen",)]
+        assert c.execute("select nso_review, assessed_at from citizen_dataset where dataset_id = ?",
+                         [dataset]).fetchall() == [("not reviewed", None)]
+        rows = db.query(c, "observations", indicator="6.1.1", group_id=None, country="MWI", first_year=2021,
+                        last_year=2021, scope="user")
+    mine = rows[rows.dataset == "Household water survey, Zomba and Mangochi"].drop_duplicates(["area", "dims"])
+    households = survey_cells()
+    assert len(mine) == len(households) == 27
+    for r in mine.itertuples():
+        n, k = households[(r.area, r.dims)]
+        if n < 10:  # the default threshold: the row says so, and carries nothing that could identify anyone
+            assert r.reliability == "suppressed" and math.isnan(r.value) and math.isnan(r.lower_bound)
+            assert math.isnan(r.upper_bound) and r.sample_size is pd.NA or pd.isna(r.sample_size)
+        else:
+            assert r.reliability == ("low reliability" if n < 30 else "reliable")
+            assert (r.sample_size, r.value) == (n, pytest.approx(100 * k / n))
+    assert (mine.reliability == "suppressed").sum() == sum(n < 10 for n, _ in households.values()) == 6
+
+
+@needs_realdata
+def test_coordinates_place_the_malawi_households_by_spatial_join(con):
+    spec = RecordSpec(indicator="6.1.1", description="Improved source", measure="main_water_source", yes=IMPROVED,
+                      latitude="latitude", longitude="longitude", period="2021")
+    batch = records.read(con, MALAWI, spec)
+    total = batch.observations[batch.observations.dims == ""]
+    # no country given: the world map's shapes place all 423 GPS points in Malawi
+    assert total[["area", "sample_size"]].values.tolist() == [["MWI", 423]]
+
+
+@needs_realdata
+def test_water_points_unmatched_admin1_names_are_listed_for_review_not_dropped(con):
+    spec = RecordSpec(indicator="6.1.1", description="Water points functional on the day of the visit",
+                      measure="functional3", yes=["Functional"], country_column="country", area_column="admin1",
+                      period_column="subdate_wp", country_totals=True)
+    batch = records.read(con, WATER_POINTS, spec)
+    unmatched = {(p.value, p.row) for p in batch.problems if p.severity == "error"}
+    # ISO 3166-2 spells Tigrai; Malawi's regions are Northern/Southern Region; Nepal's development regions
+    # were replaced by provinces in 2015
+    first_row = {}
+    for i, r in enumerate(rows_of(WATER_POINTS), start=2):
+        first_row.setdefault((r["country"], r["admin1"]), i)
+    assert unmatched == {("Tigray", first_row[("Ethiopia", "Tigray")]), ("North", first_row[("Malawi", "North")]),
+                         ("South", first_row[("Malawi", "South")]), ("Central", first_row[("Nepal", "Central")]),
+                         ("Western", first_row[("Nepal", "Western")])}
+    assert all(p.column == "admin1" and p.file == "rwpfunctionality.csv" for p in batch.problems if p.severity == "error")
+    result = importer.preview(con, batch, records.checksum(WATER_POINTS, spec))
+    assert result.rejected > 0
+    with pytest.raises(ImportRefused, match="Tigray"):
+        importer.apply(result, title="t", source="s", description={"producer": "p", "producer_type": "t", "method": "m"},
+                       path="/nonexistent/never-written.duckdb")
+
+
+# The water points' admin-1 names and their ISO 3166-2 codes; Nepal's development regions have none
+# (replaced by provinces in 2015), so the review adds them as areas of their own.
+ADMIN1 = {("Ethiopia", "Tigray"): "ET-TI", ("Nepal", "Central"): "NPL-CENTRAL", ("Nepal", "Western"): "NPL-WESTERN",
+          ("Malawi", "South"): "MW-S", ("Malawi", "Central"): "MW-C", ("Malawi", "North"): "MW-N",
+          ("Mali", "Segou"): "ML-4", ("Mali", "Koulikoro"): "ML-2", ("Uganda", "Eastern"): "UG-E",
+          ("Rwanda", "Northern Province"): "RW-03", ("Niger", "Dosso"): "NE-3", ("Niger", "Maradi"): "NE-4",
+          ("India", "West Bengal"): "IN-WB", ("India", "Bihar"): "IN-BR", ("Mozambique", "Zambezia"): "MZ-Q",
+          ("Mozambique", "Nampula"): "MZ-N"}
+ISO3 = {"Ethiopia": "ETH", "Nepal": "NPL", "Malawi": "MWI", "Mali": "MLI", "Niger": "NER", "Uganda": "UGA",
+        "India": "IND", "Rwanda": "RWA", "Mozambique": "MOZ"}
+
+
+@needs_realdata
+def test_water_points_become_functionality_shares_by_country_and_admin1(fresh, con):
+    review = {"ETH:Tigray": "ET-TI", "MWI:North": "MW-N", "MWI:South": "MW-S", "NPL:Central": "new", "NPL:Western": "new"}
+    spec = RecordSpec(indicator="6.1.1", description="Water points functional on the day of the visit",
+                      measure="functional3", yes=["Functional"], country_column="country", area_column="admin1",
+                      period_column="subdate_wp", country_totals=True, area_review=review)
+    expected = defaultdict(lambda: [0, 0])  # (area code, year) -> [water points, functional]
+    for r in rows_of(WATER_POINTS):
+        for area in (ADMIN1[(r["country"], r["admin1"])], ISO3[r["country"]]):
+            cell = expected[(area, int(r["subdate_wp"][:4]))]
+            cell[0] += 1
+            cell[1] += r["functional3"] == "Functional"
+    batch = records.read(con, WATER_POINTS, spec)
+    assert not [p for p in batch.problems if p.severity == "error"]
+    result = importer.preview(con, batch, records.checksum(WATER_POINTS, spec))
+    assert result.rejected == 0
+    con.close()
+    importer.apply(result, title="Water point functionality", source="Murray et al. 2024 (rwpfunctionality)",
+                   description={"producer": "charity: water partners", "producer_type": "NGO programme monitoring",
+                                "method": "Water point visits"}, path=fresh)
+    with duckdb.connect(str(fresh), read_only=True) as c:
+        got = {(area, year): (n, value, lower, upper) for area, year, n, value, lower, upper in c.execute("""
+            select o.area, o.year, o.sample_size, o.value, o.lower_bound, o.upper_bound
+            from observation as o join dataset as d using (dataset_id)
+            where d.title = 'Water point functionality'""").fetchall()}
+        names = dict(c.execute("select code, name from area where kind = 'subnational'").fetchall())
+    assert set(got) == set(expected)
+    for cell, (n, k) in expected.items():
+        assert got[cell][0] == n
+        assert got[cell][1] == pytest.approx(100 * k / n)
+        assert got[cell][2:] == pytest.approx(wilson(k, n))
+    assert (names["ML-4"], names["ET-TI"], names["NPL-CENTRAL"]) == ("Ségou", "Tigrai", "Central")
+
+
+def test_a_missing_column_is_named_with_the_columns_the_file_has(con, tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text("district,answer\nZomba,yes\n", encoding="utf-8")
+    spec = RecordSpec(indicator="6.1.1", description="d", measure="reply", yes=["yes"], country="MWI",
+                      area_column="district", period="2021")
+    with pytest.raises(ReadError, match="no column 'reply'; the file has: district, answer"):
+        records.read(con, path, spec)
+
+
+def test_records_never_reach_the_database(fresh, con, tmp_path):
+    path = tmp_path / "reports.csv"
+    path.write_text("district,village,answer\n" + "Zomba,Kagaso-village-7,yes\n" * 12, encoding="utf-8")
+    spec = RecordSpec(indicator="6.1.1", description="d", measure="answer", yes=["yes"], country="MWI",
+                      area_column="district", period="2021")
+    result = importer.preview(con, records.read(con, path, spec), records.checksum(path, spec))
+    con.close()
+    importer.apply(result, title="t", source="s", path=fresh,
+                   description={"producer": "p", "producer_type": "t", "method": "m"})
+    with duckdb.connect(str(fresh), read_only=True) as c:
+        assert c.execute("select value, sample_size from observation where series like 'CGD_%'").fetchall() == [(100.0, 12)]
+        for table, column in c.execute("select table_name, column_name from duckdb_columns() where data_type = 'VARCHAR' "
+                                       "and database_name = current_database()").fetchall():
+            assert not c.execute(f'select count(*) from "{table}" where "{column}" like \'%Kagaso%\'').fetchall()[0][0]
