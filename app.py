@@ -11,6 +11,7 @@ sections = {
     "SDG Gap Monitor": [
         st.Page("pages/overview.py", title="Overview", default=True),
         st.Page("pages/country.py", title="Country profile", url_path="country"),
+        st.Page("pages/citizen.py", title="Citizen data", url_path="citizen"),
         st.Page("pages/data.py", title="Data", url_path="data"),
         st.Page("pages/about.py", title="About and method", url_path="about"),
     ]

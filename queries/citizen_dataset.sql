@@ -1,0 +1,16 @@
+-- one row: citizen dataset $dataset with its description, quality assessment and tier
+select
+    d.dataset_id,
+    d.title,
+    d.source,
+    d.licence,
+    d.is_demo,
+    d.file_name,
+    d.created_at,
+    c.* exclude (dataset_id),
+    q.score,
+    q.tier_rank
+from dataset as d
+join citizen_dataset as c using (dataset_id)
+join citizen_quality as q using (dataset_id)
+where d.dataset_id = $dataset
