@@ -93,6 +93,37 @@ def columns_of(path: str | Path) -> list[str]:
     return list(_load(Path(path), nrows=0).columns)
 
 
+def values_of(path: str | Path, column: str, limit: int = 40) -> list[str]:
+    """The most frequent values of a column (for mapping yes/no answers and groups)."""
+    return list(_load(Path(path))[column].str.strip().value_counts().index[:limit])
+
+
+def as_released(con: duckdb.DuckDBPyConnection, estimates: pd.DataFrame) -> pd.DataFrame:
+    """Estimates as the database will release them (the schema's own reliability rule): a preview
+    shows an editor no more than any reader will see."""
+    shown = estimates[["area", "area_name", "dims", "time_detail", "value", "lower_bound", "upper_bound", "sample_size"]]
+    con.register("estimates", shown)
+    try:
+        return con.execute("""
+            with marked as (select *, reliability('citizen', sample_size) as reliability from estimates)
+            select * replace (
+                case when reliability = 'suppressed' then null else value end as value,
+                case when reliability = 'suppressed' then null else lower_bound end as lower_bound,
+                case when reliability = 'suppressed' then null else upper_bound end as upper_bound,
+                case when reliability = 'suppressed' then null else sample_size end as sample_size)
+            from marked""").df()
+    finally:
+        con.unregister("estimates")
+
+
+def unmatched_names(batch: Batch) -> pd.DataFrame:
+    """The area names a read could not match, with the records they hold and the closest areas."""
+    rows = [{"key": p.message.split(" of ")[1].split(" ")[0] + ":" + p.value, "name": p.value, "first row": p.row,
+             "closest": p.message.partition("closest: ")[2]}
+            for p in batch.problems if p.severity == "error" and p.message.startswith("area name matches no area")]
+    return pd.DataFrame(rows, columns=["key", "name", "first row", "closest"])
+
+
 def read(con: duckdb.DuckDBPyConnection, path: str | Path, spec: RecordSpec, name: str | None = None) -> Batch:
     """The estimates the records give, as a Batch for importer.preview. Records that cannot be placed
     (an unmatched area name, no coordinates, no period) are errors, each naming row, column and value:

@@ -28,6 +28,7 @@ year with data). An observation counts for a group when one of its dimension val
 Citizen observations at a subnational level count for their country.
 """)
 st.table(pd.DataFrame({"Status": [s.label for s in STATUSES], "Rule": [s.meaning for s in STATUSES]}))
+settings = dict(ui.query("settings").itertuples(index=False))
 st.markdown(f"""
 Statuses are tested in that order: official data with citizen data meeting the bar is *official and citizen
 data*; official data alone (or with citizen data below the bar) is *official data*. **Coverage** is the
@@ -35,8 +36,12 @@ share of expected cells whose status is official (with or without citizen data);
 data** adds the cells that citizen data fills.
 
 ### Confidentiality
-A citizen estimate based on fewer than **10** respondents or records never leaves the database: the
-query layer drops it before any map, table, chart or download sees it, and it does not count for coverage.
+A citizen estimate based on fewer than **{settings['min_sample_size']}** respondents or records (or on an
+unknown number) never leaves the database: the query layer releases its row marked *suppressed*, with no
+value, interval or sample size, before any map, tooltip, table, chart or download sees it, and it does not
+count for coverage. An estimate based on fewer than **{settings['reliable_sample_size']}** is released and
+flagged *low reliability*. Editors set both thresholds on the Data page. Raw citizen records (survey
+responses, reports) are never stored: an import computes the estimates and keeps only them.
 
 ### Quality of citizen data
 Each citizen dataset is assessed on seven criteria, each scored 0 (not met), 1 (partly) or 2 (fully):
@@ -51,8 +56,15 @@ Statistics Authority, Kenya's KNBS and UNITAR Crowd4SDG, and the Copenhagen Fram
 | Low | anything else |
 
 The quality bar ({", ".join(QUALITY_BARS)}) sets the lowest tier that counts as filling a gap; the
-default is Medium. The participation level (1-5, the Copenhagen Framework's ladder) and the statistical
-office's review status (not reviewed, under review, endorsed) are shown with each dataset.
+default is Medium. With *only citizen data the statistical office endorsed*, a dataset counts only once the
+office's review status is *endorsed*. Editors record the assessment, the participation level (1-5, the
+Copenhagen Framework's ladder) and the review status (not reviewed, under review, endorsed) on each
+dataset's page under **Citizen data**; a newly imported dataset is unassessed, and so in the low tier.
+
+### Official and citizen values side by side
+Where a citizen estimate and an official value exist for the same indicator, area, group and year (in the
+same unit), the citizen data page shows their difference and whether the official value lies within the
+citizen estimate's 95% interval (Wilson score interval for a percentage computed from records).
 """)
 
 st.subheader("Population groups")

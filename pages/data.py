@@ -6,12 +6,62 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from gapmonitor import ui
+from gapmonitor import records, stewardship, ui
 from gapmonitor.formats import ReadError, boundaries
 from gapmonitor.importer import FORMATS, ImportRefused, apply, checksum, detect, preview, read, remove
 from gapmonitor.ui import connection
 
 ui.ensure_navigation()
+
+
+def import_form(result, file_name: str, fmt: str) -> None:
+    """Title, source, licence, kind (and a citizen dataset's description), then the import itself."""
+    about = (result.batch.dataset or {})
+    with st.form(f"import_{fmt}"):
+        title = st.text_input("Title", value=about.get("title") or Path(file_name).stem)
+        source = st.text_input("Source (publisher, as you would cite it)")
+        licence = st.text_input("Licence", value=about.get("licence", ""), placeholder="e.g. CC BY 4.0")
+        kinds = ["citizen"] if fmt in ("citizen", "records") else ["official", "citizen"]
+        kind = st.radio("Kind", kinds, horizontal=True) if fmt not in ("framework", "boundaries") else "official"
+        st.caption("Citizen data: describe who produced it and how (the Citizen data page shows this with its quality).")
+        c1, c2 = st.columns(2)
+        description = {"producer": c1.text_input("Producer", value=about.get("producer", "")),
+                       "producer_type": c2.text_input("Producer type", value=about.get("producer_type", ""),
+                                                      placeholder="e.g. Community-based organisation"),
+                       "method": st.text_input("Method", value=about.get("method", ""),
+                                               placeholder="e.g. Household survey, trained volunteer enumerators"),
+                       "collection_start": c1.text_input("Collected from (YYYY-MM-DD)", value=about.get("collection_start") or ""),
+                       "collection_end": c2.text_input("Collected to (YYYY-MM-DD)", value=about.get("collection_end") or "")}
+        skip = st.checkbox(f"Import the valid rows and skip the {result.rejected} rejected") if result.rejected else False
+        if st.form_submit_button("Import", type="primary"):
+            try:
+                dataset = apply(result, title=title, source=source, licence=licence, kind=kind, accept_rejected=skip,
+                                description=description if kind == "citizen" else None)
+            except (ImportRefused, ValueError) as e:
+                st.error(str(e))
+            else:
+                st.success(f"Imported as {dataset}.")
+
+
+def show_preview(result, file_name: str) -> None:
+    """What an import would write and every problem found: nothing is written yet."""
+    st.subheader("Preview: nothing is written yet")
+    cols = st.columns(min(len(result.summary), 6))
+    for i, (key, value) in enumerate(result.summary.items()):
+        cols[i % len(cols)].metric(key.capitalize(), value if isinstance(value, (int, float)) else str(value))
+    if result.problems:
+        problems = pd.DataFrame([vars(p) for p in result.problems])
+        st.markdown(f"**{len(result.errors)} error(s)** (rows rejected) and **{len(result.warnings)} warning(s)** "
+                    "(rows kept):")
+        st.dataframe(problems, hide_index=True, height=260)
+        ui.download(problems, f"problems_{file_name}.csv", "Download the problems (CSV)")
+
+
+def saved_upload(upload) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="gapmonitor-upload-"))
+    path = folder / Path(upload.name).name  # a bare name: an upload's name never chooses the folder
+    path.write_bytes(upload.getvalue())
+    return path
 
 st.title("Data")
 sources = ui.query("data_sources")
@@ -22,80 +72,171 @@ st.dataframe(sources.assign(is_demo=sources.is_demo.map({True: "demo", False: "i
 
 if not ui.editor_signed_in():
     st.stop()
+settings = dict(ui.query("settings").itertuples(index=False))
 
-st.header("Import a file")
-upload = st.file_uploader("File", type=["csv", "xlsx", "xml", "zip", "geojson", "json", "gpkg"],
-                          help="; ".join(FORMATS.values()))
-if upload is not None:
-    folder = Path(tempfile.mkdtemp(prefix="gapmonitor-upload-"))
-    path = folder / Path(upload.name).name  # a bare name: an upload's name never chooses the folder
-    path.write_bytes(upload.getvalue())
-    try:
-        detected = detect(path)
-    except ReadError as e:
-        st.error(str(e.problem))
-        st.stop()
-    formats = list(FORMATS)
-    fmt = st.selectbox("Format", formats, index=formats.index(detected), format_func=FORMATS.get)
-    countries = ui.query("countries")
-    names = dict(zip(countries.code, countries.name))
-    national = fmt in ("open-sdg", "boundaries")
-    country = st.selectbox(
-        "Country the file covers" + ("" if national else " (national files only)"),
-        ([] if national else [None]) + list(countries.code), format_func=lambda c: names.get(c, "— a global file —"),
-        help="National files give subnational codes (GeoCode, REF_AREA) that are read as areas of this country.")
-    options = {"country": country}
-    if fmt == "sdmx-ml":
-        dsd = st.file_uploader("SDMX structure file (DSD)", type=["xml"])
-        if dsd is None:
-            st.info("SDMX-ML structure-specific data needs its structure message.")
-            st.stop()
-        options["structure"] = folder / ("structure-" + Path(dsd.name).name)
-        options["structure"].write_bytes(dsd.getvalue())
-    if fmt == "boundaries":
+def import_file() -> None:
+    """A published file (official data, citizen estimates in the template, boundaries, the framework)."""
+    st.header("Import a file")
+    upload = st.file_uploader("File", type=["csv", "xlsx", "xml", "zip", "geojson", "json", "gpkg"],
+                              help="; ".join(FORMATS.values()))
+    if upload is not None:
+        path = saved_upload(upload)
+        folder = path.parent
         try:
-            properties = boundaries.layer_properties(path)
+            detected = detect(path)
         except ReadError as e:
             st.error(str(e.problem))
-            st.stop()
-        c1, c2 = st.columns(2)
-        options["code_property"] = c1.selectbox("Property with the area code", properties)
-        options["name_property"] = c2.selectbox("Property with the area name", properties,
-                                                index=min(1, len(properties) - 1))
-    try:
-        batch = read(path, fmt, name=upload.name, **options)
-    except ReadError as e:
-        st.error(f"Cannot import this file. {e.problem}")
-        st.stop()
-    with connection() as con:
-        result = preview(con, batch, checksum(path), country)
-
-    st.subheader("Preview: nothing is written yet")
-    cols = st.columns(len(result.summary))
-    for col, (key, value) in zip(cols, result.summary.items()):
-        col.metric(key.capitalize(), value if isinstance(value, (int, float)) else str(value))
-    if result.problems:
-        problems = pd.DataFrame([vars(p) for p in result.problems])
-        st.markdown(f"**{len(result.errors)} error(s)** (rows rejected) and **{len(result.warnings)} warning(s)** "
-                    "(rows kept):")
-        st.dataframe(problems, hide_index=True, height=260)
-        ui.download(problems, f"problems_{upload.name}.csv", "Download the problems (CSV)")
-    if result.already:
-        st.info(f"This file was imported before (dataset {result.already}): importing it again changes nothing.")
-        st.stop()
-    with st.form("import"):
-        title = st.text_input("Title", value=Path(upload.name).stem)
-        source = st.text_input("Source (publisher, as you would cite it)")
-        licence = st.text_input("Licence", placeholder="e.g. CC BY 4.0")
-        kind = st.radio("Kind", ["official", "citizen"], horizontal=True) if batch.format not in ("framework", "boundaries") else "official"
-        skip = st.checkbox(f"Import the valid rows and skip the {result.rejected} rejected") if result.rejected else False
-        if st.form_submit_button("Import", type="primary"):
+            return
+        formats = list(FORMATS)
+        fmt = st.selectbox("Format", formats, index=formats.index(detected), format_func=FORMATS.get)
+        countries = ui.query("countries")
+        names = dict(zip(countries.code, countries.name))
+        national = fmt in ("open-sdg", "boundaries")
+        country = st.selectbox(
+            "Country the file covers" + ("" if national else " (national files only)"),
+            ([] if national else [None]) + list(countries.code), format_func=lambda c: names.get(c, "— a global file —"),
+            help="National files give subnational codes (GeoCode, REF_AREA) that are read as areas of this country.")
+        options = {"country": country}
+        if fmt == "sdmx-ml":
+            dsd = st.file_uploader("SDMX structure file (DSD)", type=["xml"])
+            if dsd is None:
+                st.info("SDMX-ML structure-specific data needs its structure message.")
+                return
+            options["structure"] = folder / ("structure-" + Path(dsd.name).name)
+            options["structure"].write_bytes(dsd.getvalue())
+        if fmt == "boundaries":
             try:
-                dataset = apply(result, title=title, source=source, licence=licence, kind=kind, accept_rejected=skip)
-            except (ImportRefused, ValueError) as e:
-                st.error(str(e))
-            else:
-                st.success(f"Imported as {dataset}.")
+                properties = boundaries.layer_properties(path)
+            except ReadError as e:
+                st.error(str(e.problem))
+                return
+            c1, c2 = st.columns(2)
+            options["code_property"] = c1.selectbox("Property with the area code", properties)
+            options["name_property"] = c2.selectbox("Property with the area name", properties,
+                                                    index=min(1, len(properties) - 1))
+        try:
+            batch = read(path, fmt, name=upload.name, **options)
+        except ReadError as e:
+            st.error(f"Cannot import this file. {e.problem}")
+            return
+        with connection() as con:
+            result = preview(con, batch, checksum(path), country)
+
+        show_preview(result, upload.name)
+        if result.already:
+            st.info(f"This file was imported before (dataset {result.already}): importing it again changes nothing.")
+            return
+        import_form(result, upload.name, batch.format)
+
+
+def import_records() -> None:
+    """Raw citizen records, mapped column by column, to estimates."""
+    st.header("Turn citizen records into estimates")
+    st.markdown("Upload raw records (a household survey, water-point checks, crowdsourced reports) as CSV or XLSX, "
+                "say what each column means, and the app computes one estimate per area, group and period with its "
+                "sample size and 95% interval. **Only the estimates are stored; the records never are.** For "
+                "estimates you have already computed, use the template in `data/templates/` above.")
+    raw = st.file_uploader("Records (CSV or XLSX)", type=["csv", "xlsx"], key="records_upload")
+    if raw is not None:
+        records_path = saved_upload(raw)
+        try:
+            columns = records.columns_of(records_path)
+        except ReadError as e:
+            st.error(f"Cannot read the records. {e.problem}")
+            return
+        c1, c2 = st.columns(2)
+        indicator = c1.text_input("SDG indicator (official code)", placeholder="e.g. 6.1.1")
+        description = c2.text_input("What the estimate measures", placeholder="e.g. Households using an improved water source")
+        measure = c1.selectbox("Measure column", columns)
+        answers = records.values_of(records_path, measure)
+        yes = c2.multiselect("Values that count as yes (none: the measure is a number, averaged)", answers)
+        where = st.radio("Where each record is", ["Area name column", "Area code column", "Coordinates", "Country only"],
+                         horizontal=True)
+        countries = ui.query("countries")
+        names = dict(zip(countries.code, countries.name))
+        c1, c2 = st.columns(2)
+        country_column = c1.selectbox("Country column (none: one country)", [None] + columns)
+        country = None if country_column else c2.selectbox("Country", [None] + list(countries.code),
+                                                           format_func=lambda c: names.get(c, "— from the coordinates —"))
+        spec = {"indicator": indicator.strip(), "description": description.strip(), "measure": measure, "yes": yes,
+                "country": country, "country_column": country_column}
+        if where in ("Area name column", "Area code column"):
+            spec["area_column"] = st.selectbox("Area column", columns)
+            spec["area_match"] = "name" if where == "Area name column" else "code"
+        elif where == "Coordinates":
+            c1, c2 = st.columns(2)
+            spec["latitude"] = c1.selectbox("Latitude column", columns)
+            spec["longitude"] = c2.selectbox("Longitude column", columns)
+        c1, c2 = st.columns(2)
+        spec["period_column"] = c1.selectbox("Date or year column (none: one period)", [None] + columns)
+        if spec["period_column"]:
+            spec["date_format"] = c2.text_input("Date format (blank: a year or YYYY-MM-DD)", placeholder="%m/%d/%Y") or None
+        else:
+            spec["period"] = c2.text_input("Period of every record", placeholder="e.g. 2021")
+        groups = ui.query("population_groups")
+        labels = {None: "— no group (kept as a breakdown) —", **dict(zip(groups.group_id, groups.label))}
+        spec["groups"] = []
+        for column in st.multiselect("Group columns (e.g. respondent gender, wealth group)", columns):
+            with st.expander(f"Groups in {column}", expanded=True):
+                dimension = st.text_input("Dimension name", value=column, key=f"dim_{column}",
+                                          help="Written with each value, e.g. Sex=Female. 'Sex' values Female/FEMALE "
+                                               "already mean women.")
+                mapping = {v: st.selectbox(v, list(labels), format_func=labels.get, key=f"grp_{column}_{v}")
+                           for v in records.values_of(records_path, column)}
+                spec["groups"].append({"column": column, "dimension": dimension,
+                                       "groups": {v: g for v, g in mapping.items() if g}})
+        spec["country_totals"] = st.checkbox("Also estimate each country from all its records")
+        spec["area_review"] = st.session_state.setdefault("area_review", {})
+        if not (spec["indicator"] and spec["description"]) or not (spec.get("period") or spec["period_column"]):
+            st.info("Give the indicator, what the estimate measures and the period to see the estimates.")
+            return
+        try:
+            record_spec = records.RecordSpec.from_dict(spec)
+            with connection() as con:
+                batch = records.read(con, records_path, record_spec, name=raw.name)
+                result = preview(con, batch, records.checksum(records_path, record_spec))
+        except ReadError as e:
+            st.error(f"Cannot turn these records into estimates. {e.problem}")
+            return
+        review = records.unmatched_names(batch)
+        if len(review):
+            st.warning(f"{len(review)} area name(s) match no area: review them (nothing is dropped until you decide).")
+            decided = st.data_editor(review.assign(decision=""), hide_index=True, disabled=["key", "name", "first row", "closest"],
+                                     column_config={"decision": st.column_config.TextColumn(
+                                         "Decision", help="An area code (e.g. ET-TI, from 'closest'), 'new' to add the "
+                                                          "name as an area of its country, or 'skip' to leave it out")})
+            if st.button("Apply the review"):
+                st.session_state["area_review"].update({k: d.strip() for k, d in zip(decided.key, decided.decision) if d.strip()})
+                st.rerun()
+        show_preview(result, raw.name)
+        if len(result.rows):
+            with connection() as con:
+                shown = records.as_released(con, result.rows)
+            hidden = int((shown.reliability == "suppressed").sum())
+            st.markdown(f"**{len(shown)} estimates** as they will be released ({hidden} suppressed):")
+            st.dataframe(shown, hide_index=True, height=300)
+        if not result.already:
+            import_form(result, raw.name, "records")
+
+
+import_file()
+import_records()
+
+st.header("Confidentiality thresholds")
+with st.form("thresholds"):
+    c1, c2 = st.columns(2)
+    low = c1.number_input("Suppress citizen estimates based on fewer than", min_value=1, max_value=1000,
+                          value=settings["min_sample_size"])
+    reliable = c2.number_input("Flag as low reliability below", min_value=1, max_value=10000,
+                               value=settings["reliable_sample_size"])
+    if st.form_submit_button("Save the thresholds"):
+        try:
+            stewardship.set_thresholds(int(low), int(reliable))
+        except ValueError as e:
+            st.error(str(e))
+        else:
+            st.success("Saved: every page, map and download now applies them.")
+            st.rerun()
 
 st.header("Remove a dataset")
 imported = sources[~sources.is_demo]

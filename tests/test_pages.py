@@ -130,4 +130,5 @@ def test_data_page_shows_controls_only_to_a_signed_in_editor(demo_db, monkeypatc
     at.text_input[0].input("s3cret")
     at.button[0].click()
     run(at)
-    assert [h.value for h in at.header] == ["Import a file", "Remove a dataset"]
+    assert [h.value for h in at.header] == ["Import a file", "Turn citizen records into estimates",
+                                           "Confidentiality thresholds", "Remove a dataset"]

@@ -9,7 +9,7 @@ from gapmonitor import db
 QUERIES = sorted(p.stem for p in db.QUERY_DIR.glob("*.sql"))
 SAMPLE = {"goal": 5, "first_year": 2021, "last_year": 2025, "min_tier": 2, "indicator": "5.2.1",
           "group_id": "women", "area": "KEN", "country": "KEN", "scope": "all",
-          "endorsed_only": False}
+          "endorsed_only": False, "dataset": "cgd-disability-scorecard"}
 
 
 def params_of(name: str) -> dict:
