@@ -63,9 +63,10 @@ if datasets.empty:
     st.info("No citizen dataset in the database covers this country.")
 else:
     st.dataframe(
-        datasets.assign(quality=datasets.tier_rank.map(TIER_LABELS)).drop(columns=["dataset_id", "tier_rank", "is_demo"]),
+        datasets.assign(quality=datasets.tier_rank.map(TIER_LABELS), page="citizen?dataset=" + datasets.dataset_id)
+        .drop(columns=["dataset_id", "tier_rank", "is_demo"]),
         hide_index=True,
-        column_config={"participation_level": st.column_config.NumberColumn("Participation (1-5)"),
+        column_config={"page": st.column_config.LinkColumn("Details", display_text="Open"),"participation_level": st.column_config.NumberColumn("Participation (1-5)"),
                        "score": st.column_config.NumberColumn("Quality score (of 14)"),
                        "subnational_units": "Subnational units", "nso_review": "NSO review"},
     )
