@@ -132,3 +132,47 @@ def test_data_page_shows_controls_only_to_a_signed_in_editor(demo_db, monkeypatc
     run(at)
     assert [h.value for h in at.header] == ["Import a file", "Turn citizen records into estimates",
                                            "Confidentiality thresholds", "Remove a dataset"]
+
+
+def test_citizen_dataset_page_shows_quality_coverage_and_comparison(demo_db):
+    at = AppTest.from_file(str(ROOT / "pages/citizen.py"), default_timeout=TIMEOUT)
+    at.query_params["dataset"] = "cgd-disability-scorecard"
+    run(at)
+    assert [h.value for h in at.header] == ["Community scorecard on disability-inclusive services"]
+    assert shows_demo_notice(at)
+    # data/demo/citizen_datasets.csv: criteria 2,2,2,2,1,2,2 = 13 of 14, participation 5, endorsed -> High
+    assert [m.value for m in at.metric] == ["High", "13 of 14", "5 of 5", "Endorsed"]
+    assert [s.value for s in at.subheader] == ["Quality and review", "Gaps it fills", "Estimates as released",
+                                               "Official and citizen values side by side"]
+    estimates = at.dataframe[2].value
+    assert set(estimates.reliability) <= {"reliable", "low reliability"}  # its samples are 40-900
+    compared = at.dataframe[3].value
+    assert (compared.official_within_interval == compared.official_value.between(compared.lower_bound,
+                                                                                compared.upper_bound)).all()
+
+
+def test_small_demo_estimates_show_as_suppressed_on_the_citizen_page(demo_db):
+    at = AppTest.from_file(str(ROOT / "pages/citizen.py"), default_timeout=TIMEOUT)
+    at.query_params["dataset"] = "cgd-birth-registration"  # samples drawn from 5 to 600
+    run(at)
+    estimates = at.dataframe[2].value
+    suppressed = estimates[estimates.reliability == "suppressed"]
+    assert len(suppressed) > 0 and suppressed.value.isna().all() and suppressed.sample_size.isna().all()
+    assert (estimates[estimates.reliability == "reliable"].sample_size >= 30).all()
+
+
+def test_an_editor_assessment_changes_the_tier(fresh, monkeypatch):
+    monkeypatch.setenv("GAPMONITOR_DB", str(fresh))
+    monkeypatch.setenv("GAPMONITOR_EDITOR_PASSWORD", "s3cret")
+    at = AppTest.from_file(str(ROOT / "pages/citizen.py"), default_timeout=TIMEOUT)
+    at.query_params["dataset"] = "cgd-disability-scorecard"
+    run(at)
+    at.text_input[0].input("s3cret")
+    at.button[0].click()
+    run(at)
+    at.radio(key="assess_cgd-disability-scorecard_confidentiality").set_value(1)  # high needs it fully met
+    at.text_input[0].input("NSO quality unit")
+    at.button[0].click()
+    run(at)
+    assert [m.value for m in at.metric][:2] == ["Medium", "12 of 14"]
+    assert "Assessed by NSO quality unit" in " ".join(c.value for c in at.caption)
