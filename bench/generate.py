@@ -145,7 +145,7 @@ def build(path: str | Path, scale: float = 1.0, seed: int = SEED, verbose: bool 
                 select
                     (select count(*) from observation join dataset using (dataset_id) where kind = 'official'),
                     (select count(*) from observation join dataset using (dataset_id) where kind = 'citizen'),
-                    (select count(*) from released_observation where kind = 'citizen'),
+                    (select count(*) from released_observation where kind = 'citizen' and reliability <> 'suppressed'),
                     (select count(*) from series),
                     (select count(*) from area where kind = 'country'),
                     (select count(*) from area where kind = 'subnational'),
@@ -261,7 +261,9 @@ def _datasets(con: duckdb.DuckDBPyConnection, params: dict) -> None:
     criterion = lambda name: (  # noqa: E731  0, 1 or 2, better where the dataset aims higher
         f"case when {_u(repr(name), 'd')} < aim then 2 when {_u(repr(name), 'd', '1')} < 0.7 then 1 else 0 end")
     con.execute(f"""
-        insert into citizen_dataset
+        insert into citizen_dataset (dataset_id, producer, producer_type, method, collection_start, collection_end,
+            nso_review, participation_level, relevance, methodology, accuracy, timeliness, coherence, ethics,
+            confidentiality)
         with d as (
             select range as d, [0.9, 0.6, 0.25][1 + range % 3] as aim from range(1, {N_CITIZEN_DATASETS} + 1)
         )
