@@ -2,6 +2,7 @@
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from gapmonitor import db, importer
@@ -29,14 +30,23 @@ def _import(args) -> int:
     if args.dry_run:
         print("dry run: nothing written")
         return 0
+    described = batch.dataset or {}  # a citizen template's own description; the options come first
+    description = {"producer": args.producer, "producer_type": args.producer_type, "method": args.method,
+                   "collection_start": args.collection_start and args.collection_start.isoformat(),
+                   "collection_end": args.collection_end and args.collection_end.isoformat()}
     try:
-        dataset = importer.apply(preview, title=args.title or batch.file, source=args.source, licence=args.licence,
-                                 kind=args.kind, accept_rejected=args.skip_rejected, path=path)
+        dataset = importer.apply(preview, title=args.title or described.get("title") or batch.file, source=args.source,
+                                 licence=args.licence or described.get("licence", ""), kind=args.kind,
+                                 description=description, accept_rejected=args.skip_rejected, path=path)
     except importer.ImportRefused as e:
         for problem in e.problems[:5]:
             print(problem, file=sys.stderr)
         print(f"{batch.file} not imported: {len(e.problems)} problem(s); fix the file, or pass --skip-rejected "
               "to import the other rows", file=sys.stderr)
+        return 1
+    except ValueError as e:  # a missing title, source or citizen description
+        hint = "; give it with --producer, --producer-type, --method" if "citizen data needs" in str(e) else ""
+        print(f"{batch.file} not imported: {e}{hint}", file=sys.stderr)
         return 1
     print(f"imported as {dataset}")
     return 0
@@ -70,10 +80,20 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--structure", type=Path, help="SDMX structure file (DSD) for SDMX-ML data")
     imp.add_argument("--code-property", help="boundaries: the property holding each area's code")
     imp.add_argument("--name-property", help="boundaries: the property holding each area's name")
-    imp.add_argument("--title", help="dataset title (default: the file name)")
+    imp.add_argument("--title", help="dataset title (default: the citizen template's title, or the file name)")
     imp.add_argument("--source", required=True, help="who published the data, as you would cite it")
-    imp.add_argument("--licence", default="", help="licence of the data, e.g. CC BY 4.0")
-    imp.add_argument("--kind", choices=["official", "citizen"], default="official")
+    imp.add_argument("--licence", default="", help="licence of the data, e.g. CC BY 4.0 (default: the citizen "
+                                                   "template's)")
+    imp.add_argument("--kind", choices=["official", "citizen"], default="official",
+                     help="citizen: citizen-generated data, described by the options below (a citizen template "
+                          "is always citizen data)")
+    citizen = imp.add_argument_group("citizen data description (over what a citizen XLSX template's sheet "
+                                     "'dataset' says; producer, producer type and method are required)")
+    citizen.add_argument("--producer", help="who produced the data, e.g. a CSO or community group")
+    citizen.add_argument("--producer-type", help="what kind of producer, e.g. 'Community-based organisation'")
+    citizen.add_argument("--method", help="how the data were collected and the estimates made")
+    citizen.add_argument("--collection-start", type=date.fromisoformat, help="first day of collection, YYYY-MM-DD")
+    citizen.add_argument("--collection-end", type=date.fromisoformat, help="last day of collection, YYYY-MM-DD")
     imp.add_argument("--skip-rejected", action="store_true", help="import the valid rows when some rows have errors")
     imp.add_argument("--dry-run", action="store_true", help="only show the preview")
     imp.set_defaults(run=_import)

@@ -20,7 +20,7 @@ with lookup as (
     -- codes a reader has already resolved (citizen records), including the new areas its file brings
     select 'area', code, code from area
     union all
-    select 'area', code, code from batch_areas
+    select 'area', code, code from batch_areas where code not in (select code from area)  -- once per code
 ),
 resolved as (
     select
