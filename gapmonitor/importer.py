@@ -206,6 +206,7 @@ def _preview_observations(con, result: Preview) -> Preview:
         select row, column_name, value, message from (
             select row, 'area' as column_name, area as value,
                 'unknown area code' || case when area_scheme = 'm49' then ' (not an M49 country or region)'
+                    when area_scheme = 'iso3' then ' (not an ISO alpha-3 code of an M49 country)'
                     else ' (not a country; choose the country of a national file to read it as subnational)' end
                     as message
             from resolved where area_code is null and not new_area
@@ -296,7 +297,8 @@ def _source_column(batch: Batch, column: str) -> str:
     """The name a format gives the column a problem is about."""
     names = {"un-sdg": {"series": "SeriesCode", "area": "GeoAreaCode"},
              "open-sdg": {"series": "Series", "area": "GeoCode"},
-             "sdmx-ml": {"series": "SERIES", "area": "REF_AREA"}, "sdmx-csv": {"series": "SERIES", "area": "REF_AREA"}}
+             "sdmx-ml": {"series": "SERIES", "area": "REF_AREA"}, "sdmx-csv": {"series": "SERIES", "area": "REF_AREA"},
+             "citizen": {"area": "country"}}
     return names.get(batch.format, {}).get(column, column)
 
 
