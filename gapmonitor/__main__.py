@@ -5,21 +5,34 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from gapmonitor import db, importer
+import yaml
+
+from gapmonitor import db, importer, records
 from gapmonitor.formats import ReadError
+
+FORMATS = {**importer.FORMATS, "records": "Citizen records, turned into estimates"}
 
 
 def _import(args) -> int:
+    path = db.ensure_database(args.db)
     try:
-        batch = importer.read(args.file, args.format, country=args.country, structure=args.structure,
-                              code_property=args.code_property, name_property=args.name_property)
+        with db.connect(path) as con:
+            if args.records:  # raw citizen records, read as the spec says
+                spec = records.RecordSpec.from_dict(yaml.safe_load(args.records.read_text(encoding="utf-8")))
+                batch = records.read(con, args.file, spec)
+                digest = records.checksum(args.file, spec)
+            else:
+                batch = importer.read(args.file, args.format, country=args.country, structure=args.structure,
+                                      code_property=args.code_property, name_property=args.name_property)
+                digest = importer.checksum(args.file)
+            preview = importer.preview(con, batch, digest, args.country)
     except ReadError as e:
         print(e.problem, file=sys.stderr)
         return 2
-    path = db.ensure_database(args.db)
-    with db.connect(path) as con:
-        preview = importer.preview(con, batch, importer.checksum(args.file), args.country)
-    print(f"{batch.file} ({importer.FORMATS[batch.format]})")
+    except (TypeError, yaml.YAMLError) as e:  # a spec with a misspelt or missing key
+        print(f"{args.records}: not a records spec ({e})", file=sys.stderr)
+        return 2
+    print(f"{batch.file} ({FORMATS[batch.format]})")
     for key, value in preview.summary.items():
         print(f"  {key}: {value}")
     for problem in preview.problems:
@@ -78,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--format", choices=list(importer.FORMATS), help="default: detected from the file")
     imp.add_argument("--country", help="ISO alpha-3 code of the country a national file covers (Open SDG, national SDMX, boundaries)")
     imp.add_argument("--structure", type=Path, help="SDMX structure file (DSD) for SDMX-ML data")
+    imp.add_argument("--records", type=Path, metavar="SPEC.yaml",
+                     help="the file holds raw citizen records: read them as this spec says (data/templates/records/) "
+                          "and import only the estimates")
     imp.add_argument("--code-property", help="boundaries: the property holding each area's code")
     imp.add_argument("--name-property", help="boundaries: the property holding each area's name")
     imp.add_argument("--title", help="dataset title (default: the citizen template's title, or the file name)")

@@ -68,7 +68,11 @@ class RecordSpec:
 
     @classmethod
     def from_dict(cls, d: dict) -> "RecordSpec":
-        d = dict(d)
+        # YAML reads a bare yes/no as true/false: the keys are meant, and values must be quoted
+        d = {({True: "yes", False: "no"}.get(k, k) if isinstance(k, bool) else k): v for k, v in d.items()}
+        for key in ("yes", "no"):
+            if any(isinstance(v, bool) for v in d.get(key) or []):
+                raise TypeError(f"quote the values of {key!r} (YAML reads a bare Yes or No as true or false)")
         d["groups"] = [GroupColumn(**g) for g in d.get("groups", [])]
         return cls(**d)
 

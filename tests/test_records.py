@@ -220,3 +220,29 @@ def test_records_never_reach_the_database(fresh, con, tmp_path):
         for table, column in c.execute("select table_name, column_name from duckdb_columns() where data_type = 'VARCHAR' "
                                        "and database_name = current_database()").fetchall():
             assert not c.execute(f'select count(*) from "{table}" where "{column}" like \'%Kagaso%\'').fetchall()[0][0]
+
+
+@needs_realdata
+@pytest.mark.parametrize("spec, data, estimates", [
+    ("malawi_household_water_survey.yaml", MALAWI, 27),  # as test_malawi_survey_becomes_shares_...
+    ("water_point_functionality.yaml", WATER_POINTS, None),
+])
+def test_the_shipped_record_specs_import_from_the_command_line(fresh, spec, data, estimates, capsys):
+    from gapmonitor.__main__ import main
+
+    spec_path = db.ROOT / "data" / "templates" / "records" / spec
+    code = main(["--db", str(fresh), "import", str(data), "--records", str(spec_path), "--source", "test",
+                 "--producer", "p", "--producer-type", "t", "--method", "m"])
+    assert code == 0, capsys.readouterr().err
+    with duckdb.connect(str(fresh), read_only=True) as c:
+        rows = c.execute("select count(*) from observation as o join dataset as d using (dataset_id) "
+                         "where d.kind = 'citizen' and not d.is_demo").fetchall()[0][0]
+    if estimates is None:  # one per admin-1 area and country, and year, as the review settles them
+        estimates = len({(ADMIN1[(r["country"], r["admin1"])], r["subdate_wp"][:4]) for r in rows_of(WATER_POINTS)}
+                        | {(r["country"], r["subdate_wp"][:4]) for r in rows_of(WATER_POINTS)})
+    assert rows == estimates
+
+
+def test_a_yaml_spec_with_a_bare_yes_value_is_refused_plainly():
+    with pytest.raises(TypeError, match="quote the values of 'yes'"):
+        RecordSpec.from_dict({True: [True], "indicator": "6.1.1", "description": "d", "measure": "m"})
