@@ -1,4 +1,5 @@
--- one row per citizen dataset with released observations in country $area or its subnational units
+-- one row per citizen dataset with estimates in country $area or its subnational units: how many it
+-- releases with a value, and how many are suppressed
 select
     d.dataset_id,
     d.title,
@@ -8,7 +9,8 @@ select
     c.participation_level,
     q.tier_rank,
     q.score,
-    count(*) as observations,
+    count(*) filter (where o.value is not null) as observations,
+    count(*) filter (where o.reliability = 'suppressed') as suppressed,
     count(distinct o.area) filter (where a.kind = 'subnational') as subnational_units,
     string_agg(distinct s.indicator, ', ' order by s.indicator) as indicators,
     min(o.year) as first_year,

@@ -1,4 +1,5 @@
--- one row per subnational area of country $area: its boundary and how much released data it has
+-- one row per subnational area of country $area: its boundary and how many values it has released
+-- (suppressed citizen estimates are not counted)
 with data as (
     select
         o.area,
@@ -7,7 +8,7 @@ with data as (
         count(distinct s.indicator) as indicators
     from released_observation as o
     join series as s on s.code = o.series
-    where o.year between $first_year and $last_year and in_scope(o.is_demo, $scope)
+    where o.year between $first_year and $last_year and in_scope(o.is_demo, $scope) and o.value is not null
     group by o.area
 )
 select
