@@ -32,7 +32,8 @@ def query_of(url: str) -> dict:
 
 
 MAP_PAGES = ["/", *(f"/{g.slug}" for g in GOALS)]
-PAGES = [*MAP_PAGES, "/country?area=KEN", "/data", "/about"]
+CITIZEN_PAGE = "/citizen?dataset=cgd-disability-scorecard"
+PAGES = [*MAP_PAGES, "/country?area=KEN", CITIZEN_PAGE, "/data", "/about"]
 TOPOJSON = ROOT / "static" / "world_110m.json"
 # A view that is not the default one: goal 5's default indicator is 5.1.1, 5.2.1's default group is
 # women (the first less visible group), the default window ends in the latest year with a Medium bar.
@@ -58,7 +59,7 @@ def topojson_codes() -> set[str]:
 def observation_columns() -> list[str]:
     """The columns of the observations CSV download: the contract users' scripts rely on."""
     return ["kind", "series", "series_description", "unit", "area", "area_name", "country", "dims", "group_id",
-            "year", "value", "lower_bound", "upper_bound", "sample_size", "nature", "dataset", "is_demo"]
+            "year", "value", "lower_bound", "upper_bound", "sample_size", "reliability", "nature", "dataset", "is_demo"]
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +162,7 @@ def hover_and_click(page, selector: str, code: str) -> str:
 @pytest.mark.parametrize("path", PAGES)
 def test_page_draws_offline_without_errors(site, reference, path):
     has_map = path in MAP_PAGES
-    visit = site(path, wait_for=SHAPES if has_map else None)
+    visit = site(path, wait_for=SHAPES if has_map or path == CITIZEN_PAGE else None)
     try:
         EXTERNAL_REQUESTS.extend(visit.external_requests)
         assert visit.problems() == {"external requests": [], "console errors": [], "exception boxes": []}
@@ -174,6 +175,10 @@ def test_page_draws_offline_without_errors(site, reference, path):
             assert len(shapes) == reference["shapes"], "every country in the topojson is drawn"
             assert len(points) == reference["points"], "every other country with coordinates is a dot"
             assert len({m["code"] for m in marks}) == len(marks), "no country is drawn twice"
+        elif path == CITIZEN_PAGE:  # its map: the countries the demo dataset covers (data/demo/citizen_datasets.csv)
+            with (ROOT / "data/demo/citizen_datasets.csv").open(encoding="utf-8") as f:
+                spec = next(r for r in csv.DictReader(f) if r["dataset_id"] == "cgd-disability-scorecard")
+            assert {m["code"] for m in map_marks(visit.page)} == set(spec["countries"].split("|"))
         else:
             assert visit.page.locator(SHAPES).count() == 0
         if path.startswith("/country"):
