@@ -1,5 +1,6 @@
 """What is derived from the data and rebuilt with every change: the groups each indicator is expected
-to cover, and the per-year evidence the gap rules read (cell_year)."""
+to cover, the citizen estimates withheld for confidentiality (withheld), and the per-year evidence the
+gap rules read (cell_year)."""
 
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ PEOPLE = ("population|people|persons|women|girls|children|adults|youth|household
           "victims|deaths|employ|students|births")
 EXPECTED_GROUPS = Path(__file__).with_name("expected_groups.sql").read_text(encoding="utf-8")
 CELL_YEARS = Path(__file__).with_name("cell_years.sql").read_text(encoding="utf-8")
+PRIMARY, SECONDARY = Path(__file__).with_name("suppression.sql").read_text(encoding="utf-8").split("-- secondary: one pass")
 
 
 def add_expected_groups(con: duckdb.DuckDBPyConnection) -> None:
@@ -21,4 +23,12 @@ def add_expected_groups(con: duckdb.DuckDBPyConnection) -> None:
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
     """Bring every derived table up to date with the data (call in the writing transaction)."""
     add_expected_groups(con)
+    withhold(con)
     con.execute(CELL_YEARS)
+
+
+def withhold(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild `withheld`: the primary suppressions, then complementary ones until none is added."""
+    con.execute(PRIMARY)
+    while con.execute(SECONDARY).fetchall()[0][0]:
+        pass

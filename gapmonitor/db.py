@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 QUERY_DIR = ROOT / "queries"
 SCHEMA = Path(__file__).with_name("schema.sql")
 SCHEMA_VERSION = "2"  # 2: citizen estimates are suppressed in place; reliability; endorsed tier
-DERIVED_TABLES = ("meta", "cell_year")  # rebuilt, never copied by a migration
+DERIVED_TABLES = ("meta", "cell_year", "withheld")  # rebuilt, never copied by a migration
 
 
 def database_path() -> Path:

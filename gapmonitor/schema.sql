@@ -165,9 +165,11 @@ from citizen_dataset;
 
 -- Confidentiality, applied here so that no page, chart, map or download can get around it. A citizen
 -- estimate behind fewer respondents or records than min_sample_size (or behind an unknown number) is
--- suppressed: its row stays visible, marked 'suppressed', but value, bounds and sample size are null.
--- Below reliable_sample_size it is released and marked 'low reliability'. Official data is released
--- as published. The thresholds are rows of `setting`, which editors change.
+-- suppressed, and so is a cell that would give a suppressed one back by subtraction (the table
+-- `withheld`, gapmonitor/suppression.sql). A suppressed row stays visible, marked 'suppressed', but
+-- value, bounds and sample size are null. Below reliable_sample_size an estimate is released and
+-- marked 'low reliability'. Official data is released as published. The thresholds are rows of
+-- `setting`, which editors change.
 create macro suppressed(kind, n) as
     kind = 'citizen' and coalesce(n, 0) < (select value from setting where key = 'min_sample_size');
 
@@ -179,11 +181,25 @@ create macro reliability(kind, n) as
         else 'reliable'
     end;
 
+-- Citizen estimates withheld: 'primary' (too few respondents) or 'secondary' (complementary). Derived:
+-- rebuilt with every write.
+create table withheld (
+    dataset_id varchar not null,
+    series varchar not null,
+    area varchar not null,
+    dims varchar not null,
+    time_detail varchar not null,
+    reason varchar not null check (reason in ('primary', 'secondary')),
+    primary key (dataset_id, series, area, dims, time_detail)
+);
+
 create view released_observation as
 with marked as (
-    select o.*, d.kind, d.is_demo, reliability(d.kind, o.sample_size) as reliability
+    select o.*, d.kind, d.is_demo,
+        case when w.reason is not null then 'suppressed' else reliability(d.kind, o.sample_size) end as reliability
     from observation as o
     join dataset as d using (dataset_id)
+    left join withheld as w using (dataset_id, series, area, dims, time_detail)
 )
 select * replace (
     case when reliability = 'suppressed' then null else value end as value,

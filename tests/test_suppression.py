@@ -2,7 +2,9 @@
 
 The rule (gapmonitor/schema.sql, macros `suppressed` and `reliability`, view `released_observation`):
 a citizen observation (dataset.kind = 'citizen') behind fewer respondents or records than the setting
-min_sample_size, or behind an unknown number (sample_size null), is suppressed. Its row stays visible,
+min_sample_size, or behind an unknown number (sample_size null), is suppressed, and so is the smallest
+other cell of a set of siblings that would otherwise hold it alone (complementary suppression, table
+`withheld`, gapmonitor/suppression.sql; modelled independently in World.withheld). Its row stays visible,
 marked reliability = 'suppressed', but its value, lower_bound, upper_bound and sample_size are null,
 and it does not count in the gap rules (observation_group, cell_year, gap_cells). Between
 min_sample_size and reliable_sample_size it is released, marked 'low reliability'.
@@ -68,7 +70,8 @@ CITIZEN = {  # dataset -> (tier, endorsed, is_demo)
 SERIES = {"S1": "1.1.1", "S2": "1.1.1", "S5": "5.2.1"}
 PARENT = {"AAA": "AAA", "BBB": "BBB", "CCC": "CCC", "AAA-1": "AAA", "BBB-1": "BBB"}
 MAPPING = {("Sex", "FEMALE"): "women", ("Location", "RURAL"): "rural", ("Disability", "YES"): "disability"}
-DIMS = ["", "Sex=FEMALE", "Location=RURAL", "Location=RURAL|Sex=FEMALE", "Disability=YES", "Sex=MALE"]
+DIMS = ["", "Sex=FEMALE", "Location=RURAL", "Location=RURAL|Sex=FEMALE", "Disability=YES", "Sex=MALE",
+        "Location=URBAN", "Location=URBAN|Sex=FEMALE", "Location=RURAL|Sex=MALE"]  # siblings: complementary suppression
 # Official observations: (series, area, dims, year, value, sample_size). Official data is released as
 # published, whatever its sample size.
 OFFICIAL = [
@@ -145,6 +148,10 @@ class Obs:
     sample_size: int | None
 
     @property
+    def key(self) -> tuple:
+        return (self.dataset, self.series, self.area, self.dims, self.year)
+
+    @property
     def kind(self) -> str:
         return "citizen" if self.dataset in CITIZEN else "official"
 
@@ -176,8 +183,29 @@ class World:
         return [Obs("off", s, a, d, y, v, None, None, n) for s, a, d, y, v, n in OFFICIAL]
 
     @property
+    def withheld(self) -> set[tuple]:
+        """Keys of the citizen observations withheld: too few respondents (primary), then, pass after
+        pass, in every set of siblings (same dataset, series, area and year; dimension keys differing in
+        one dimension's value) holding exactly one withheld cell, the smallest other one (complementary)."""
+        held = {o.key for o in self.citizen if o.suppressed(self.min_n)}
+        sets: dict[tuple, list[Obs]] = {}
+        for o in self.citizen:
+            parts = o.dims.split("|") if o.dims else []
+            for i, part in enumerate(parts):
+                pattern = "|".join(parts[:i] + [part.split("=")[0] + "=*"] + parts[i + 1:])
+                sets.setdefault((o.dataset, o.series, o.area, o.year, pattern), []).append(o)
+        while True:  # each pass decides from the cells withheld before it, as one SQL statement does
+            added = {min((o for o in members if o.key not in held), key=lambda o: (o.sample_size, o.dims)).key
+                     for members in sets.values()
+                     if len(members) >= 2 and sum(o.key in held for o in members) == 1}
+            if not added:
+                return held
+            held |= added
+
+    @property
     def suppressed(self) -> list[Obs]:
-        return [o for o in self.citizen if o.suppressed(self.min_n)]
+        held = self.withheld
+        return [o for o in self.citizen if o.key in held]
 
 
 def citizen_value(k: int) -> tuple[float, float, float]:
@@ -317,13 +345,14 @@ def released_errors(con: duckdb.DuckDBPyConnection, world: World) -> list[str]:
         select dataset_id, series, area, dims, year, kind, value, lower_bound, upper_bound, sample_size, reliability
         from released_observation""").fetchall()}
     found = []
+    held = world.withheld
     for o in world.official + list(world.citizen):
-        key = (o.dataset, o.series, o.area, o.dims, o.year)
+        key = o.key
         if key not in rows:
             found.append(f"released_observation: row {key} missing (a suppressed row stays visible)")
             continue
         kind, value, lower, upper, n, reliability = rows.pop(key)
-        if o.suppressed(world.min_n):
+        if key in held:
             expected = [kind, None, None, None, None, "suppressed"]
         else:
             expected = [o.kind, o.value, o.lower, o.upper, o.sample_size, o.reliability(world.min_n, world.reliable_n)]
@@ -338,8 +367,9 @@ def cell_year_errors(con: duckdb.DuckDBPyConnection, world: World) -> list[str]:
     """Where cell_year's citizen evidence differs from the released citizen observations (a cell whose
     only citizen evidence is suppressed must have citizen_tier 0 or no row)."""
     expected: dict[tuple, list[int]] = {}
+    held = world.withheld
     for o in world.citizen:
-        if o.suppressed(world.min_n):
+        if o.key in held:
             continue
         tier, endorsed, is_demo = CITIZEN[o.dataset]
         for group in o.groups():
@@ -472,3 +502,24 @@ def test_the_checker_reads_text_and_rounded_numbers():
     assert any("sample_size row 0" in line for line in leaks)
     assert not any("sample_size row 1" in line for line in leaks)  # an official row
     assert len(leaks) == 3
+
+
+def test_one_small_cell_of_a_two_by_two_table_withholds_all_four():
+    """Location x sex with its margins released: a1b1 has 5 respondents (primary). Its row then holds
+    one withheld cell, so the other cell of the row goes (50); so does the other cell of its column
+    (20); the second row and column then each hold one, so the last cell goes too (60). Any released
+    cell would give the small one back from the margins."""
+    cells = {"Location=RURAL|Sex=FEMALE": 5, "Location=RURAL|Sex=MALE": 50, "Location=URBAN|Sex=FEMALE": 20,
+             "Location=URBAN|Sex=MALE": 60, "Location=RURAL": 55, "Location=URBAN": 80, "Sex=FEMALE": 25,
+             "Sex=MALE": 110, "": 135}
+    world = World(tuple(Obs("hi", "S1", "AAA", d, 2024, 7000.123 + i, None, None, n) for i, (d, n) in
+                        enumerate(cells.items())), 10, 30)
+    con = build(world)
+    try:
+        withheld = dict(con.execute("select dims, reason from withheld").fetchall())
+        assert withheld == {"Location=RURAL|Sex=FEMALE": "primary", "Location=RURAL|Sex=MALE": "secondary",
+                            "Location=URBAN|Sex=FEMALE": "secondary", "Location=URBAN|Sex=MALE": "secondary"}
+        assert {o.dims for o in world.suppressed} == set(withheld)  # the test's own model agrees
+        assert not all_leaks(con, world)
+    finally:
+        con.close()
