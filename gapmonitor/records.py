@@ -103,8 +103,8 @@ def values_of(path: str | Path, column: str, limit: int = 40) -> list[str]:
 
 
 def as_released(con: duckdb.DuckDBPyConnection, estimates: pd.DataFrame) -> pd.DataFrame:
-    """Estimates as the database will release them (the schema's own reliability rule): a preview
-    shows an editor no more than any reader will see."""
+    """Estimates with the schema's own reliability rule applied (too few respondents: suppressed), so
+    a preview shows an editor no small cell; complementary suppression follows on import."""
     shown = estimates[["area", "area_name", "dims", "time_detail", "value", "lower_bound", "upper_bound", "sample_size"]]
     con.register("estimates", shown)
     try:

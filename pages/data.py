@@ -213,7 +213,8 @@ def import_records() -> None:
             with connection() as con:
                 shown = records.as_released(con, result.rows)
             hidden = int((shown.reliability == "suppressed").sum())
-            st.markdown(f"**{len(shown)} estimates** as they will be released ({hidden} suppressed):")
+            st.markdown(f"**{len(shown)} estimates**, {hidden} suppressed for too few respondents. On import, the "
+                        "cells that would give a suppressed one back by subtraction are withheld too.")
             st.dataframe(shown, hide_index=True, height=300)
         if not result.already:
             import_form(result, raw.name, "records")
