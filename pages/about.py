@@ -39,7 +39,9 @@ data** adds the cells that citizen data fills.
 A citizen estimate based on fewer than **{settings['min_sample_size']}** respondents or records (or on an
 unknown number) never leaves the database: the query layer releases its row marked *suppressed*, with no
 value, interval or sample size, before any map, tooltip, table, chart or download sees it, and it does not
-count for coverage. An estimate based on fewer than **{settings['reliable_sample_size']}** is released and
+count for coverage. So that it cannot be worked out by subtraction (a total minus the other groups), the
+smallest other estimate of each breakdown that would hold it alone is withheld too (complementary
+suppression), until no breakdown holds a single withheld estimate. An estimate based on fewer than **{settings['reliable_sample_size']}** is released and
 flagged *low reliability*. Editors set both thresholds on the Data page. Raw citizen records (survey
 responses, reports) are never stored: an import computes the estimates and keeps only them.
 
