@@ -120,14 +120,6 @@ def as_released(con: duckdb.DuckDBPyConnection, estimates: pd.DataFrame) -> pd.D
         con.unregister("estimates")
 
 
-def unmatched_names(batch: Batch) -> pd.DataFrame:
-    """The area names a read could not match, with the records they hold and the closest areas."""
-    rows = [{"key": p.message.split(" of ")[1].split(" ")[0] + ":" + p.value, "name": p.value, "first row": p.row,
-             "closest": p.message.partition("closest: ")[2]}
-            for p in batch.problems if p.severity == "error" and p.message.startswith("area name matches no area")]
-    return pd.DataFrame(rows, columns=["key", "name", "first row", "closest"])
-
-
 def read(con: duckdb.DuckDBPyConnection, path: str | Path, spec: RecordSpec, name: str | None = None) -> Batch:
     """The estimates the records give, as a Batch for importer.preview. Records that cannot be placed
     (an unmatched area name, no coordinates, no period) are errors, each naming row, column and value:
@@ -214,39 +206,45 @@ def _areas(con, records: pd.DataFrame, country: pd.Series, spec: RecordSpec, bat
         "select code, local_code, name, parent from area where kind = 'subnational'").df()
     raw = records[spec.area_column].str.strip()
     areas = pd.Series(None, index=records.index, dtype="object")
-    added = []
+    added, unmatched = [], []
     for (iso3, value), rows in raw.groupby([country, raw]).groups.items():
         theirs = subnational[subnational.parent == iso3]
-        if spec.area_match == "code":
-            hit = theirs[(theirs.local_code == value) | (theirs.code == value)]
-            candidates = list(hit.code[:1])
-            iso = None
-        else:
-            candidates = list(theirs.code[theirs.name.map(normal) == normal(value)])
-            iso = None if candidates else _iso_subdivision(iso3, value)
+        first = int(rows[0]) + 2
         decision = spec.area_review.get(f"{iso3}:{value}")
-        if decision not in (None, NEW, SKIP) and decision not in set(subnational.code):
-            iso = next((d for d in _subdivisions(iso3) if d.code == decision), None)  # an ISO 3166-2 code
+        if decision == SKIP:
+            batch.problem("warning", f"left out on review ({len(rows)} records)", first, spec.area_column, value)
+            continue
+        if decision == NEW:  # the name becomes an area of its own
+            code = f"{iso3}-{re.sub(r'[^A-Za-z0-9]+', '-', value).strip('-').upper()}"
+            added.append({"code": code, "local_code": code, "name": value, "parent": iso3})
+            areas[rows] = code
+            continue
+        if decision:  # an area of the database, or an ISO 3166-2 code of the country
+            if decision in set(subnational.code):
+                areas[rows] = decision
+                continue
+            iso = next((d for d in _subdivisions(iso3) if d.code == decision), None)
             if iso is None:
                 raise fatal(batch.file, f"review of {value!r}: {decision!r} is neither an area of the database nor an "
                                         f"ISO 3166-2 code of {iso3}")
-            decision = None
-        if decision == SKIP:
-            batch.problem("warning", f"left out on review ({len(rows)} records)", int(rows[0]) + 2, spec.area_column, value)
-            continue
-        if decision == NEW or (decision is None and iso):
-            code = iso.code if iso and decision is None else f"{iso3}-{re.sub(r'[^A-Za-z0-9]+', '-', value).strip('-').upper()}"
-            added.append({"code": code, "local_code": code, "name": iso.name if iso and decision is None else value,
-                          "parent": iso3})
-            areas[rows] = code
-        elif decision:
-            areas[rows] = decision
-        elif len(candidates) == 1:
-            areas[rows] = candidates[0]
         else:
-            hint = _suggestion(theirs, iso3, value)
-            batch.problem("error", f"area name matches no area of {iso3} ({len(rows)} records): review it"
-                          + (f"; closest: {hint}" if hint else ""), int(rows[0]) + 2, spec.area_column, value)
+            if spec.area_match == "code":
+                matches = list(theirs.code[(theirs.local_code == value) | (theirs.code == value)])
+            else:
+                matches = list(theirs.code[theirs.name.map(normal) == normal(value)])
+            if len(matches) == 1:
+                areas[rows] = matches[0]
+                continue
+            iso = _iso_subdivision(iso3, value) if spec.area_match == "name" and not matches else None
+            if iso is None:
+                hint = _suggestion(theirs, iso3, value)
+                unmatched.append({"key": f"{iso3}:{value}", "name": value, "first row": first, "closest": hint})
+                batch.problem("error", f"area name matches no area of {iso3} ({len(rows)} records): review it"
+                              + (f"; closest: {hint}" if hint else ""), first, spec.area_column, value)
+                continue
+        added.append({"code": iso.code, "local_code": iso.code, "name": iso.name, "parent": iso3})  # ISO 3166-2
+        areas[rows] = iso.code
+    batch.unmatched = pd.DataFrame(unmatched, columns=["key", "name", "first row", "closest"])
     if added:
         new = pd.DataFrame(added).drop_duplicates("code")
     return areas, new
@@ -408,14 +406,14 @@ def _estimates(con, frame: pd.DataFrame, spec: RecordSpec) -> pd.DataFrame:
             {"where area <> country" if level == "country" else ""}  -- records placed in the country itself
             group by grouping sets ({grouping})""")
     if spec.yes:
-        value = "100 * mean, 100 * wilson_lower(mean, n), 100 * wilson_upper(mean, n)"
+        value = "100 * mean as value, 100 * wilson_lower(mean, n) as lower, 100 * wilson_upper(mean, n) as upper"
     else:
-        value = "mean, mean - 1.959964 * sd / sqrt(n), mean + 1.959964 * sd / sqrt(n)"
+        value = "mean as value, mean - 1.959964 * sd / sqrt(n) as lower, mean + 1.959964 * sd / sqrt(n) as upper"
     con.register("records_placed", frame)
     try:
         cells = con.execute(f"""
             with cells as ({" union all ".join(parts)})
-            select cells.*, a.name as area_name, (({value})) as estimate
+            select cells.*, a.name as area_name, {value}
             from cells left join area as a on a.code = cells.area
             where {" and ".join(f"(all_{g} = 1 or {g} is not null)" for g in groups) or "true"}
             order by cells.area, year, n desc
@@ -425,12 +423,10 @@ def _estimates(con, frame: pd.DataFrame, spec: RecordSpec) -> pd.DataFrame:
     names = [g.name for g in spec.groups]
     dims = [dims_key((names[i], row[f"g{i}"]) for i in range(len(groups)) if row[f"all_g{i}"] == 0)
             for row in cells.to_dict("records")]
-    value, lower, upper = zip(*[tuple(e.values()) if isinstance(e, dict) else tuple(e) for e in cells.estimate]) \
-        if len(cells) else ((), (), ())
     return pd.DataFrame({
         "row": range(1, len(cells) + 1), "series": spec.series_code, "series_description": spec.description,
         "indicator": spec.indicator, "unit": spec.unit or ("PERCENT" if spec.yes else ""),
         "area": cells.area, "area_name": cells.area_name.fillna(""), "area_scheme": "area", "dims": dims,
-        "year": cells.year.astype(int), "time_detail": cells.time_detail, "value": value, "lower_bound": lower,
-        "upper_bound": upper, "nature": "CGD", "source": "", "sample_size": cells.n,
+        "year": cells.year.astype(int), "time_detail": cells.time_detail, "value": cells.value, "lower_bound": cells.lower,
+        "upper_bound": cells.upper, "nature": "CGD", "source": "", "sample_size": cells.n,
     })

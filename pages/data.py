@@ -198,7 +198,7 @@ def import_records() -> None:
         except ReadError as e:
             st.error(f"Cannot turn these records into estimates. {e.problem}")
             return
-        review = records.unmatched_names(batch)
+        review = batch.unmatched if batch.unmatched is not None else pd.DataFrame()
         if len(review):
             st.warning(f"{len(review)} area name(s) match no area: review them (nothing is dropped until you decide).")
             decided = st.data_editor(review.assign(decision=""), hide_index=True, disabled=["key", "name", "first row", "closest"],

@@ -81,6 +81,7 @@ class Batch:
     dataset: dict | None = None                 # citizen data: the description the file gives (DESCRIPTION_FIELDS)
     group_mapping: pd.DataFrame | None = None   # (dimension, dim_value, group_id) rows the file adds
     summary: dict = field(default_factory=dict)  # what the reader counted (records read, placed...)
+    unmatched: pd.DataFrame | None = None       # citizen records: area names matching no area, for review
     problems: list[Problem] = field(default_factory=list)
 
     def problem(self, severity: str, message: str, row=None, column=None, value=None) -> None:
