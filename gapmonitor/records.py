@@ -110,11 +110,8 @@ def as_released(con: duckdb.DuckDBPyConnection, estimates: pd.DataFrame) -> pd.D
     try:
         return con.execute("""
             with marked as (select *, reliability('citizen', sample_size) as reliability from estimates)
-            select * replace (
-                case when reliability = 'suppressed' then null else value end as value,
-                case when reliability = 'suppressed' then null else lower_bound end as lower_bound,
-                case when reliability = 'suppressed' then null else upper_bound end as upper_bound,
-                case when reliability = 'suppressed' then null else sample_size end as sample_size)
+            select * replace (released(value, reliability) as value, released(lower_bound, reliability) as lower_bound,
+                released(upper_bound, reliability) as upper_bound, released(sample_size, reliability) as sample_size)
             from marked""").df()
     finally:
         con.unregister("estimates")

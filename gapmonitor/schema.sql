@@ -181,6 +181,9 @@ create macro reliability(kind, n) as
         else 'reliable'
     end;
 
+-- A figure as released: nothing of a suppressed estimate.
+create macro released(x, reliability) as case when reliability = 'suppressed' then null else x end;
+
 -- Citizen estimates withheld: 'primary' (too few respondents) or 'secondary' (complementary). Derived:
 -- rebuilt with every write.
 create table withheld (
@@ -202,10 +205,10 @@ with marked as (
     left join withheld as w using (dataset_id, series, area, dims, time_detail)
 )
 select * replace (
-    case when reliability = 'suppressed' then null else value end as value,
-    case when reliability = 'suppressed' then null else lower_bound end as lower_bound,
-    case when reliability = 'suppressed' then null else upper_bound end as upper_bound,
-    case when reliability = 'suppressed' then null else sample_size end as sample_size
+    released(value, reliability) as value,
+    released(lower_bound, reliability) as lower_bound,
+    released(upper_bound, reliability) as upper_bound,
+    released(sample_size, reliability) as sample_size
 )
 from marked;
 
