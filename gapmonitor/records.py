@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
@@ -157,7 +157,15 @@ def read(con: duckdb.DuckDBPyConnection, path: str | Path, spec: RecordSpec, nam
 
 
 def _load(path: Path, nrows: int | None = None) -> pd.DataFrame:
-    """Every cell as text, as written (so messages can quote it)."""
+    """Every cell as text, as written (so messages can quote it). Read once per file version: the
+    mapping form asks for columns and values on every rerun. Callers must not change the frame."""
+    stat = path.stat()
+    return _read_text_cells(str(path), stat.st_mtime_ns, stat.st_size, nrows)
+
+
+@lru_cache(maxsize=4)
+def _read_text_cells(name: str, mtime_ns: int, size: int, nrows: int | None) -> pd.DataFrame:
+    path = Path(name)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             return pd.read_excel(path, dtype=str, keep_default_na=False, nrows=nrows).fillna("")

@@ -1,5 +1,7 @@
 """Data: the datasets in the database, and for editors, importing and removing them."""
 
+import hashlib
+import os
 import tempfile
 from pathlib import Path
 
@@ -58,9 +60,15 @@ def show_preview(result, file_name: str) -> None:
 
 
 def saved_upload(upload) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="gapmonitor-upload-"))
+    """The upload as a file, in a folder named by its content: a rerun finds it there, not a new copy."""
+    data = upload.getvalue()
+    folder = Path(tempfile.gettempdir()) / f"gapmonitor-upload-{hashlib.sha256(data).hexdigest()[:16]}"
+    folder.mkdir(exist_ok=True)
     path = folder / Path(upload.name).name  # a bare name: an upload's name never chooses the folder
-    path.write_bytes(upload.getvalue())
+    if not path.exists():  # written aside and renamed, so another session never reads half of it
+        aside = folder / f".{path.name}.{os.getpid()}"
+        aside.write_bytes(data)
+        os.replace(aside, path)
     return path
 
 st.title("Data")
