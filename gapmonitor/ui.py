@@ -68,6 +68,11 @@ def _observation_sources() -> pd.DataFrame:
     return sources[sources.kind != "reference"]
 
 
+def settings() -> dict[str, int]:
+    """The thresholds the office set: min_sample_size (suppression) and reliable_sample_size."""
+    return dict(query("settings").itertuples(index=False))
+
+
 def scope_control() -> str:
     """Which data the pages show: where both imported and demo data exist, the user chooses (default:
     their own data); otherwise everything there is. Returns 'user', 'demo' or 'all'."""

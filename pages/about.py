@@ -28,7 +28,7 @@ year with data). An observation counts for a group when one of its dimension val
 Citizen observations at a subnational level count for their country.
 """)
 st.table(pd.DataFrame({"Status": [s.label for s in STATUSES], "Rule": [s.meaning for s in STATUSES]}))
-settings = dict(ui.query("settings").itertuples(index=False))
+settings = ui.settings()
 st.markdown(f"""
 Statuses are tested in that order: official data with citizen data meeting the bar is *official and citizen
 data*; official data alone (or with citizen data below the bar) is *official data*. **Coverage** is the

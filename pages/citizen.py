@@ -22,7 +22,7 @@ chosen = st.selectbox("Dataset", ids, key="citizen_dataset", format_func=titles.
                       index=ids.index(ui.param("dataset", ids, ids[0])))
 st.query_params.update(dataset=chosen)
 info = ui.query("citizen_dataset", dataset=chosen).iloc[0]
-settings = dict(ui.query("settings").itertuples(index=False))
+settings = ui.settings()
 
 st.header(info.title)
 if info.is_demo:

@@ -80,7 +80,7 @@ st.dataframe(sources.assign(is_demo=sources.is_demo.map({True: "demo", False: "i
 
 if not ui.editor_signed_in():
     st.stop()
-settings = dict(ui.query("settings").itertuples(index=False))
+settings = ui.settings()
 
 def import_file() -> None:
     """A published file (official data, citizen estimates in the template, boundaries, the framework)."""
