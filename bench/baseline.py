@@ -3,7 +3,8 @@ would write them. The tables are read into pandas frames once (as a dashboard ca
 interaction then filters and groups those frames in Python.
 
 The rules are the app's (gapmonitor/schema.sql), restated in pandas:
-- released observations: official ones, and citizen ones from at least `min_sample_size` respondents;
+- released observations: official ones, and citizen ones from at least `min_sample_size` respondents and
+  not withheld as a complement (the table `withheld`, which the app's writes keep up to date);
 - each observation counts for the groups its dimension key maps to (group_mapping), a key '' for the
   total; subnational areas count for their country;
 - a citizen dataset's quality tier is the citizen_quality rule over its seven criteria;
@@ -56,7 +57,8 @@ class Baseline:
 
     def __init__(self, path: str | Path):
         with duckdb.connect(str(path), read_only=True) as con:
-            obs = con.execute("select dataset_id, series, area, dims, year, sample_size from observation").df()
+            obs = con.execute("select dataset_id, series, area, dims, year, time_detail, sample_size from observation").df()
+            withheld = con.execute("select dataset_id, series, area, dims, time_detail from withheld").df()
             datasets = con.execute("select dataset_id, kind, is_demo from dataset").df()
             criteria = con.execute("select * from citizen_dataset").df()
             series = con.execute("select code, indicator from series").df()
@@ -71,6 +73,8 @@ class Baseline:
         tiers = pd.Series(quality_tier(criteria).to_numpy(), index=criteria.dataset_id)
         obs = obs.merge(datasets, on="dataset_id")
         obs = obs[(obs.kind == "official") | (obs.sample_size >= self.min_sample_size)]
+        key = ["dataset_id", "series", "area", "dims", "time_detail"]
+        obs = obs[~pd.MultiIndex.from_frame(obs[key]).isin(pd.MultiIndex.from_frame(withheld[key]))]
         official = (obs.kind == "official").to_numpy()
         tier = obs.dataset_id.map(tiers).fillna(0).astype(int).where(~official & (obs.kind == "citizen").to_numpy(), 0)
         # series -> indicator, area -> its country, dimension key -> groups

@@ -22,8 +22,8 @@ def add_expected_groups(con: duckdb.DuckDBPyConnection) -> None:
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
     """Bring every derived table up to date with the data (call in the writing transaction)."""
-    add_expected_groups(con)
     withhold(con)
+    add_expected_groups(con)  # after withhold: from the data as released, which the cells count
     con.execute(CELL_YEARS)
 
 

@@ -17,3 +17,26 @@ left join citizen_quality as q on q.dataset_id = og.dataset_id
 left join citizen_dataset as c on c.dataset_id = og.dataset_id
 group by all
 order by s.indicator, area;  -- zone maps then let a filter on one indicator skip the rest
+
+-- Rebuild cell from cell_year: per scope, the years of each kind of evidence as bits.
+delete from cell;
+insert into cell
+with scoped as (
+    select case when is_demo then 'demo' else 'user' end as scope, * from cell_year
+    union all
+    select 'all', * from cell_year
+)
+select
+    scope,
+    i.goal,
+    indicator,
+    area,
+    group_id,
+    years_with(year, has_official),
+    [years_with(year, citizen_tier >= 1), years_with(year, citizen_tier >= 2), years_with(year, citizen_tier >= 3)],
+    [years_with(year, endorsed_tier >= 1), years_with(year, endorsed_tier >= 2), years_with(year, endorsed_tier >= 3)]
+from scoped
+join indicator as i on i.code = scoped.indicator
+where area in (select code from area where kind = 'country')
+group by scope, i.goal, indicator, area, group_id
+order by scope, indicator, area;  -- zone maps then let a filter on one indicator skip the rest

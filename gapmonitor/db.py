@@ -16,8 +16,8 @@ from gapmonitor import catalogue
 ROOT = Path(__file__).resolve().parents[1]
 QUERY_DIR = ROOT / "queries"
 SCHEMA = Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = "2"  # 2: citizen estimates are suppressed in place; reliability; endorsed tier
-DERIVED_TABLES = ("meta", "cell_year", "withheld")  # rebuilt, never copied by a migration
+SCHEMA_VERSION = "3"  # 2: suppression in place, reliability, endorsed tier; 3: cell (years as bits)
+DERIVED_TABLES = ("meta", "cell_year", "cell", "withheld")  # rebuilt, never copied by a migration
 
 
 def database_path() -> Path:

@@ -1,4 +1,4 @@
--- Schema version 1 of the SDG Gap Monitor database.
+-- Schema version 3 of the SDG Gap Monitor database.
 -- No foreign keys: DuckDB refuses any update of a row that a foreign key points to (an indicator's
 -- title, an area's boundary). The importer resolves every code before writing, and a test checks
 -- that no row points nowhere.
@@ -245,52 +245,90 @@ create table cell_year (
     endorsed_tier integer not null     -- the same, counting only datasets the statistical office endorsed
 );
 
--- The gap rules, defined once. One row per indicator, country and expected group over the years
+-- The same evidence per cell, ready for any window of years: one row per scope ('all', 'demo' or
+-- 'user', the choices of in_scope), indicator, country and group, holding for each kind of evidence
+-- the set of years that have it, as bits of a HUGEINT (bit y - 1950 for year y). A page's window is
+-- then one bitwise AND per cell instead of a group-by over the years, which is what makes every
+-- click fast at the size of the UN SDG database. Derived: rebuilt with cell_year.
+create table cell (
+    scope varchar not null,
+    goal integer not null,             -- the indicator's goal (a page often asks for one)
+    indicator varchar not null,
+    area varchar not null,             -- a country (regions have no cells)
+    group_id varchar not null,
+    official hugeint not null,         -- the years with official data
+    citizen hugeint[] not null,        -- the years with citizen data of tier >= 1, >= 2, >= 3
+    endorsed hugeint[] not null        -- the same, counting only datasets the statistical office endorsed
+);
+
+-- Years as bits: 1950-2075 (126 bits; a year outside counts as the nearest end, see cell_years.sql).
+create macro year_bit(y) as 1::hugeint << (least(greatest(y, 1950), 2075) - 1950);
+
+create macro year_bits(first_year, last_year) as
+    case when least(last_year, 2075) < greatest(first_year, 1950) then 0::hugeint
+        else (year_bit(least(last_year, 2075)) << 1) - year_bit(greatest(first_year, 1950)) end;
+
+-- The years y of the rows where condition holds, as bits (an aggregate).
+create macro years_with(y, condition) as bit_or(case when condition then year_bit(y) else 0 end);
+
+-- The gap rules, defined once. A cell is an indicator, country and expected group over the years
 -- first_year..last_year, counting the data in scope. Citizen data "meets the bar" when its dataset's
 -- quality tier is at least min_tier (1 low, 2 medium, 3 high) and, with endorsed_only, the statistical
--- office has endorsed the dataset (its NSO review status). The optional only_* arguments narrow
--- the cells before the rules are applied (a page rarely needs all of them: one goal, one country).
+-- office has endorsed the dataset (its NSO review status).
+create macro gap_status(has_official, meets_bar, has_citizen) as
+    case
+        when has_official and meets_bar then 'official_and_citizen'
+        when has_official then 'official'
+        when meets_bar then 'citizen_fills_gap'
+        when has_citizen then 'citizen_below_bar'
+        else 'no_data'
+    end;
+
+-- The cells with some data in the window (every status but no_data): what coverage counts are made of.
+-- Every cell is of an expected (indicator, group): data disaggregated by a group makes it expected
+-- (expected_groups.sql). The optional only_* arguments narrow the cells (a page rarely needs all).
+create macro covered_cells(first_year, last_year, min_tier, scope, endorsed_only := false,
+                           only_goal := null, only_indicator := null, only_area := null) as table
+with evidence as (
+    select
+        c.indicator,
+        c.area,
+        c.group_id,
+        (c.official & year_bits(first_year, last_year)) <> 0 as has_official,
+        (case when endorsed_only then c.endorsed else c.citizen end) as tiers,
+        (tiers[min_tier] & year_bits(first_year, last_year)) <> 0 as meets_bar,
+        (tiers[1] & year_bits(first_year, last_year)) <> 0 as has_citizen
+    from cell as c
+    where c.scope = scope
+        and (only_goal is null or c.goal = only_goal)
+        and (only_indicator is null or c.indicator = only_indicator)
+        and (only_area is null or c.area = only_area)
+)
+select indicator, area, group_id, gap_status(has_official, meets_bar, has_citizen) as status
+from evidence
+where has_official or has_citizen;
+
+-- Every expected cell with its status: the covered ones, and no_data for the rest.
 create macro gap_cells(first_year, last_year, min_tier, scope, endorsed_only := false,
                        only_goal := null, only_indicator := null, only_area := null) as table
-with wanted as (
-    select code as indicator
-    from indicator
-    where (only_goal is null or goal = only_goal) and (only_indicator is null or code = only_indicator)
-),
-expected as (
+with expected as (
     select e.indicator, e.group_id, a.code as area
     from expected_group as e
+    join indicator as i on i.code = e.indicator
     cross join area as a
     where a.kind = 'country'
-        and e.indicator in (select indicator from wanted)
+        and (only_goal is null or i.goal = only_goal)
+        and (only_indicator is null or e.indicator = only_indicator)
         and (only_area is null or a.code = only_area)
-),
-flags as (
-    select
-        indicator,
-        area,
-        group_id,
-        bool_or(has_official) as has_official,
-        max(case when endorsed_only then endorsed_tier else citizen_tier end) as best_tier
-    from cell_year
-    where year between first_year and last_year and in_scope(is_demo, scope)
-        and indicator in (select indicator from wanted)
-        and (only_area is null or area = only_area)
-    group by indicator, area, group_id
 )
-select
-    e.indicator,
-    e.area,
-    e.group_id,
-    case
-        when f.has_official and f.best_tier >= min_tier then 'official_and_citizen'
-        when f.has_official then 'official'
-        when f.best_tier >= min_tier then 'citizen_fills_gap'
-        when f.best_tier > 0 then 'citizen_below_bar'
-        else 'no_data'
-    end as status
+select e.indicator, e.area, e.group_id, coalesce(c.status, 'no_data') as status
 from expected as e
-left join flags as f using (indicator, area, group_id);
+left join covered_cells(first_year, last_year, min_tier, scope, endorsed_only := endorsed_only,
+                        only_goal := only_goal, only_indicator := only_indicator, only_area := only_area) as c
+    using (indicator, area, group_id);
+
+-- How many countries there are: each expected (indicator, group) is one cell per country.
+create macro country_count() as (select count(*) from area where kind = 'country');
 
 -- 95% Wilson score interval of a proportion p (0 to 1) observed in n trials.
 create macro wilson_lower(p, n) as

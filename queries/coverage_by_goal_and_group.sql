@@ -1,21 +1,40 @@
 -- one row per goal and group: the expected cells of all countries and how many have data
-with cells as (
-    select i.goal, c.group_id, c.status
-    from gap_cells($first_year, $last_year, $min_tier, $scope, endorsed_only := $endorsed_only) as c
+with covered as (
+    select
+        i.goal,
+        c.group_id,
+        count(*) filter (where has_official(c.status)) as official,
+        count(*) filter (where c.status = 'citizen_fills_gap') as filled,
+        count(*) filter (where c.status = 'citizen_below_bar') as below_bar
+    from covered_cells($first_year, $last_year, $min_tier, $scope, endorsed_only := $endorsed_only) as c
     join indicator as i on i.code = c.indicator
+    group by i.goal, c.group_id
+),
+counts as (
+    select
+        i.goal,
+        e.group_id,
+        count(*) * country_count() as cells,
+        coalesce(any_value(c.official), 0) as official_cells,
+        coalesce(any_value(c.filled), 0) as filled_cells,
+        coalesce(any_value(c.below_bar), 0) as below_bar_cells
+    from expected_group as e
+    join indicator as i on i.code = e.indicator
+    left join covered as c on c.goal = i.goal and c.group_id = e.group_id
+    group by i.goal, e.group_id
 )
 select
-    cells.goal,
+    x.goal,
     g.group_id,
     g.label as group_label,
     g.sort as group_sort,
-    count(*) as cells,
-    count(*) filter (where has_official(status)) as official_cells,
-    count(*) filter (where status = 'citizen_fills_gap') as filled_cells,
-    count(*) filter (where status = 'citizen_below_bar') as below_bar_cells,
-    coverage_pct(official_cells, count(*)) as official_pct,
-    coverage_pct(official_cells + filled_cells, count(*)) as with_citizen_pct
-from cells
-join population_group as g using (group_id)
-group by cells.goal, g.group_id, g.label, g.sort
-order by cells.goal, g.sort
+    x.cells,
+    x.official_cells,
+    x.filled_cells,
+    x.below_bar_cells,
+    coverage_pct(x.official_cells, x.cells) as official_pct,
+    coverage_pct(x.official_cells + x.filled_cells, x.cells) as with_citizen_pct
+from counts as x
+join population_group as g on g.group_id = x.group_id
+where x.cells > 0
+order by x.goal, g.sort

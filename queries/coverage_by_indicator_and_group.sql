@@ -1,4 +1,23 @@
 -- one row per indicator of goal $goal and group it is expected to cover: share of countries with data
+with covered as (
+    select
+        indicator,
+        group_id,
+        count(*) filter (where has_official(status)) as official,
+        count(*) filter (where status = 'citizen_fills_gap') as filled
+    from covered_cells($first_year, $last_year, $min_tier, $scope, endorsed_only := $endorsed_only, only_goal := $goal)
+    group by indicator, group_id
+),
+counts as (
+    select
+        e.indicator,
+        e.group_id,
+        country_count() as cells,
+        coalesce(c.official, 0) as official_cells,
+        coalesce(c.filled, 0) as filled_cells
+    from expected_group as e
+    left join covered as c on c.indicator = e.indicator and c.group_id = e.group_id
+)
 select
     i.code as indicator,
     i.title as indicator_title,
@@ -6,14 +25,13 @@ select
     g.group_id,
     g.label as group_label,
     g.sort as group_sort,
-    count(*) as cells,
-    count(*) filter (where has_official(c.status)) as official_cells,
-    count(*) filter (where c.status = 'citizen_fills_gap') as filled_cells,
-    coverage_pct(official_cells, count(*)) as official_pct,
-    coverage_pct(official_cells + filled_cells, count(*)) as with_citizen_pct
-from gap_cells($first_year, $last_year, $min_tier, $scope, endorsed_only := $endorsed_only, only_goal := $goal) as c
-join indicator as i on i.code = c.indicator
-join population_group as g on g.group_id = c.group_id
-where i.goal = $goal
-group by all
+    x.cells,
+    x.official_cells,
+    x.filled_cells,
+    coverage_pct(x.official_cells, x.cells) as official_pct,
+    coverage_pct(x.official_cells + x.filled_cells, x.cells) as with_citizen_pct
+from counts as x
+join indicator as i on i.code = x.indicator
+join population_group as g on g.group_id = x.group_id
+where i.goal = $goal and x.cells > 0
 order by i.sort_key, g.sort

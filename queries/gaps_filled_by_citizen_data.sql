@@ -1,7 +1,7 @@
 -- one row per citizen dataset: the expected cells it fills where official data has none
 with filled as (
     select indicator, area, group_id
-    from gap_cells($first_year, $last_year, $min_tier, $scope, endorsed_only := $endorsed_only)
+    from covered_cells($first_year, $last_year, $min_tier, $scope, endorsed_only := $endorsed_only)
     where status = 'citizen_fills_gap'
 ),
 contributions as (

@@ -12,11 +12,12 @@ catalogue as (
 ),
 cells as (
     select
-        count(*) as cells,
+        (select count(*) from expected_group where indicator in (select code from goal_indicators))
+            * country_count() as cells,
         count(*) filter (where has_official(status)) as official_cells,
         count(*) filter (where status = 'citizen_fills_gap') as filled_cells,
         count(*) filter (where status = 'citizen_below_bar') as below_bar_cells
-    from gap_cells($first_year, $last_year, $min_tier, $scope, endorsed_only := $endorsed_only, only_goal := $goal)
+    from covered_cells($first_year, $last_year, $min_tier, $scope, endorsed_only := $endorsed_only, only_goal := $goal)
 ),
 citizen as (
     select count(distinct o.dataset_id) as citizen_datasets
