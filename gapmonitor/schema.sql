@@ -261,12 +261,12 @@ create table cell (
     endorsed hugeint[] not null        -- the same, counting only datasets the statistical office endorsed
 );
 
--- Years as bits: 1950-2075 (126 bits; a year outside counts as the nearest end, see cell_years.sql).
+-- Years as bits: 1950-2075 (126 bits). A year outside counts as the nearest end, in the data and in
+-- a window alike, so a window still finds every year inside it.
 create macro year_bit(y) as 1::hugeint << (least(greatest(y, 1950), 2075) - 1950);
 
 create macro year_bits(first_year, last_year) as
-    case when least(last_year, 2075) < greatest(first_year, 1950) then 0::hugeint
-        else (year_bit(least(last_year, 2075)) << 1) - year_bit(greatest(first_year, 1950)) end;
+    case when first_year > last_year then 0::hugeint else (year_bit(last_year) << 1) - year_bit(first_year) end;
 
 -- The years y of the rows where condition holds, as bits (an aggregate).
 create macro years_with(y, condition) as bit_or(case when condition then year_bit(y) else 0 end);
