@@ -4,6 +4,8 @@ import fcntl
 import os
 import re
 import shutil
+import threading
+import weakref
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -160,16 +162,25 @@ def parameters(name: str) -> frozenset[str]:
     return frozenset(re.findall(r"\$([a-z_]+)", sql(name)))
 
 
+_thread_cursors = threading.local()
+
+
+def _thread_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """This thread's cursor on con, made once per thread: making one costs as much as a small query."""
+    mine = getattr(_thread_cursors, "by_connection", None)
+    if mine is None:
+        mine = _thread_cursors.by_connection = weakref.WeakKeyDictionary()
+    if con not in mine:
+        mine[con] = cursor(con)
+    return mine[con]
+
+
 def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
-    """Run queries/<name>.sql with named parameters ($goal...) bound by DuckDB, on its own cursor.
+    """Run queries/<name>.sql with named parameters ($goal...) bound by DuckDB, on this thread's cursor.
     Parameters the query does not use are left out (pages pass their common rules to every query);
     one it uses but is not given is an error."""
     used = parameters(name)
     missing = used - params.keys()
     if missing:
         raise TypeError(f"query {name} needs parameter(s): {', '.join(sorted(missing))}")
-    cur = cursor(con)
-    try:
-        return cur.execute(sql(name), {k: v for k, v in params.items() if k in used}).df()
-    finally:
-        cur.close()
+    return _thread_cursor(con).execute(sql(name), {k: v for k, v in params.items() if k in used}).df()
