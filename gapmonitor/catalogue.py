@@ -15,16 +15,31 @@ CELL_YEARS = Path(__file__).with_name("cell_years.sql").read_text(encoding="utf-
 PRIMARY, SECONDARY = Path(__file__).with_name("suppression.sql").read_text(encoding="utf-8").split("-- secondary: one pass")
 
 
-def add_expected_groups(con: duckdb.DuckDBPyConnection) -> None:
-    """Add expected groups for indicators with series (expected_groups.sql); never removes any."""
-    con.execute(re.sub(r"\{people\}", PEOPLE, EXPECTED_GROUPS))
+def add_expected_groups(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None) -> None:
+    """Add expected groups for indicators with series (expected_groups.sql); never removes any. With
+    `indicators`, only the groups their data brings are looked for."""
+    run(con, re.sub(r"\{people\}", PEOPLE, EXPECTED_GROUPS), indicators=indicators)
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring every derived table up to date with the data (call in the writing transaction)."""
-    withhold(con)
-    add_expected_groups(con)  # after withhold: from the data as released, which the cells count
-    con.execute(CELL_YEARS)
+def cell_years(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None) -> None:
+    """Rebuild cell_year and cell (cell_years.sql): of every indicator, or only of `indicators`."""
+    run(con, CELL_YEARS, indicators=indicators)
+
+
+def refresh(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None) -> None:
+    """Bring the derived tables up to date with the data (call in the writing transaction). A write
+    that changed only the observations of some indicators names them, and only their cells are
+    rebuilt (a 1-million-row import into the full UN database: about 0.1 s instead of 2 s)."""
+    withhold(con)  # citizen estimates only: cheap, and a new dataset can change its own siblings
+    add_expected_groups(con, indicators)  # after withhold: from the data as released, as the cells
+    cell_years(con, indicators)
+
+
+def run(con: duckdb.DuckDBPyConnection, script: str, **params) -> None:
+    """Run a script of several statements, each with the named parameters it uses (DuckDB binds
+    parameters of one statement at a time)."""
+    for statement in duckdb.extract_statements(script):
+        con.execute(statement, {k: v for k, v in params.items() if k in statement.named_parameters})
 
 
 def withhold(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,5 +1,6 @@
--- Rebuild cell_year, the gap rules' evidence, from the released observations.
-delete from cell_year;
+-- Rebuild cell_year, the gap rules' evidence, from the released observations: of every indicator, or
+-- only of the indicators in $indicators (a write that changed only their data).
+delete from cell_year where $indicators is null or list_contains($indicators, indicator);
 insert into cell_year
 select
     s.indicator,
@@ -15,16 +16,20 @@ join series as s on s.code = og.series
 join area as a on a.code = og.area
 left join citizen_quality as q on q.dataset_id = og.dataset_id
 left join citizen_dataset as c on c.dataset_id = og.dataset_id
+where $indicators is null or list_contains($indicators, s.indicator)
 group by all
 order by s.indicator, area;  -- zone maps then let a filter on one indicator skip the rest
 
 -- Rebuild cell from cell_year: per scope, the years of each kind of evidence as bits.
-delete from cell;
+delete from cell where $indicators is null or list_contains($indicators, indicator);
 insert into cell
-with scoped as (
-    select case when is_demo then 'demo' else 'user' end as scope, * from cell_year
+with changed as (
+    select * from cell_year where $indicators is null or list_contains($indicators, indicator)
+),
+scoped as (
+    select case when is_demo then 'demo' else 'user' end as scope, * from changed
     union all
-    select 'all', * from cell_year
+    select 'all', * from changed
 )
 select
     scope,

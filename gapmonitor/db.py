@@ -59,10 +59,12 @@ def ensure_database(path: Path | None = None) -> Path:
 
 
 @contextmanager
-def writing(path: Path | None = None):
+def writing(path: Path | None = None, indicators: list[str] | None = None):
     """A read-write connection to a copy of the database, in one transaction. On success the copy
     replaces the database in one rename, so readers see all of the change or none of it; on any
-    error the copy is deleted and the database is left exactly as it was. Writers take turns."""
+    error the copy is deleted and the database is left exactly as it was. Writers take turns.
+    A writer that changes only observations of some indicators names them (`indicators`), and only
+    their derived rows are rebuilt; by default all are."""
     path = ensure_database(path)
     with open(path.with_name(f".{path.name}.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -75,7 +77,7 @@ def writing(path: Path | None = None):
             try:
                 con.execute("begin transaction")
                 yield con
-                catalogue.refresh(con)  # derived tables change with the data, in the same transaction
+                catalogue.refresh(con, indicators)  # derived tables change with the data, in the same transaction
                 con.execute("commit")
                 con.execute("checkpoint")
             finally:

@@ -19,10 +19,11 @@ by_title as (
     where i.code in (select indicator from series)
         and regexp_matches(lower(i.title), r.pattern)
 ),
-by_data as (
+by_data as (  -- of every indicator, or only of those in $indicators (a write that changed only them)
     select distinct s.indicator, og.group_id
     from observation_group as og
     join series as s on s.code = og.series
+    where $indicators is null or list_contains($indicators, s.indicator)
 )
 select distinct indicator, group_id
 from (select * from by_title union all select * from by_data)

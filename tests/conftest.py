@@ -79,4 +79,4 @@ def add(con, dataset: str, area: str, dims: str, year: int, sample_size: int | N
     """Insert one observation of series S1 and rebuild the gap rules' evidence (as every write does)."""
     con.execute("insert into observation (dataset_id, series, area, dims, year, time_detail, value, sample_size) "
                 "values (?, 'S1', ?, ?, ?, ?, ?, ?)", [dataset, area, dims, year, str(year), value, sample_size])
-    con.execute(catalogue.CELL_YEARS)
+    catalogue.cell_years(con)

@@ -173,3 +173,35 @@ def test_a_write_rebuilds_the_gap_evidence_in_the_same_transaction(demo_db, tmp_
         assert con.execute(count).fetchall()[0][0] == 0
         below = count.replace("citizen_fills_gap", "citizen_below_bar")
         assert con.execute(below).fetchall()[0][0] == before
+
+
+DERIVED = {"cell_year": "indicator, area, group_id, year, is_demo", "cell": "scope, indicator, area, group_id",
+           "expected_group": "indicator, group_id"}
+
+
+def derived_rows(path) -> dict:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {t: con.execute(f"select * from {t} order by {key}").fetchall() for t, key in DERIVED.items()}
+
+
+def test_a_write_that_names_its_indicators_rebuilds_them_as_a_full_refresh_would(fresh):
+    # new official data for 5.2.1 (a group it had no data for, in a country and years it had none) and
+    # a new citizen estimate for 1.1.1; only those two indicators are rebuilt
+    with duckdb.connect(str(fresh), read_only=True) as con:
+        s521, s111 = (con.execute("select min(code) from series where indicator = ?", [i]).fetchall()[0][0]
+                      for i in ("5.2.1", "1.1.1"))
+        citizen = con.execute("select min(dataset_id) from dataset where kind = 'citizen'").fetchall()[0][0]
+        before = derived_rows(fresh)
+    with db.writing(fresh, indicators=["5.2.1", "1.1.1"]) as con:
+        con.execute("insert into dataset (dataset_id, kind, title, source, is_demo) "
+                    "values ('t-off', 'official', 'Test', 'Test', false)")
+        con.execute("insert into observation (dataset_id, series, area, dims, year, time_detail, value) values "
+                    "('t-off', ?, 'ISL', 'Disability status=PD', 2024, '2024', 1.5), "
+                    "('t-off', ?, 'ISL', '', 2023, '2023', 2.5)", [s521, s521])
+        con.execute("insert into observation (dataset_id, series, area, dims, year, time_detail, value, sample_size) "
+                    "values (?, ?, 'NPL', 'Location=RURAL', 2024, '2024-test', 40, 250)", [citizen, s111])
+    incremental = derived_rows(fresh)
+    assert incremental != before  # the write changed the evidence
+    with db.writing(fresh):  # nothing written: a full rebuild of what is there
+        pass
+    assert derived_rows(fresh) == incremental
