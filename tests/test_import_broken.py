@@ -247,7 +247,7 @@ def test_failure_in_the_derived_tables_leaves_database_untouched(fresh, good_fil
     before = state(fresh)
     seen = {}
 
-    def fail(con):
+    def fail(con, indicators=None):
         # the rows are in (in the copy being written) when this runs
         seen["observations"] = con.execute("select count(*) from observation where dataset_id = ?",
                                            [preview.dataset_id]).fetchall()[0][0]
@@ -290,7 +290,7 @@ def test_failure_after_some_observations_leaves_database_untouched(fresh, good_f
 def test_failure_removing_a_dataset_leaves_database_untouched(fresh, good_file, monkeypatch):
     dataset = importer.apply(preview_of(good_file, fresh), title="t", source="s", path=fresh)
     before = state(fresh)
-    monkeypatch.setattr(catalogue, "refresh", lambda con: (_ for _ in ()).throw(RuntimeError("simulated")))
+    monkeypatch.setattr(catalogue, "refresh", lambda con, indicators=None: (_ for _ in ()).throw(RuntimeError("simulated")))
     with pytest.raises(RuntimeError, match="simulated"):
         importer.remove(dataset, fresh)
     assert digest(fresh) == before[0] and table_counts(fresh) == before[1]
