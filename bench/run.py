@@ -272,9 +272,10 @@ def _worker_import(args) -> dict:
         return wrapper
 
     if args.which == "app":
-        gapmonitor.formats.unsdg.check_csv_text = timing("read: check_csv_text (Python csv pass)",
-                                                         gapmonitor.formats.unsdg.check_csv_text)
-        gapmonitor.formats.unsdg._typed = timing("read: _typed (pandas typing)", gapmonitor.formats.unsdg._typed)
+        gapmonitor.formats.unsdg.csv_header = timing("read: csv_header (UTF-8 check, header)",
+                                                     gapmonitor.formats.unsdg.csv_header)
+        gapmonitor.formats.unsdg._load = timing("read: _load (one DuckDB pass, CSV to Arrow)", gapmonitor.formats.unsdg._load)
+        gapmonitor.formats.unsdg._typed = timing("read: _typed (problem rows, rows kept)", gapmonitor.formats.unsdg._typed)
         shutil.copyfile = timing("apply: copy the database (db.writing)", shutil.copyfile)
         importer.checksum = timing("preview: checksum (SHA-256 of the file)", importer.checksum)
         importer._summary = timing("preview: _summary", importer._summary)

@@ -4,12 +4,15 @@ A Batch holds rows in the app's own shape plus every problem found, each with fi
 value, so that the importer can show a preview before anything is written.
 """
 
+import codecs
 import csv
 import io
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 # Columns of Batch.observations, the shape every observation reader produces.
@@ -98,16 +101,21 @@ def fatal(file: str | Path, message: str, row=None, column=None, value=None) -> 
     return ReadError(Problem("fatal", message, Path(file).name, row, column, None if value is None else str(value)))
 
 
+def _check_start(path: str | Path, start: bytes) -> None:
+    """The checks on a text file's first 64 kB: UTF-16 text and binary data."""
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise fatal(path, "the file is UTF-16 text; save it as CSV UTF-8")
+    if b"\x00" in start:
+        raise fatal(path, "not a text file (it holds NUL bytes): binary data, or text saved as UTF-16 without a "
+                          "byte-order mark; save it as CSV UTF-8")
+
+
 def check_csv_text(path: str | Path) -> None:
     """Raise a ReadError saying where, if a CSV file is not UTF-8 text or a row has more or fewer cells
     than the header: DuckDB's and pandas' own errors name neither the row nor the cell (a ragged row
     can even make DuckDB take a data row for the header)."""
     data = Path(path).read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise fatal(path, "the file is UTF-16 text; save it as CSV UTF-8")
-    if b"\x00" in data[:65536]:
-        raise fatal(path, "not a text file (it holds NUL bytes): binary data, or text saved as UTF-16 without a "
-                          "byte-order mark; save it as CSV UTF-8")
+    _check_start(path, data[:65536])
     # undecodable bytes become lone surrogates, so the row and cell that hold them can be named
     text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
     bad = re.compile("[\udc80-\udcff]")
@@ -129,3 +137,61 @@ def check_csv_text(path: str | Path) -> None:
                             column=None if extra else header[len(cells)], value=",".join(extra) if extra else None)
     except csv.Error as e:
         raise fatal(path, f"not a readable CSV file: {e}") from e
+
+
+# How DuckDB reads a CSV file for csv_source: the dialect check_csv_text's csv module reads, every cell
+# as text, and the lines it cannot read kept in the table reject_errors rather than stopping the scan.
+_CSV_OPTIONS = ("header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+                "null_padding = false, store_rejects = true, rejects_limit = 100")
+
+
+def csv_header(path: str | Path) -> list[str]:
+    """The header's cells of a CSV file, after the checks that cost little: not UTF-16, no NUL bytes
+    in the first 64 kB, UTF-8 throughout (decoded in blocks, so the file is never held whole). A file
+    that fails the last is read again by check_csv_text, to name the row and cell."""
+    with open(path, "rb") as f:
+        _check_start(path, f.read(65536))
+        f.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            check_csv_text(path)
+            raise fatal(path, "not UTF-8 text; save the file as CSV UTF-8") from None
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        try:
+            return next(csv.reader(f), [])
+        except csv.Error as e:
+            raise fatal(path, f"not a readable CSV file: {e}") from e
+
+
+def csv_source(path: str | Path, columns: int) -> str:
+    """A read_csv(...) table expression over a CSV file's data rows, its `columns` cells as text named
+    c0, c1, ... (the names are csv_header's: given, not sniffed, so that a ragged data row cannot be
+    taken for the header). Run the statements that read it inside csv_checked()."""
+    names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(columns))
+    quoted = str(path).replace("'", "''")
+    return f"read_csv('{quoted}', columns = {{{names}}}, {_CSV_OPTIONS})"
+
+
+@contextmanager
+def csv_checked(con: duckdb.DuckDBPyConnection, path: str | Path, header: list[str]):
+    """Around statements that read csv_source(path): if DuckDB refused a line or failed, raise the
+    ReadError check_csv_text gives (file, row, column, value), or, when Python's csv module finds
+    nothing wrong, one made from DuckDB's first refused line. The Python pass runs only then."""
+    con.execute("drop table if exists reject_errors; drop table if exists reject_scans")  # an earlier scan's
+    try:
+        yield
+        first = con.execute("select line, column_name, error_type, csv_line, error_message from reject_errors "
+                            "order by line, column_idx limit 1").fetchall()
+    except duckdb.Error as e:
+        check_csv_text(path)
+        raise fatal(path, f"not a readable CSV file: {str(e).splitlines()[0]}") from e
+    if first:
+        line, name, kind, text, message = first[0]
+        check_csv_text(path)
+        index = int(name[1:]) if name else len(header)  # csv_source's c0, c1, ...
+        raise fatal(path, f"not a readable CSV file: {kind.lower()} ({message})", row=line,
+                    column=header[index] if index < len(header) else None, value=text.strip())

@@ -3,12 +3,16 @@ sets, dimension names with or without brackets, a leading index column, blank tr
 columns, values as text, NV/N non-values, footnotes, M49 area codes including regions."""
 
 import re
+from contextlib import nullcontext
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, check_csv_text, fatal
+from gapmonitor.formats import Batch, csv_checked, csv_header, csv_source, fatal
 
 REQUIRED = ["SeriesCode", "GeoAreaCode", "TimePeriod", "Value"]
 # Columns that are not dimensions (attributes and identifiers); every other named column is one.
@@ -30,29 +34,84 @@ def _clean_name(name: str) -> str:
     return "Reporting Type" if name == "Reporting_Type" else name
 
 
-def _read_table(path: Path, con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Load the file's cells as text into the temporary table `raw` (with its data row number in
-    `_row`); return the cleaned column names in file order."""
+def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Every data row of the file as one Arrow table, in file order: `row` (the line a spreadsheet
+    shows: the header is line 1), the cells used as trimmed text, value, year and bounds as numbers
+    (NULL where a cell is not one), a flag per PROBLEMS entry and `ok` (the row is kept). One DuckDB
+    pass streamed into Arrow: no Python pass over the rows, no table of them kept in DuckDB."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         try:
             frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False)
         except Exception as e:  # openpyxl raises many kinds of errors for a broken workbook
             raise fatal(path, f"not a readable Excel workbook ({type(e).__name__}: {e})") from e
+        header = [str(c) for c in frame.columns]
+        frame.columns = [f"c{i}" for i in range(len(header))]
         con.register("frame", frame)
-        con.execute("create temp table raw as select *, row_number() over () as _row from frame")
-        con.unregister("frame")
+        source, checked = "frame", nullcontext()
     else:
-        check_csv_text(path)
-        try:
-            con.execute(
-                "create temp table raw as select *, row_number() over () as _row from read_csv(?, header = true, "
-                "all_varchar = true, delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false)",
-                [str(path)],
+        header = csv_header(path)
+        source, checked = csv_source(path, len(header)), csv_checked(con, path, header)
+    col = _columns(path, header)
+    dims = sorted(c for c in col if c not in NOT_DIMENSIONS)
+
+    def text(name: str) -> str:
+        # trim() only where there is a space to trim: it copies every string it is given
+        c = col.get(name)
+        return f"coalesce(case when {c} like ' %' or {c} like '% ' then trim({c}) else {c} end, '')" if c else "''"
+
+    def one_of(values, cell: str) -> str:  # list_contains, not IN: DuckDB plans a long IN list as a join
+        return f"list_contains([{', '.join(repr(v) for v in values)}], {cell})"
+
+    # concat_ws skips NULLs: a dimension with a total or blank value drops out of the key
+    key = "concat_ws('|', " + ", ".join(
+        f"case when not {one_of(TOTALS, f'upper({text(d)})')} then '{d}=' || {text(d)} end" for d in dims
+    ) + ")" if dims else "''"
+    # a number as pandas.to_numeric reads one: DuckDB also takes '1_000', and 'nan' as NaN, not as nothing
+    con.execute("create temp macro number(t) as case when not contains(t, '_') then nullif(try_cast(t as double), 'nan'::double) end")
+    flags = ", ".join(f"{where} as problem_{i}" for i, (_, _, _, where, _) in enumerate(PROBLEMS))
+    with checked:
+        table = con.sql(f"""
+            with cells as (
+                select row_number() over () + 1 as row,  -- an empty OVER numbers the rows in file order
+                    {text('SeriesCode')} as series, {text('SeriesDescription')} as series_description,
+                    {text('Indicator')} as indicator, {text('Units')} as unit,
+                    {text('GeoAreaCode')} as area, {text('GeoAreaName')} as area_name, {key} as dims,
+                    {text('TimePeriod')} as year_text, {text('Time_Detail')} as time_detail,
+                    {text('Value')} as value_text, {text('LowerBound')} as lower_text, {text('UpperBound')} as upper_text,
+                    {text('Nature')} as nature, {text('Source')} as source, {text('FootNote')} as footnote
+                from {source}
+            ),
+            typed as (
+                select *, {one_of(NON_VALUES, 'upper(value_text)')} as non_value, number(value_text) as value,
+                    try_cast(regexp_extract(year_text, '^\\s*(\\d{{4}})', 1) as integer) as year,
+                    number(lower_text) as lower_bound, number(upper_text) as upper_bound
+                from cells
             )
-        except duckdb.Error as e:
-            raise fatal(path, f"not a readable CSV file: {str(e).splitlines()[0]}") from e
-    return [c for c, in con.execute("select name from pragma_table_info('raw')").fetchall() if c != "_row"]
+            select *, {flags}, value is not null and year is not null and series <> '' and area <> '' as ok
+            from typed
+        """).to_arrow_table()
+    if source == "frame":
+        con.unregister("frame")
+    return table
+
+
+def _columns(path: Path, header: list[str]) -> dict[str, str]:
+    """The file's columns by cleaned name -> the table's column (c0, c1, ... in file order); a
+    ReadError if one appears twice or a required one is missing."""
+    # the leading index column and blank trailing header columns have no real name
+    unnamed = re.compile(r"^(|column\d+|Unnamed: \d+)$")
+    names = [(f"c{i}", _clean_name(raw)) for i, raw in enumerate(header)]
+    names = [(c, name) for c, name in names if not unnamed.match(name)]
+    cleaned = [name for _, name in names]
+    duplicated = sorted({n for n in cleaned if cleaned.count(n) > 1})
+    if duplicated:
+        raise fatal(path, f"columns appear twice: {', '.join(duplicated)}")
+    missing = [c for c in REQUIRED if c not in cleaned]
+    if missing:
+        raise fatal(path, f"missing column(s) {', '.join(missing)}; found: {', '.join(cleaned) or 'none'}. "
+                          "Is this a UN SDG database export?", column=", ".join(missing))
+    return {name: c for c, name in names}
 
 
 def read(path: str | Path) -> Batch:
@@ -61,70 +120,44 @@ def read(path: str | Path) -> Batch:
     batch = Batch(file=path.name, format="un-sdg")
     if not path.exists() or path.stat().st_size == 0:
         raise fatal(path, "the file is empty")
-    con = duckdb.connect()
-    raw_names = _read_table(path, con)
-    # the leading index column and blank trailing header columns have no real name
-    unnamed = re.compile(r"^(|column\d+|Unnamed: \d+)$")
-    names = {raw: _clean_name(raw) for raw in raw_names if not unnamed.match(_clean_name(raw))}
-    cleaned = list(names.values())
-    duplicated = sorted({n for n in cleaned if cleaned.count(n) > 1})
-    if duplicated:
-        raise fatal(path, f"columns appear twice: {', '.join(duplicated)}")
-    missing = [c for c in REQUIRED if c not in cleaned]
-    if missing:
-        raise fatal(path, f"missing column(s) {', '.join(missing)}; found: {', '.join(cleaned) or 'none'}. "
-                          "Is this a UN SDG database export?", column=", ".join(missing))
-    col = {clean: raw for raw, clean in names.items()}
-
-    def text(name: str) -> str:
-        return f'trim(coalesce("{col[name]}", \'\'))' if name in col else "''"
-
-    dims = sorted(c for c in cleaned if c not in NOT_DIMENSIONS)
-    totals = ", ".join(f"'{t}'" for t in TOTALS)
-    # concat_ws skips NULLs: a dimension with a total or blank value drops out of the key
-    key = "concat_ws('|', " + ", ".join(
-        f"case when upper({text(d)}) not in ({totals}) then '{d}=' || {text(d)} end" for d in dims
-    ) + ")" if dims else "''"
-    rows = con.execute(f"""
-        select _row + 1 as row,  -- the line a spreadsheet shows: the header is line 1
-            {text('SeriesCode')} as series, {text('SeriesDescription')} as series_description,
-            {text('Indicator')} as indicator, {text('Units')} as unit,
-            {text('GeoAreaCode')} as area, {text('GeoAreaName')} as area_name, 'm49' as area_scheme,
-            {key} as dims,
-            {text('TimePeriod')} as year_text, {text('Time_Detail')} as time_detail,
-            {text('Value')} as value_text,
-            {text('LowerBound')} as lower_text, {text('UpperBound')} as upper_text,
-            {text('Nature')} as nature, {text('Source')} as source, {text('FootNote')} as footnote
-        from raw
-        order by _row
-    """).df()
-    con.close()
-    if rows.empty:
+    with duckdb.connect() as con:
+        table = _load(path, con)
+    if not len(table):
         raise fatal(path, "the file has a header but no data rows")
-    return _typed(batch, rows)
+    return _typed(batch, table)
 
 
-def _typed(batch: Batch, rows: pd.DataFrame) -> Batch:
-    """Turn text cells into numbers, reporting every cell that is not one."""
-    value = pd.to_numeric(rows.value_text, errors="coerce")
-    year = pd.to_numeric(rows.year_text.str.extract(r"^\s*(\d{4})", expand=False), errors="coerce")
-    non_value = rows.value_text.str.upper().isin(NON_VALUES)
-    for r in rows[non_value].itertuples():
-        batch.problem("warning", "not a value (non-value code or blank): row skipped", r.row, "Value", r.value_text)
-    for r in rows[value.isna() & ~non_value].itertuples():
-        batch.problem("error", "Value is not a number", r.row, "Value", r.value_text)
-    for r in rows[year.isna()].itertuples():
-        batch.problem("error", "TimePeriod is not a year", r.row, "TimePeriod", r.year_text)
-    for column, name in (("series", "SeriesCode"), ("area", "GeoAreaCode")):
-        for r in rows[rows[column] == ""].itertuples():
-            batch.problem("error", f"{name} is empty", r.row, name, "")
-    bounds = {}
-    for column, name in (("lower_text", "LowerBound"), ("upper_text", "UpperBound")):
-        bounds[column] = pd.to_numeric(rows[column], errors="coerce")
-        for r in rows[bounds[column].isna() & (rows[column] != "")].itertuples():
-            batch.problem("warning", f"{name} is not a number: bound left empty", r.row, name, r[rows.columns.get_loc(column) + 1])
-    ok = value.notna() & year.notna() & (rows.series != "") & (rows.area != "")
-    out = rows.assign(value=value, year=year, lower_bound=bounds["lower_text"], upper_bound=bounds["upper_text"])
-    out["time_detail"] = out.time_detail.where(out.time_detail != "", out.year_text)
-    batch.observations = out.loc[ok].reindex(columns=OBSERVATION_COLUMNS).assign(year=lambda d: d.year.astype(int))
+# What can be wrong with a row, in the order reported: (severity, message, column, the condition in
+# SQL over _load's columns, the cell shown).
+PROBLEMS = [
+    ("warning", "not a value (non-value code or blank): row skipped", "Value", "non_value", "value_text"),
+    ("error", "Value is not a number", "Value", "value is null and not non_value", "value_text"),
+    ("error", "TimePeriod is not a year", "TimePeriod", "year is null", "year_text"),
+    ("error", "SeriesCode is empty", "SeriesCode", "series = ''", "series"),
+    ("error", "GeoAreaCode is empty", "GeoAreaCode", "area = ''", "area"),
+    ("warning", "LowerBound is not a number: bound left empty", "LowerBound", "lower_bound is null and lower_text <> ''",
+     "lower_text"),
+    ("warning", "UpperBound is not a number: bound left empty", "UpperBound", "upper_bound is null and upper_text <> ''",
+     "upper_text"),
+]
+
+
+def _typed(batch: Batch, table: pa.Table) -> Batch:
+    """Report every flagged cell (only those rows become Python values), and keep the good rows as
+    Batch.observations, Arrow-backed: no Python string per cell."""
+    if (np.diff(table["row"].to_numpy()) < 0).any():
+        table = table.sort_by("row")  # DuckDB keeps the order; this is only in case it did not
+    for i, (severity, message, column, _, shown) in enumerate(PROBLEMS):
+        found = table.select(["row", shown]).filter(table[f"problem_{i}"])
+        for row, value in zip(found["row"].to_pylist(), found[shown].to_pylist()):
+            batch.problem(severity, message, row, column, value)
+    if not pc.all(table["ok"]).as_py():
+        table = table.filter(table["ok"])
+    time_detail = pc.if_else(pc.equal(table["time_detail"], ""), table["year_text"], table["time_detail"])
+    columns = {c: table[c] for c in ("row", "series", "series_description", "indicator", "unit", "area", "area_name")}
+    columns |= {"area_scheme": pa.repeat("m49", len(table)), "dims": table["dims"], "year": table["year"],
+                "time_detail": time_detail}
+    columns |= {c: table[c] for c in ("value", "lower_bound", "upper_bound", "nature", "source")}
+    columns["sample_size"] = pa.nulls(len(table), pa.int32())
+    batch.observations = pa.table(columns).to_pandas(types_mapper=pd.ArrowDtype)
     return batch
