@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -190,17 +191,15 @@ def _preview_boundaries(con, result: Preview) -> Preview:
 
 def _preview_observations(con, result: Preview) -> Preview:
     batch = result.batch
-    obs = batch.observations.reindex(columns=OBSERVATION_COLUMNS + ["footnote"])
-    obs["sample_size"] = pd.to_numeric(obs.sample_size).astype("Int64")
-    obs = obs.astype({c: "string" for c in ("series", "series_description", "indicator", "unit", "area",
-                                             "area_name", "area_scheme", "dims", "nature", "source", "footnote")})
-    con.register("incoming", obs.fillna({"series_description": "", "indicator": "", "unit": "", "area_name": "",
-                                         "dims": "", "nature": "", "source": "", "footnote": ""}))
+    incoming = _incoming(batch.observations)
+    con.register("incoming", incoming.assign(_pos=np.arange(len(incoming))))
     brought = batch.new_areas if batch.new_areas is not None else pd.DataFrame(columns=AREA_COLUMNS)
     con.register("batch_areas", brought[AREA_COLUMNS].astype("string"))
-    con.execute(f"create or replace temp table resolved as {RESOLVE}", {"country": result.country})
-    con.unregister("incoming")
+    con.execute(f"create or replace temp table resolution as {RESOLVE}", {"country": result.country})
     con.unregister("batch_areas")
+    # each row with its resolution; the queries below that scan every row read one side only
+    con.execute("create or replace temp view resolved as "
+                "select i.*, r.* exclude (_pos, row) from incoming as i join resolution as r using (_pos)")
 
     for row, column, value, message in con.execute("""
         select row, column_name, value, message from (
@@ -229,14 +228,21 @@ def _preview_observations(con, result: Preview) -> Preview:
         result.problems.append(Problem("warning", f"unknown series: added to the catalogue under indicator {s.indicator}",
                                        batch.file, None, _source_column(batch, "series"), s.code))
     result.new_areas = con.execute("""
-        -- a code may come with several names (rows for parts of it): the most frequent names it
-        select new_area_code as code, any_value(area) as local_code, mode(coalesce(nullif(area_name, ''), area)) as name,
-            any_value(new_area_kind) as kind, any_value(try_cast(case when area_scheme = 'm49' then area end as integer)) as m49,
-            case when any_value(new_area_kind) = 'subnational' then $country::varchar end as parent
-        from resolved where new_area group by new_area_code order by code
+        -- a code may come with several names (rows for parts of it): the most frequent names it, and of
+        -- names as frequent, the one met first in the file
+        with names as (
+            select new_area_code as code, coalesce(nullif(area_name, ''), area) as name, count(*) as n, min(row) as first,
+                any_value(area) as local_code, any_value(new_area_kind) as kind,
+                any_value(try_cast(case when area_scheme = 'm49' then area end as integer)) as m49
+            from resolved where new_area group by all
+        )
+        select code, any_value(local_code) as local_code, first(name order by n desc, first) as name,
+            any_value(kind) as kind, any_value(m49) as m49,
+            case when any_value(kind) = 'subnational' then $country::varchar end as parent
+        from names group by code order by code
     """, {"country": result.country}).df()
     if batch.new_areas is not None and len(batch.new_areas):  # the areas a reader found that rows use
-        used = {c for c, in con.execute("select distinct area_code from resolved").fetchall()}
+        used = {c for c, in con.execute("select distinct area_code from resolution").fetchall()}
         brought = batch.new_areas.assign(kind="subnational", m49=pd.NA)
         brought = brought[brought.code.isin(used) & ~brought.code.isin(known_areas(con))]
         result.new_areas = pd.concat([result.new_areas, brought[list(result.new_areas.columns)]], ignore_index=True)
@@ -246,8 +252,9 @@ def _preview_observations(con, result: Preview) -> Preview:
                                        _source_column(batch, "area"), a.local_code))
     con.register("batch_groups", _batch_groups(batch))
     for dimension, value, n in con.execute("""
-        with parts as (select unnest(string_split(dims, '|')) as part from resolved where dims <> '')
-        select split_part(part, '=', 1), split_part(part, '=', 2), count(*) from parts
+        with keys as (select dims, count(*) as n from incoming where dims <> '' group by dims),  -- few: split each once
+        parts as (select unnest(string_split(dims, '|')) as part, n from keys)
+        select split_part(part, '=', 1), split_part(part, '=', 2), sum(n) from parts
         where (split_part(part, '=', 1), split_part(part, '=', 2)) not in (
             select (dimension, dim_value) from group_mapping union all select (dimension, dim_value) from batch_groups)
         group by all order by 1, 2
@@ -256,27 +263,53 @@ def _preview_observations(con, result: Preview) -> Preview:
                                        "counted for no group", batch.file, None, dimension, value))
 
     bad = con.execute("""
-        select row from resolved
+        select row from resolution
         where (area_code is null and not new_area) or series_indicator is null or first_row <> row
     """).df().row
     rejected_rows = set(bad) | {p.row for p in batch.problems if p.severity == "error"}
     result.rejected = len(rejected_rows)
-    result.rows = con.execute("""
-        select * from resolved
+    # the rows to write: the reader's rows (not a copy of them when all are kept) and what resolved them
+    resolution = con.sql("""
+        select _pos, area_code, new_series, series_indicator, new_area, new_area_code, new_area_kind, first_row
+        from resolution
         where (area_code is not null or new_area) and series_indicator is not null and first_row = row
-    """).df()
+        order by _pos
+    """).to_arrow_table()
+    pos = resolution["_pos"].to_numpy()
+    kept = incoming if np.array_equal(pos, np.arange(len(incoming))) else incoming.take(pos)
+    result.rows = pd.concat([kept.reset_index(drop=True),
+                             resolution.drop_columns("_pos").to_pandas(types_mapper=pd.ArrowDtype)], axis=1)
     result.summary = _summary(con, result)
+    con.execute("drop view resolved")
+    con.unregister("incoming")
     return result
 
 
+TEXT_COLUMNS = ["series", "series_description", "indicator", "unit", "area", "area_name", "area_scheme", "dims", "nature",
+                "source", "footnote"]
+BLANK_AS_EMPTY = ["series_description", "indicator", "unit", "area_name", "dims", "nature", "source", "footnote"]
+
+
+def _incoming(observations: pd.DataFrame) -> pd.DataFrame:
+    """A reader's observations as DuckDB is to read them: every column, text columns as text (a column
+    of blanks can come as floats) with '' for blank, sample sizes as integers. Arrow-backed columns
+    (the UN SDG reader's) are typed already and left as they are unless they hold a blank: converting
+    them would copy a million cells for nothing."""
+    obs = observations.reindex(columns=OBSERVATION_COLUMNS + ["footnote"])
+    arrow = {c for c in obs.columns if isinstance(obs[c].dtype, pd.ArrowDtype)}
+    if "sample_size" not in arrow:
+        obs["sample_size"] = pd.to_numeric(obs.sample_size).astype("Int64")
+    obs = obs.astype({c: "string" for c in TEXT_COLUMNS if c not in arrow})
+    return obs.fillna({c: "" for c in BLANK_AS_EMPTY if c not in arrow or obs[c].hasnans})
+
+
 def _summary(con, result: Preview) -> dict:
-    s = con.execute("""
-        select count(*), count(distinct series), count(distinct coalesce(area_code, new_area_code)), min(year), max(year)
-        from resolved
-        where (area_code is not null or new_area) and series_indicator is not null and first_row = row
-    """).fetchall()[0]
+    rows = result.rows
+    areas = rows.area_code.fillna(rows.new_area_code)
+    years = (rows.year.min(), rows.year.max()) if len(rows) else (None, None)
+    s = (len(rows), rows.series.nunique(), areas.nunique(), *years)
     groups = con.execute("""
-        with parts as (select unnest(string_split(dims, '|')) as part from resolved where dims <> ''),
+        with parts as (select unnest(string_split(dims, '|')) as part from (select distinct dims from incoming where dims <> '')),
         mapping as (select * from group_mapping union all select * from batch_groups)
         select distinct g.label from parts
         join mapping as m on m.dimension = split_part(part, '=', 1) and m.dim_value = split_part(part, '=', 2)

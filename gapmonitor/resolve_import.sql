@@ -1,7 +1,8 @@
--- One row per incoming observation (the registered table `incoming`; `batch_areas` holds the new
--- areas a reader found, Batch.new_areas), with its area and series
--- resolved against the database, and the first row of each duplicate group (same series, area,
--- dimensions and period).
+-- How each incoming observation resolves (the registered table `incoming`, whose `_pos` is the
+-- row's position in it; `batch_areas` holds the new areas a reader found, Batch.new_areas): its area
+-- and series against the database, and the first row of its duplicate group (same series, area,
+-- dimensions and period; its own row if it has no duplicate). Only these columns: the row's cells
+-- stay in `incoming`, not copied (a million rows of text).
 with lookup as (
     -- M49 numbers name countries and regions (UN SDG exports)
     select 'm49' as scheme, cast(m49 as varchar) as key, code
@@ -24,7 +25,7 @@ with lookup as (
 ),
 resolved as (
     select
-        i.*,
+        i._pos, i.row, i.series, i.area, i.area_name, i.area_scheme, i.dims, i.time_detail,
         l.code as area_code,
         s.code is null as new_series,
         coalesce(s.indicator, ind.code) as series_indicator
@@ -32,9 +33,15 @@ resolved as (
     left join lookup as l on l.scheme = i.area_scheme and l.key = i.area
     left join series as s on s.code = i.series
     left join indicator as ind on ind.code = i.indicator
+),
+duplicated as (
+    -- a grouped count rather than a window over every row: a window would carry all the columns of a
+    -- million rows through its partitions; duplicates are few
+    select series, coalesce(area_code, area) as area_key, dims, time_detail, min(row) as first_row
+    from resolved group by all having count(*) > 1
 )
 select
-    *,
+    r._pos, r.row, r.area_code, r.new_series, r.series_indicator,
     -- an unknown code becomes a new area when the file says what it is: an M49 number with a name in
     -- a UN export (its regional groupings), or a subnational code in a national file
     area_code is null and (
@@ -45,5 +52,8 @@ select
         case when area_scheme = 'm49' then region_code(try_cast(area as integer)) else $country::varchar || '-' || area end
     end as new_area_code,
     case when area_scheme = 'm49' then 'region' else 'subnational' end as new_area_kind,
-    min(row) over (partition by series, coalesce(area_code, area), dims, time_detail) as first_row
-from resolved
+    coalesce(d.first_row, r.row) as first_row
+from resolved as r
+left join duplicated as d on d.series is not distinct from r.series
+    and d.area_key is not distinct from coalesce(r.area_code, r.area)
+    and d.dims is not distinct from r.dims and d.time_detail is not distinct from r.time_detail

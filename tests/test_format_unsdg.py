@@ -6,7 +6,7 @@ file was written."""
 import pandas as pd
 import pytest
 
-from gapmonitor import formats
+from gapmonitor import db, formats, importer
 from gapmonitor.formats import ReadError, unsdg
 
 HEADER = ("Goal,Target,Indicator,SeriesCode,SeriesDescription,GeoAreaCode,GeoAreaName,TimePeriod,Value,"
@@ -139,3 +139,24 @@ def test_cells_are_typed_as_pandas_to_numeric_reads_them(tmp_path):
         (3, "S1", "8", "", 2018, "2018", 10.0, None, None),
         (8, "S1", "12", "Sex=MALE", 2021, "2021", 5.0, 0.5, None),
     ]
+
+
+def test_a_new_region_is_named_by_its_most_frequent_name_then_by_the_first_met(tmp_path, fresh):
+    # M49 999 and 998 are no area of the database: each becomes a new region, named from its rows
+    path = tmp_path / "regions.csv"
+    path.write_text(
+        "SeriesCode,GeoAreaCode,GeoAreaName,TimePeriod,Value\n"
+        "SP_LGL_LNDDOC,999,Second name,2015,1\n"
+        "SP_LGL_LNDDOC,999,First name,2016,1\n"
+        "SP_LGL_LNDDOC,999,Second name,2017,1\n"
+        "SP_LGL_LNDDOC,999,First name,2018,1\n"    # 999: two names as frequent: the first met wins
+        "SP_LGL_LNDDOC,998,Rare name,2015,1\n"
+        "SP_LGL_LNDDOC,998,Common name,2016,1\n"
+        "SP_LGL_LNDDOC,998,Common name,2017,1\n",  # 998: the most frequent wins
+        encoding="utf-8")
+    batch = unsdg.read(path)
+    with db.connect(fresh) as con:
+        preview = importer.preview(con, batch, importer.checksum(path))
+    names = dict(zip(preview.new_areas.local_code, preview.new_areas.name))
+    assert names == {"999": "Second name", "998": "Common name"}
+    assert preview.errors == [] and len(preview.rows) == 7
