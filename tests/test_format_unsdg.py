@@ -160,3 +160,21 @@ def test_a_new_region_is_named_by_its_most_frequent_name_then_by_the_first_met(t
     names = dict(zip(preview.new_areas.local_code, preview.new_areas.name))
     assert names == {"999": "Second name", "998": "Common name"}
     assert preview.errors == [] and len(preview.rows) == 7
+
+
+def test_footnotes_are_written(tmp_path, fresh):
+    path = tmp_path / "footnotes.csv"
+    path.write_text(
+        "SeriesCode,GeoAreaCode,GeoAreaName,TimePeriod,Value,FootNote\n"
+        "SP_LGL_LNDDOC,4,Afghanistan,2015,1.5, Estimated from the 2015 survey. \n"
+        "SP_LGL_LNDDOC,4,Afghanistan,2016,2.5,\n",
+        encoding="utf-8")
+    batch = unsdg.read(path)
+    assert list(batch.observations.footnote) == ["Estimated from the 2015 survey.", ""]
+    with db.connect(fresh) as con:
+        preview = importer.preview(con, batch, importer.checksum(path))
+    dataset = importer.apply(preview, title="t", source="s", path=fresh)
+    with db.connect(fresh) as con:
+        written = con.execute("select year, footnote from observation where dataset_id = ? order by year",
+                              [dataset]).fetchall()
+    assert written == [(2015, "Estimated from the 2015 survey."), (2016, None)]  # a blank one is no footnote

@@ -159,5 +159,6 @@ def _typed(batch: Batch, table: pa.Table) -> Batch:
                 "time_detail": time_detail}
     columns |= {c: table[c] for c in ("value", "lower_bound", "upper_bound", "nature", "source")}
     columns["sample_size"] = pa.nulls(len(table), pa.int32())
+    columns["footnote"] = table["footnote"]  # beyond OBSERVATION_COLUMNS: the importer writes it
     batch.observations = pa.table(columns).to_pandas(types_mapper=pd.ArrowDtype)
     return batch
