@@ -28,17 +28,20 @@ resolved as (
         i._pos, i.row, i.series, i.area, i.area_name, i.area_scheme, i.dims, i.time_detail,
         l.code as area_code,
         s.code is null as new_series,
-        coalesce(s.indicator, ind.code) as series_indicator
+        coalesce(s.indicator, ind.code) as series_indicator,
+        hash(i.series, coalesce(l.code, i.area), i.dims, i.time_detail) as key_hash
     from incoming as i
     left join lookup as l on l.scheme = i.area_scheme and l.key = i.area
     left join series as s on s.code = i.series
     left join indicator as ind on ind.code = i.indicator
 ),
+-- duplicates (same series, area, dimensions and period) by a grouped count, first of the keys' hashes:
+-- a million rows' hashes are a small table, a window or a count over their text keys a large one
+collided as (select key_hash from resolved group by key_hash having count(*) > 1),
 duplicated as (
-    -- a grouped count rather than a window over every row: a window would carry all the columns of a
-    -- million rows through its partitions; duplicates are few
-    select series, coalesce(area_code, area) as area_key, dims, time_detail, min(row) as first_row
-    from resolved group by all having count(*) > 1
+    select key_hash, series, coalesce(area_code, area) as area_key, dims, time_detail, min(row) as first_row
+    from resolved where key_hash in (select key_hash from collided)
+    group by all having count(*) > 1
 )
 select
     r._pos, r.row, r.area_code, r.new_series, r.series_indicator,
@@ -54,6 +57,6 @@ select
     case when area_scheme = 'm49' then 'region' else 'subnational' end as new_area_kind,
     coalesce(d.first_row, r.row) as first_row
 from resolved as r
-left join duplicated as d on d.series is not distinct from r.series
+left join duplicated as d on d.key_hash = r.key_hash and d.series is not distinct from r.series
     and d.area_key is not distinct from coalesce(r.area_code, r.area)
     and d.dims is not distinct from r.dims and d.time_detail is not distinct from r.time_detail

@@ -178,3 +178,21 @@ def test_footnotes_are_written(tmp_path, fresh):
         written = con.execute("select year, footnote from observation where dataset_id = ? order by year",
                               [dataset]).fetchall()
     assert written == [(2015, "Estimated from the 2015 survey."), (2016, None)]  # a blank one is no footnote
+
+
+def test_duplicates_name_the_first_row_of_their_group(tmp_path, fresh):
+    path = tmp_path / "duplicates.csv"
+    path.write_text(
+        "SeriesCode,GeoAreaCode,GeoAreaName,TimePeriod,Value,Sex\n"
+        "SP_LGL_LNDDOC,4,Afghanistan,2015,1,FEMALE\n"   # row 2
+        "SP_LGL_LNDDOC,4,Afghanistan,2016,1,FEMALE\n"   # row 3
+        "SP_LGL_LNDDOC,4,Afghanistan,2015,1,MALE\n"     # row 4: another group (Sex)
+        "SP_LGL_LNDDOC,4,Afghanistan,2015,2,FEMALE\n"   # row 5: row 2 again
+        "SP_LGL_LNDDOC,4,Afghanistan,2016,3,FEMALE\n"   # row 6: row 3 again
+        "SP_LGL_LNDDOC,4,Afghanistan,2016,4,FEMALE\n",  # row 7: row 3 again
+        encoding="utf-8")
+    batch = unsdg.read(path)
+    with db.connect(fresh) as con:
+        preview = importer.preview(con, batch, importer.checksum(path))
+    assert [(p.row, p.message[-8:]) for p in preview.errors] == [(5, "as row 2"), (6, "as row 3"), (7, "as row 3")]
+    assert preview.rejected == 3 and sorted(preview.rows.row) == [2, 3, 4]
