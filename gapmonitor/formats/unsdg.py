@@ -61,7 +61,8 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
         return f"coalesce(case when {c} like ' %' or {c} like '% ' then trim({c}) else {c} end, '')" if c else "''"
 
     def one_of(values, cell: str) -> str:  # list_contains, not IN: DuckDB plans a long IN list as a join
-        return f"list_contains([{', '.join(repr(v) for v in values)}], {cell})"
+        quoted = ", ".join(f"'{v}'" for v in values)
+        return f"list_contains([{quoted}], {cell})"
 
     # concat_ws skips NULLs: a dimension with a total or blank value drops out of the key
     key = "concat_ws('|', " + ", ".join(
