@@ -110,17 +110,18 @@ def test_a_line_only_duckdb_refuses_is_named_by_duckdb(tmp_path, python_passes):
 
 def test_cells_are_typed_as_pandas_to_numeric_reads_them(tmp_path):
     """Values, years and bounds: what DuckDB and pandas read differently ('1_000', 'nan') is read
-    as before; cells are trimmed; a blank Time_Detail is the TimePeriod."""
+    as before; cells are trimmed; a blank Time_Detail is the TimePeriod; a dimension's name may hold
+    a quote."""
     path = tmp_path / "cells.csv"
     path.write_text(
-        "SeriesCode,GeoAreaCode,GeoAreaName,TimePeriod,Value,Time_Detail,LowerBound,UpperBound,Sex\n"
-        "S1,4,Afghanistan,2018,36.4,2018,30,40,FEMALE\n"          # row 2: good, with bounds
-        " S1 , 8 ,Albania, 2018 , 1e1 ,,x,1_0, _T \n"            # row 3: trimmed, 10.0, bad bounds
-        "S1,12,Algeria,2018-2019,nan,,,,MALE\n"                   # row 4: 'nan' is a non-value
-        "S1,12,Algeria,2019,1_000,,,,MALE\n"                      # row 5: not a number for pandas
-        "S1,12,Algeria,2020,NV,,,,MALE\n"                         # row 6: a non-value code
-        ",,Algeria,abcd,inf,,NaN,,MALE\n"                         # row 7: no series, area or year
-        "S1,12,Algeria,2021,+5.,,.5,,MALE\n",                     # row 8: 5.0, lower bound 0.5
+        "SeriesCode,GeoAreaCode,GeoAreaName,TimePeriod,Value,Time_Detail,LowerBound,UpperBound,Sex,Children's age\n"
+        "S1,4,Afghanistan,2018,36.4,2018,30,40,FEMALE,\n"          # row 2: good, with bounds
+        " S1 , 8 ,Albania, 2018 , 1e1 ,,x,1_0, _T ,\n"            # row 3: trimmed, 10.0, bad bounds
+        "S1,12,Algeria,2018-2019,nan,,,,MALE,\n"                   # row 4: 'nan' is a non-value
+        "S1,12,Algeria,2019,1_000,,,,MALE,\n"                      # row 5: not a number for pandas
+        "S1,12,Algeria,2020,NV,,,,MALE,\n"                         # row 6: a non-value code
+        ",,Algeria,abcd,inf,,NaN,,MALE,\n"                         # row 7: no series, area or year
+        "S1,12,Algeria,2021,+5.,,.5,,MALE,Y5T9\n",                 # row 8: 5.0, lower bound 0.5
         encoding="utf-8")
     batch = unsdg.read(path)
     assert [(p.severity, p.row, p.column, p.value) for p in batch.problems] == [
@@ -137,7 +138,7 @@ def test_cells_are_typed_as_pandas_to_numeric_reads_them(tmp_path):
     assert got == [
         (2, "S1", "4", "Sex=FEMALE", 2018, "2018", 36.4, 30.0, 40.0),
         (3, "S1", "8", "", 2018, "2018", 10.0, None, None),
-        (8, "S1", "12", "Sex=MALE", 2021, "2021", 5.0, 0.5, None),
+        (8, "S1", "12", "Children's age=Y5T9|Sex=MALE", 2021, "2021", 5.0, 0.5, None),
     ]
 
 

@@ -60,13 +60,15 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
         c = col.get(name)
         return f"coalesce(case when {c} like ' %' or {c} like '% ' then trim({c}) else {c} end, '')" if c else "''"
 
+    def sql_text(value: str) -> str:
+        return "'" + value.replace("'", "''") + "'"
+
     def one_of(values, cell: str) -> str:  # list_contains, not IN: DuckDB plans a long IN list as a join
-        quoted = ", ".join(f"'{v}'" for v in values)
-        return f"list_contains([{quoted}], {cell})"
+        return f"list_contains([{', '.join(map(sql_text, values))}], {cell})"
 
     # concat_ws skips NULLs: a dimension with a total or blank value drops out of the key
     key = "concat_ws('|', " + ", ".join(
-        f"case when not {one_of(TOTALS, f'upper({text(d)})')} then '{d}=' || {text(d)} end" for d in dims
+        f"case when not {one_of(TOTALS, f'upper({text(d)})')} then {sql_text(d + '=')} || {text(d)} end" for d in dims
     ) + ")" if dims else "''"
     # a number as pandas.to_numeric reads one: DuckDB also takes '1_000', and 'nan' as NaN, not as nothing
     con.execute("create temp macro number(t) as case when not contains(t, '_') then nullif(try_cast(t as double), 'nan'::double) end")
