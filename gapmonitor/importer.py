@@ -353,7 +353,7 @@ def apply(result: Preview, *, title: str, source: str, licence: str = "", kind: 
     if result.batch.format in ("records", "citizen"):
         kind = "citizen"
     about = citizen_description(result.batch, description) if kind == "citizen" else None
-    with db.writing(path) as con:
+    with db.writing(path, indicators=_changed_indicators(result)) as con:
         con.execute("insert into dataset (dataset_id, kind, title, source, licence, is_demo, file_name, checksum) "
                     "values (?, ?, ?, ?, ?, false, ?, ?)",
                     [result.dataset_id, "reference" if result.batch.format in ("framework", "boundaries") else kind,
@@ -370,6 +370,15 @@ def apply(result: Preview, *, title: str, source: str, licence: str = "", kind: 
                         [result.dataset_id, about["producer"], about["producer_type"], about["method"],
                          about.get("collection_start") or None, about.get("collection_end") or None])
     return result.dataset_id
+
+
+def _changed_indicators(result: Preview) -> list[str] | None:
+    """The indicators whose gap evidence an import of observations changes, so that only theirs is
+    rebuilt. None (rebuild all) for other imports, and for a file that maps dimension values to groups:
+    that can give rows of any indicator a group."""
+    if result.batch.format in ("framework", "boundaries") or len(_batch_groups(result.batch)):
+        return None
+    return sorted(set(result.rows["series_indicator"].dropna()))
 
 
 def citizen_description(batch: Batch, given: dict | None) -> dict:

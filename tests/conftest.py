@@ -80,3 +80,13 @@ def add(con, dataset: str, area: str, dims: str, year: int, sample_size: int | N
     con.execute("insert into observation (dataset_id, series, area, dims, year, time_detail, value, sample_size) "
                 "values (?, 'S1', ?, ?, ?, ?, ?, ?)", [dataset, area, dims, year, str(year), value, sample_size])
     catalogue.cell_years(con)
+
+
+DERIVED = {"cell_year": "indicator, area, group_id, year, is_demo", "cell": "scope, indicator, area, group_id",
+           "expected_group": "indicator, group_id"}
+
+
+def derived_rows(path) -> dict:
+    """The derived tables the gap rules read, row by row (to compare a partial rebuild with a full one)."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {t: con.execute(f"select * from {t} order by {key}").fetchall() for t, key in DERIVED.items()}

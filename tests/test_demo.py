@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import duckdb
+from conftest import derived_rows
 
 from gapmonitor import db
 
@@ -173,15 +174,6 @@ def test_a_write_rebuilds_the_gap_evidence_in_the_same_transaction(demo_db, tmp_
         assert con.execute(count).fetchall()[0][0] == 0
         below = count.replace("citizen_fills_gap", "citizen_below_bar")
         assert con.execute(below).fetchall()[0][0] == before
-
-
-DERIVED = {"cell_year": "indicator, area, group_id, year, is_demo", "cell": "scope, indicator, area, group_id",
-           "expected_group": "indicator, group_id"}
-
-
-def derived_rows(path) -> dict:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return {t: con.execute(f"select * from {t} order by {key}").fetchall() for t, key in DERIVED.items()}
 
 
 def test_a_write_that_names_its_indicators_rebuilds_them_as_a_full_refresh_would(fresh):
