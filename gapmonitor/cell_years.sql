@@ -16,7 +16,7 @@ join series as s on s.code = og.series
 join area as a on a.code = og.area
 left join citizen_quality as q on q.dataset_id = og.dataset_id
 left join citizen_dataset as c on c.dataset_id = og.dataset_id
-where $indicators is null or list_contains($indicators, s.indicator)
+where $indicators is null or list_contains($series, og.series)  -- their series: the scan filters
 group by all
 order by s.indicator, area;  -- zone maps then let a filter on one indicator skip the rest
 

@@ -23,7 +23,7 @@ by_data as (  -- of every indicator, or only of those in $indicators (a write th
     select distinct s.indicator, og.group_id
     from observation_group as og
     join series as s on s.code = og.series
-    where $indicators is null or list_contains($indicators, s.indicator)
+    where $indicators is null or list_contains($series, og.series)
 )
 select distinct indicator, group_id
 from (select * from by_title union all select * from by_data)
