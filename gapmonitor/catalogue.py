@@ -1,6 +1,6 @@
 """What is derived from the data and rebuilt with every change: the groups each indicator is expected
 to cover, the citizen estimates withheld for confidentiality (withheld), and the per-year evidence the
-gap rules read (cell_year)."""
+gap rules read (cell_year, and cell: the same evidence with its years as bits)."""
 
 import re
 from pathlib import Path
