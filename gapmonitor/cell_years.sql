@@ -44,4 +44,4 @@ from scoped
 join indicator as i on i.code = scoped.indicator
 where area in (select code from area where kind = 'country')
 group by scope, i.goal, indicator, area, group_id
-order by scope, indicator, area;  -- zone maps then let a filter on one indicator skip the rest
+order by scope, goal, indicator, area;  -- zone maps then let a filter on one goal or indicator skip the rest
