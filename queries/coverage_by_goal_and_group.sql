@@ -10,18 +10,20 @@ with covered as (
     join indicator as i on i.code = c.indicator
     group by i.goal, c.group_id
 ),
-counts as (
-    select
-        i.goal,
-        e.group_id,
-        count(*) * country_count() as cells,
-        coalesce(any_value(c.official), 0) as official_cells,
-        coalesce(any_value(c.filled), 0) as filled_cells,
-        coalesce(any_value(c.below_bar), 0) as below_bar_cells
+expected as (
+    select i.goal, e.group_id, count(*) * country_count() as cells
     from expected_group as e
     join indicator as i on i.code = e.indicator
-    left join covered as c on c.goal = i.goal and c.group_id = e.group_id
     group by i.goal, e.group_id
+),
+counts as (
+    select
+        x.*,
+        coalesce(c.official, 0) as official_cells,
+        coalesce(c.filled, 0) as filled_cells,
+        coalesce(c.below_bar, 0) as below_bar_cells
+    from expected as x
+    left join covered as c on c.goal = x.goal and c.group_id = x.group_id
 )
 select
     x.goal,
