@@ -38,8 +38,12 @@ select
     area,
     group_id,
     years_with(year, has_official),
-    [years_with(year, citizen_tier >= 1), years_with(year, citizen_tier >= 2), years_with(year, citizen_tier >= 3)],
-    [years_with(year, endorsed_tier >= 1), years_with(year, endorsed_tier >= 2), years_with(year, endorsed_tier >= 3)]
+    years_with(year, citizen_tier >= 1),
+    years_with(year, citizen_tier >= 2),
+    years_with(year, citizen_tier >= 3),
+    years_with(year, endorsed_tier >= 1),
+    years_with(year, endorsed_tier >= 2),
+    years_with(year, endorsed_tier >= 3)
 from scoped
 join indicator as i on i.code = scoped.indicator
 where area in (select code from area where kind = 'country')

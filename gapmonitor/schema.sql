@@ -257,8 +257,15 @@ create table cell (
     area varchar not null,             -- a country (regions have no cells)
     group_id varchar not null,
     official hugeint not null,         -- the years with official data
-    citizen hugeint[] not null,        -- the years with citizen data of tier >= 1, >= 2, >= 3
-    endorsed hugeint[] not null        -- the same, counting only datasets the statistical office endorsed
+    -- the years with citizen data of quality tier >= 1, >= 2, >= 3; then the same counting only datasets
+    -- the statistical office endorsed. Columns, not lists: a scan that keeps a few rows of many (one
+    -- country's cells) then reads only those rows' values, where a list column is read whole.
+    citizen_1 hugeint not null,
+    citizen_2 hugeint not null,
+    citizen_3 hugeint not null,
+    endorsed_1 hugeint not null,
+    endorsed_2 hugeint not null,
+    endorsed_3 hugeint not null
 );
 
 -- Years as bits: 1950-2075 (126 bits). A year outside counts as the nearest end, in the data and in
@@ -295,9 +302,12 @@ with evidence as (
         c.area,
         c.group_id,
         (c.official & year_bits(first_year, last_year)) <> 0 as has_official,
-        (case when endorsed_only then c.endorsed else c.citizen end) as tiers,
-        (tiers[min_tier] & year_bits(first_year, last_year)) <> 0 as meets_bar,
-        (tiers[1] & year_bits(first_year, last_year)) <> 0 as has_citizen
+        (case when endorsed_only
+            then case min_tier when 1 then c.endorsed_1 when 2 then c.endorsed_2 else c.endorsed_3 end
+            else case min_tier when 1 then c.citizen_1 when 2 then c.citizen_2 else c.citizen_3 end
+        end & year_bits(first_year, last_year)) <> 0 as meets_bar,
+        (case when endorsed_only then c.endorsed_1 else c.citizen_1 end & year_bits(first_year, last_year)) <> 0
+            as has_citizen
     from cell as c
     where c.scope = scope
         and (only_goal is null or c.goal = only_goal)
