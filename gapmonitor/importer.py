@@ -449,6 +449,14 @@ def _write_observations(con, result: Preview) -> None:
         from incoming
     """, {"dataset": result.dataset_id})
     con.unregister("incoming")
+    # The preview rejects duplicates; this keeps the rule whatever the way in (observation has no index).
+    twice = con.execute("""
+        select series, area, dims, time_detail from observation where dataset_id = $dataset
+        group by all having count(*) > 1 order by all limit 1
+    """, {"dataset": result.dataset_id}).fetchall()
+    if twice:
+        raise ImportRefused([Problem("error", "duplicate observation: same series, area, group dimensions and period "
+                                     "as another row", result.batch.file, None, None, " ".join(twice[0]))])
 
 
 def remove(dataset_id: str, path: Path | None = None) -> None:

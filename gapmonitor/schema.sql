@@ -144,8 +144,10 @@ create table observation (
     nature varchar,                    -- UN SDG nature code: C, CA, E, G, M, N
     source varchar,
     footnote varchar,
-    sample_size integer,               -- citizen data: respondents or records behind the value
-    primary key (dataset_id, series, area, dims, time_detail)
+    sample_size integer                -- citizen data: respondents or records behind the value
+    -- One row per (dataset_id, series, area, dims, time_detail): the importer checks it. Not a primary
+    -- key: its index would be nine tenths of the file at the size of the UN database, and every import
+    -- would copy it, extend it and write it out again.
 );
 
 -- Quality tier of each citizen dataset: a transparent rule over the seven criteria (About page).

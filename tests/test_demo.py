@@ -59,6 +59,12 @@ def test_every_demo_row_is_flagged_as_demo(demo):
     assert one(demo, "select count(*) from released_observation where not is_demo") == 0
 
 
+def test_one_observation_per_dataset_series_area_dimensions_and_period(demo):
+    # the schema holds no index on this key (the importer checks its own rows): the demo data keeps it too
+    assert one(demo, "select count(*) from observation") == one(
+        demo, "select count(distinct (dataset_id, series, area, dims, time_detail)) from observation") > 0
+
+
 def test_sex_disaggregation_is_common_and_disability_and_migrants_rare(demo):
     def share(dim):
         return one(demo, """

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from conftest import ROOT
 
@@ -283,6 +284,23 @@ def test_failure_after_some_observations_leaves_database_untouched(fresh, good_f
     with pytest.raises(OSError, match="simulated"):
         importer.apply(preview, title="t", source="s", path=fresh)
     assert inserted == [good_rows(good_file)]
+    assert digest(fresh) == before[0] and table_counts(fresh) == before[1]
+    assert leftovers(fresh) == []
+
+
+def test_a_duplicate_the_preview_did_not_reject_is_refused_at_the_write(fresh, good_file):
+    """observation has no unique index: the write checks its rows' keys itself, whatever gave them."""
+    preview = preview_of(good_file, fresh)
+    assert preview.rejected == 0
+    row = preview.rows.iloc[[2]]
+    preview.rows = pd.concat([preview.rows, row], ignore_index=True)  # as if a reader let one through twice
+    before = state(fresh)
+    with pytest.raises(importer.ImportRefused) as refused:
+        importer.apply(preview, title="t", source="s", path=fresh)
+    problem, = refused.value.problems
+    assert problem.message.startswith("duplicate observation")
+    key = row.iloc[0]
+    assert problem.value == " ".join([key.series, key.area_code, key.dims, key.time_detail])
     assert digest(fresh) == before[0] and table_counts(fresh) == before[1]
     assert leftovers(fresh) == []
 
