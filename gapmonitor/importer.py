@@ -378,7 +378,7 @@ def _changed_indicators(result: Preview) -> list[str] | None:
     that can give rows of any indicator a group."""
     if result.batch.format in ("framework", "boundaries") or len(_batch_groups(result.batch)):
         return None
-    return sorted(set(result.rows["series_indicator"].dropna()))
+    return sorted(result.rows["series_indicator"].dropna().unique())  # unique() first: no Python value per row
 
 
 def citizen_description(batch: Batch, given: dict | None) -> dict:
