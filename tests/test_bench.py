@@ -44,6 +44,9 @@ def test_generator_builds_the_asked_scale_in_the_apps_schema(bench_db):
             where o.series not in (select code from series) or o.area not in (select code from area)
                 or o.dataset_id not in (select dataset_id from dataset)
         """).fetchall() == [(0,)]
+        # one observation per dataset, series, area, dimensions and period (the schema has no index on it)
+        assert con.execute("select count(*) - count(distinct (dataset_id, series, area, dims, time_detail)) "
+                           "from observation").fetchall() == [(0,)]
         tiers = {t for t, in con.execute("select distinct tier_rank from citizen_quality").fetchall()}
         assert tiers == {1, 2, 3}
         assert con.execute("select count(*) from cell_year").fetchall()[0][0] > 0
@@ -118,10 +121,17 @@ def test_benchmark_runs_end_to_end(bench_db, tmp_path):
     measures = [r["measure"] for r in result["rows"]]
     for letter in "abcdefgh":
         assert any(m.startswith(f"{letter}. ") for m in measures), letter
-    for r in result["rows"][:4]:
+    queries = [r for r in result["rows"] if r["measure"][:3] in ("a. ", "b. ", "c. ", "d. ")]
+    assert len(queries) == 4
+    for r in queries:
         assert "same result as baseline: yes" in r["note"], r
+        rows = r["note"].split(" rows;")[0]
+        # each query's floor reads back the very rows it returned
+        assert any(f["measure"].startswith(f"   {r['measure'][0]} · floor: read back its {rows} rows") for f in result["rows"]), r
     runs = result["import_runs"]
     assert runs["app"][0]["rows_added"] == runs["baseline"][0]["rows_added"] == result["import_rows"]
+    assert runs["load_only"][0]["rows_loaded"] == result["import_rows"]
+    assert runs["load_only"][0]["rows_added"] == 0  # the floor writes no observation
     assert runs["app"][0]["rejected"] == 0
     text = output.read_text()
     assert "| measure |" in text and "h. world map" in text
