@@ -1,4 +1,9 @@
 -- one row per dataset: what it is, where it comes from, whether it is demo data, how many rows
+with counts as (  -- counted per dataset id first: grouping the joined rows by every text column cost 100 ms at full scale
+    select dataset_id, count(*) as observations
+    from observation
+    group by dataset_id
+)
 select
     d.dataset_id,
     d.kind,
@@ -8,8 +13,7 @@ select
     d.is_demo,
     d.file_name,
     d.created_at,
-    count(o.series) as observations
+    coalesce(c.observations, 0) as observations
 from dataset as d
-left join observation as o on o.dataset_id = d.dataset_id
-group by all
+left join counts as c on c.dataset_id = d.dataset_id
 order by d.is_demo, d.kind desc, d.title

@@ -76,3 +76,16 @@ def test_a_missing_parameter_is_an_error_and_extra_ones_are_left_out(demo):
         db.query(demo, "coverage_by_area", goal=5, last_year=2025, min_tier=2, scope="all", endorsed_only=False)
     rows = db.query(demo, "countries", goal=5)  # countries takes no parameter
     assert len(rows) > 200
+
+
+def test_data_sources_counts_each_datasets_rows_and_lists_one_without_any(fresh):
+    with db.writing(fresh) as con:  # a dataset with no observations yet (as a boundaries import is)
+        con.execute("insert into dataset (dataset_id, kind, title, source, is_demo) "
+                    "values ('empty', 'reference', 'Nothing yet', 'test', false)")
+    with db.connect(fresh) as con:
+        sources = db.query(con, "data_sources").set_index("dataset_id")
+        rows = dict(con.execute("select dataset_id, count(*) from observation group by dataset_id").fetchall())
+    assert sources.index.is_unique and len(sources) == len(rows) + 1
+    assert sources.observations.drop("empty").to_dict() == rows
+    assert sources.observations["empty"] == 0
+    assert sources.index[0] == "empty"  # users' datasets come before the demo data
