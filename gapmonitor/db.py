@@ -18,8 +18,8 @@ from gapmonitor import catalogue
 ROOT = Path(__file__).resolve().parents[1]
 QUERY_DIR = ROOT / "queries"
 SCHEMA = Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = "5"  # 2: suppression in place, reliability, endorsed tier; 3: cell (years as bits); 4: its tiers
-# as columns; 5: observation without a primary key index
+SCHEMA_VERSION = "6"  # 2: suppression in place, reliability, endorsed tier; 3: cell (years as bits); 4: its tiers
+# as columns; 5: observation without a primary key index; 6: bit_year
 DERIVED_TABLES = ("meta", "cell_year", "cell", "withheld")  # rebuilt, never copied by a migration
 
 

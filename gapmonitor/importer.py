@@ -250,6 +250,11 @@ def _preview_observations(con, result: Preview) -> Preview:
         where = "a region (not drawn on maps)" if a.kind == "region" else f"a subnational area of {a.parent}"
         result.problems.append(Problem("warning", f"new area {a.name!r}: added as {where}", batch.file, None,
                                        _source_column(batch, "area"), a.local_code))
+    for row, year, counted in con.execute(
+            "select row, year, bit_year(year) from incoming where year <> bit_year(year) order by row").fetchall():
+        result.problems.append(Problem("warning", f"year {year} is outside the years the gap rules tell apart: "
+                                       f"kept, and counted as {counted} in them", batch.file, row,
+                                       _source_column(batch, "year"), str(year)))
     con.register("batch_groups", _batch_groups(batch))
     for dimension, value, n in con.execute("""
         with keys as (select dims, count(*) as n from incoming where dims <> '' group by dims),  -- few: split each once
@@ -328,10 +333,11 @@ def _batch_groups(batch: Batch) -> pd.DataFrame:
 
 def _source_column(batch: Batch, column: str) -> str:
     """The name a format gives the column a problem is about."""
-    names = {"un-sdg": {"series": "SeriesCode", "area": "GeoAreaCode"},
-             "open-sdg": {"series": "Series", "area": "GeoCode"},
-             "sdmx-ml": {"series": "SERIES", "area": "REF_AREA"}, "sdmx-csv": {"series": "SERIES", "area": "REF_AREA"},
-             "citizen": {"area": "country"}}
+    names = {"un-sdg": {"series": "SeriesCode", "area": "GeoAreaCode", "year": "TimePeriod"},
+             "open-sdg": {"series": "Series", "area": "GeoCode", "year": "Year"},
+             "sdmx-ml": {"series": "SERIES", "area": "REF_AREA", "year": "TIME_PERIOD"},
+             "sdmx-csv": {"series": "SERIES", "area": "REF_AREA", "year": "TIME_PERIOD"},
+             "citizen": {"area": "country", "year": "period"}}
     return names.get(batch.format, {}).get(column, column)
 
 

@@ -270,9 +270,11 @@ create table cell (
     endorsed_3 hugeint not null
 );
 
--- Years as bits: 1950-2075 (126 bits). A year outside counts as the nearest end, in the data and in
--- a window alike, so a window still finds every year inside it.
-create macro year_bit(y) as 1::hugeint << (least(greatest(y, 1950), 2075) - 1950);
+-- Years as bits: 1950-2075 (126 bits). A year outside counts as the nearest end (bit_year), in the
+-- data and in a window alike, so a window still finds every year inside it; an import warns of such rows.
+create macro bit_year(y) as least(greatest(y, 1950), 2075);
+
+create macro year_bit(y) as 1::hugeint << (bit_year(y) - 1950);
 
 create macro year_bits(first_year, last_year) as
     case when first_year > last_year then 0::hugeint else (year_bit(last_year) << 1) - year_bit(first_year) end;

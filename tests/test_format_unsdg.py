@@ -197,3 +197,22 @@ def test_duplicates_name_the_first_row_of_their_group(tmp_path, fresh):
         preview = importer.preview(con, batch, importer.checksum(path))
     assert [(p.row, p.message[-8:]) for p in preview.errors] == [(5, "as row 2"), (6, "as row 3"), (7, "as row 3")]
     assert preview.rejected == 3 and sorted(preview.rows.row) == [2, 3, 4]
+
+
+def test_years_the_gap_rules_cannot_tell_apart_are_kept_with_a_warning(tmp_path, fresh):
+    # the gap rules hold years 1950-2075 as bits; a year outside counts as the nearest end (test_gaps)
+    path = tmp_path / "years.csv"
+    path.write_text(
+        "SeriesCode,GeoAreaCode,GeoAreaName,TimePeriod,Value,Sex\n"
+        "SP_LGL_LNDDOC,4,Afghanistan,1949,1,FEMALE\n"   # row 2: one year too early
+        "SP_LGL_LNDDOC,4,Afghanistan,1950,1,FEMALE\n"   # row 3: the first year held
+        "SP_LGL_LNDDOC,4,Afghanistan,2075,1,FEMALE\n"   # row 4: the last year held
+        "SP_LGL_LNDDOC,4,Afghanistan,2109,1,FEMALE\n",  # row 5: a typo for 2019, say
+        encoding="utf-8")
+    batch = unsdg.read(path)
+    with db.connect(fresh) as con:
+        preview = importer.preview(con, batch, importer.checksum(path))
+    outside = [p for p in preview.warnings if p.message.startswith("year ")]
+    assert [(p.row, p.column, p.value) for p in outside] == [(2, "TimePeriod", "1949"), (5, "TimePeriod", "2109")]
+    assert outside[0].message.endswith("counted as 1950 in them") and outside[1].message.endswith("counted as 2075 in them")
+    assert preview.rejected == 0 and sorted(preview.rows.row) == [2, 3, 4, 5]
