@@ -99,14 +99,19 @@ def read(path: str | Path, country: str) -> Batch:
         keep = (frame[d] != "") & (~coded if d in geography and d not in shared else True)
         key = key.str.cat((d + "=" + frame[d]).where(keep, ""), sep="|")
     key = key.str.replace(r"\|+", "|", regex=True).str.strip("|")
-    # the most specific geography cell names a subnational area
-    names = frame[geography[::-1]].replace("", pd.NA).bfill(axis=1).iloc[:, 0] if geography else geocode
+    # the most specific geography cell names a subnational area (a column at a time: a row-wise fill
+    # took 20 s for 200,000 rows)
+    names = geocode
+    if geography:
+        names = pd.Series(pd.NA, index=frame.index, dtype=object)
+        for g in geography:  # least specific first, so the last non-empty cell wins
+            names = frame[g].where(frame[g] != "", names)
     unit = frame.get("Units", frame.get("Unit measure", pd.Series("", index=frame.index)))
     series_name = frame.get("Series", pd.Series("", index=frame.index))
     title = str(meta.get("indicator_available") or meta.get("indicator_name") or f"Indicator {indicator}")
     # a national series per Series value (and unit): the UN series codes do not apply to national data
-    code = f"{country}.{indicator}" + series_name.where(series_name == "", "." + series_name.map(_slug)) + \
-        unit.where(unit == "", "." + unit.map(_slug))
+    code = f"{country}.{indicator}" + series_name.where(series_name == "", "." + _slug(series_name)) + \
+        unit.where(unit == "", "." + _slug(unit))
     out = pd.DataFrame({
         "row": frame["_row"].astype(int),
         "series": code,
@@ -137,5 +142,5 @@ def read(path: str | Path, country: str) -> Batch:
     return batch
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")
+def _slug(text: pd.Series) -> pd.Series:
+    return text.astype(str).str.lower().str.replace(r"[^a-z0-9]+", "_", regex=True).str.strip("_")
