@@ -236,9 +236,8 @@ def import_csv(csv_path: str | Path, db_path: str | Path, dataset_id: str = "bas
 def load_only(csv_path: str | Path, db_path: str | Path) -> int:
     """Not an import: DuckDB's own CSV reader loads the file into a new table of the database (column
     types detected), with no checks, no mapping and no derived tables. A reference point for e: about
-    the least any import of this file into this database costs here (the fastest way found: all columns
-    as text takes 1.1 s at full scale, pyarrow's reader plus the insert 1.3 s, this 0.85 s). Returns the
-    number of rows loaded."""
+    the least any import of this file into this database costs here (the fastest way found; bench/README.md
+    compares others). Returns the number of rows loaded."""
     with duckdb.connect(str(db_path)) as con:
         con.execute("create table loaded as select * from read_csv(?)", [str(csv_path)])
         return con.execute("select count(*) from loaded").fetchall()[0][0]

@@ -174,10 +174,9 @@ def readback_floor(result: pd.DataFrame, repeat: int) -> dict:
     return summary(times)
 
 
-def hot_spots(path: Path, name: str, params: dict, top: int = 3) -> list[str]:
-    """The time spent planning a query, then the operators of its plan that take the most time (DuckDB's
-    profiler), as short text."""
-    prof, planning = profile(path, name, params)
+def hot_spots(prof: dict, planning: float, top: int = 3) -> list[str]:
+    """The time spent planning a query, then the operators of its plan that take the most time, as
+    short text (from profile())."""
     nodes = []
 
     def walk(node):
@@ -454,8 +453,8 @@ def measure(args) -> dict:
     measured = {}
     for letter, _, name, params in cases:
         times, result = timed(lambda: db.query(con, name, **params), args.repeat)
-        _, planning = profile(path, name, params)
-        measured[letter] = (summary(times), result, readback_floor(result, args.repeat), planning)
+        prof, planning = profile(path, name, params)
+        measured[letter] = (summary(times), result, readback_floor(result, args.repeat), prof, planning)
     con.close()
     print("loading the pandas baseline's frames", flush=True)
     start = time.perf_counter()
@@ -464,7 +463,7 @@ def measure(args) -> dict:
     frames_bytes = int(frames.og.memory_usage(deep=True).sum())
     details = {}
     for letter, what, name, params in cases:
-        o, ours, floor, planning = measured[letter]
+        o, ours, floor, prof, planning = measured[letter]
         base_times, theirs = timed(lambda: baseline.run(frames, name, **params), args.repeat)
         b = summary(base_times)
         same = same_result(ours, theirs)
@@ -481,7 +480,7 @@ def measure(args) -> dict:
                  f"{ms(planning)} (DuckDB profiler, median of 5): the least this query costs as written, before it reads "
                  "any data; baseline ÷ this bounds its ratio")
         details[letter] = {"query": name, "params": params, "ours": o, "baseline": b, "same": same, "floor": floor,
-                           "hot_spots": hot_spots(path, name, params)}
+                           "hot_spots": hot_spots(prof, planning)}
         print(f"  {letter}. {name}: {ms(o['median'])} vs {ms(b['median'])} ({ratio:.1f}×), same: {same}; "
               f"floor {ms(least)}", flush=True)
 
@@ -532,7 +531,7 @@ def measure(args) -> dict:
         f"< {PAGE_TARGET_S:.0f} s", "yes" if g["median"] < PAGE_TARGET_S else "no",
         f"{len(pages['goal_queries'])} queries, {ms(sum(c[1] for c in pages['goal_queries']))} in all; slowest: "
         + ", ".join(f"{n} {ms(t)}" for n, t, _ in slowest))
-    page_hot_spots = {"goal": (slowest[0][0], slowest[0][2], hot_spots(path, slowest[0][0], slowest[0][2]))}
+    page_hot_spots = {"goal": (slowest[0][0], slowest[0][2], hot_spots(*profile(path, slowest[0][0], slowest[0][2])))}
     row("   g · same page, first run in a new process", secs(pages["goal_first"]), note="opens the database")
     row("   g · same page, results cached (st.cache_data)", secs(pages["goal_cached"]), note="a rerun")
     for name in ("overview", "country"):
@@ -541,7 +540,7 @@ def measure(args) -> dict:
         row(f"   {name} page under AppTest (uncached)", secs(s["median"]), spread(s, secs),
             note=f"{len(pages[f'{name}_queries'])} queries, {ms(sum(c[1] for c in pages[f'{name}_queries']))} in all; "
                  "slowest: " + ", ".join(f"{n} {ms(t)}" for n, t, _ in slowest))
-        page_hot_spots[name] = (slowest[0][0], slowest[0][2], hot_spots(path, slowest[0][0], slowest[0][2]))
+        page_hot_spots[name] = (slowest[0][0], slowest[0][2], hot_spots(*profile(path, slowest[0][0], slowest[0][2])))
     spec_bytes = len(pages["map_spec"].encode()) + len(pages["map_config"].encode())
     topo = WORLD_TOPOJSON.read_bytes()
     total = spec_bytes + len(topo)
