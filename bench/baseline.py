@@ -2,7 +2,7 @@
 would write them. The tables are read into pandas frames once (as a dashboard caches them); each
 interaction then filters and groups those frames in Python.
 
-The rules are the app's (gapmonitor/schema.sql), restated in pandas:
+The rules are the app's (gapmonitor/schema/), restated in pandas:
 - released observations: official ones, and citizen ones from at least `min_sample_size` respondents and
   not withheld as a complement (the table `withheld`, which the app's writes keep up to date);
 - each observation counts for the groups its dimension key maps to (group_mapping), a key '' for the

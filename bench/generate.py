@@ -32,7 +32,7 @@ from gapmonitor import catalogue, db, reference  # noqa: E402
 
 # A database built by another generator or against another schema is rebuilt, not reused.
 GENERATOR_VERSION = "1-" + hashlib.sha256(
-    b"".join(p.read_bytes() for p in (db.SCHEMA, catalogue.Path(catalogue.__file__).with_name("cell_years.sql")))
+    b"".join(p.read_bytes() for p in (*db.SCHEMA, catalogue.Path(catalogue.__file__).with_name("cell_years.sql")))
 ).hexdigest()[:12]
 SEED = 2030
 FULL_OFFICIAL = 5_000_000

@@ -17,7 +17,9 @@ from gapmonitor import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERY_DIR = ROOT / "queries"
-SCHEMA = Path(__file__).with_name("schema.sql")
+# The schema by concern, in the order it is created: base tables, then what is made from them.
+SCHEMA_DIR = Path(__file__).with_name("schema")
+SCHEMA = tuple(SCHEMA_DIR / f"{name}.sql" for name in ("tables", "helpers", "release", "gap_rules"))
 SCHEMA_VERSION = "6"  # 2: suppression in place, reliability, endorsed tier; 3: cell (years as bits); 4: its tiers
 # as columns; 5: observation without a primary key index; 6: bit_year
 DERIVED_TABLES = ("meta", "cell_year", "cell", "withheld")  # rebuilt, never copied by a migration
@@ -30,7 +32,8 @@ def database_path() -> Path:
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table, view and macro of the current schema version in an empty database."""
-    con.execute(SCHEMA.read_text(encoding="utf-8"))
+    for part in SCHEMA:
+        con.execute(part.read_text(encoding="utf-8"))
     con.execute("insert into meta values ('schema_version', ?)", [SCHEMA_VERSION])
     con.execute("insert into setting values ('min_sample_size', 10), ('reliable_sample_size', 30)")
 

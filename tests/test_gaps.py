@@ -1,4 +1,4 @@
-"""The gap rules (schema.sql: gap_cells), one test per rule, on tiny hand-made tables.
+"""The gap rules (gapmonitor/schema/gap_rules.sql: gap_cells), one test per rule, on tiny hand-made tables.
 
 The expected statuses are worked out by hand from the rules on the About page."""
 

@@ -1,6 +1,6 @@
 """Confidentiality, tested as a property: no suppressed citizen value ever leaves the database.
 
-The rule (gapmonitor/schema.sql, macros `suppressed` and `reliability`, view `released_observation`):
+The rule (gapmonitor/schema/, macros `suppressed` and `reliability`, view `released_observation`):
 a citizen observation (dataset.kind = 'citizen') behind fewer respondents or records than the setting
 min_sample_size, or behind an unknown number (sample_size null), is suppressed, and so is the smallest
 other cell of a set of siblings that would otherwise hold it alone (complementary suppression, table

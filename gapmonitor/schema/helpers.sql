@@ -1,0 +1,20 @@
+-- Small macros the other files and the queries use.
+
+-- The area code of an M49 region: M49-001 (World), M49-002 (Africa)...
+create macro region_code(m49) as 'M49-' || lpad(cast(m49 as varchar), 3, '0');
+
+-- A key that sorts indicator codes as people read them: 1.2.1 < 1.10.1 < 1.a.1.
+create macro indicator_sort_key(code) as array_to_string(list_transform(string_split(code, '.'),
+    lambda p: case when regexp_matches(p, '^[0-9]+$') then lpad(p, 3, '0') else 'z' || p end), '.');
+
+-- Which data a page shows: 'all', 'demo' (the built-in illustrative data) or 'user' (imported data).
+create macro in_scope(is_demo, scope) as scope = 'all' or (scope = 'demo') = is_demo;
+
+-- 95% Wilson score interval of a proportion p (0 to 1) observed in n trials.
+create macro wilson_lower(p, n) as
+    (p + 1.959964 ^ 2 / (2 * n) - 1.959964 * sqrt(p * (1 - p) / n + 1.959964 ^ 2 / (4 * n * n)))
+    / (1 + 1.959964 ^ 2 / n);
+
+create macro wilson_upper(p, n) as
+    (p + 1.959964 ^ 2 / (2 * n) + 1.959964 * sqrt(p * (1 - p) / n + 1.959964 ^ 2 / (4 * n * n)))
+    / (1 + 1.959964 ^ 2 / n);

@@ -1,0 +1,69 @@
+-- Release and confidentiality: what of each observation may leave the database. Pages read only
+-- the views (released_observation, observation_group), so no page can get around it.
+
+-- Confidentiality, applied here so that no page, chart, map or download can get around it. A citizen
+-- estimate behind fewer respondents or records than min_sample_size (or behind an unknown number) is
+-- suppressed, and so is a cell that would give a suppressed one back by subtraction (the table
+-- `withheld`, gapmonitor/suppression.sql). A suppressed row stays visible, marked 'suppressed', but
+-- value, bounds and sample size are null. Below reliable_sample_size an estimate is released and
+-- marked 'low reliability'. Official data is released as published. The thresholds are rows of
+-- `setting`, which editors change.
+create macro suppressed(kind, n) as
+    kind = 'citizen' and coalesce(n, 0) < (select value from setting where key = 'min_sample_size');
+
+create macro reliability(kind, n) as
+    case
+        when kind <> 'citizen' then null
+        when suppressed(kind, n) then 'suppressed'
+        when n < (select value from setting where key = 'reliable_sample_size') then 'low reliability'
+        else 'reliable'
+    end;
+
+-- A figure as released: nothing of a suppressed estimate.
+create macro released(x, reliability) as case when reliability = 'suppressed' then null else x end;
+
+-- Citizen estimates withheld: 'primary' (too few respondents) or 'secondary' (complementary). Derived:
+-- rebuilt with every write.
+create table withheld (
+    dataset_id varchar not null,
+    series varchar not null,
+    area varchar not null,
+    dims varchar not null,
+    time_detail varchar not null,
+    reason varchar not null check (reason in ('primary', 'secondary')),
+    primary key (dataset_id, series, area, dims, time_detail)
+);
+
+create view released_observation as
+with marked as (
+    select o.*, d.kind, d.is_demo,
+        case when w.reason is not null then 'suppressed' else reliability(d.kind, o.sample_size) end as reliability
+    from observation as o
+    join dataset as d using (dataset_id)
+    left join withheld as w using (dataset_id, series, area, dims, time_detail)
+)
+select * replace (
+    released(value, reliability) as value,
+    released(lower_bound, reliability) as lower_bound,
+    released(upper_bound, reliability) as upper_bound,
+    released(sample_size, reliability) as sample_size
+)
+from marked;
+
+-- One row per released (not suppressed) observation and group it speaks for (an observation for rural women counts
+-- for women and for rural people); a value with no dimension is the total.
+create view observation_group as
+select *, 'total' as group_id
+from released_observation
+where dims = '' and value is not null
+union all
+(with parts as (
+    select *, unnest(string_split(dims, '|')) as part
+    from released_observation
+    where dims <> '' and value is not null
+)
+select parts.* exclude (part), m.group_id
+from parts
+join group_mapping as m
+    on m.dimension = split_part(parts.part, '=', 1)
+    and m.dim_value = split_part(parts.part, '=', 2));

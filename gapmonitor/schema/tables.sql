@@ -1,0 +1,141 @@
+-- The tables that hold what users bring and decide: reference data, datasets, observations, the
+-- statistical office's assessments and settings. Changed only by numbered migrations (migrations/);
+-- every other object (macros, views, derived tables) is made again from the other files of this folder.
+-- No foreign keys: DuckDB refuses any update of a row that a foreign key points to (an indicator's
+-- title, an area's boundary). The importer resolves every code before writing, and a test checks
+-- that no row points nowhere.
+-- Official and citizen observations share one table; the dataset says which kind a row is.
+
+create table meta (
+    key varchar primary key,
+    value varchar not null
+);
+
+create table setting (
+    key varchar primary key,
+    value integer not null
+);
+
+create table goal (
+    goal integer primary key,
+    short_title varchar not null,
+    title varchar not null,
+    colour varchar not null,
+    theme varchar not null
+);
+
+create table indicator (
+    code varchar primary key,          -- official code, e.g. 5.2.1
+    goal integer not null,
+    target varchar not null,           -- e.g. 5.2
+    title varchar not null,
+    tier varchar,                      -- IAEG-SDGs tier classification
+    custodian varchar,                 -- custodian agencies
+    sort_key varchar not null          -- sorts 1.10.1 after 1.9.1 and 1.a.1 after 1.10.1
+);
+
+create table series (
+    code varchar primary key,          -- UN SDG database series code, e.g. VC_VAW_MARR
+    indicator varchar not null,
+    description varchar not null,
+    unit varchar not null,
+    higher_is_better boolean
+);
+
+create table area (
+    code varchar primary key,          -- countries: ISO alpha-3; regions: M49-001...; subnational: see local_code
+    local_code varchar not null,       -- the code its source uses (subnational: unique within the parent)
+    m49 integer,                       -- UN M49 numeric code (countries and regions)
+    iso3 varchar,
+    iso2 varchar,
+    name varchar not null,
+    kind varchar not null check (kind in ('country', 'subnational', 'region')),
+    region varchar,
+    subregion varchar,
+    is_ldc boolean not null default false,
+    is_lldc boolean not null default false,
+    is_sids boolean not null default false,
+    parent varchar,                    -- the country of a subnational area
+    lat double,
+    lon double,
+    geometry varchar,                  -- subnational boundaries as GeoJSON (WGS84, simplified)
+    boundary_dataset varchar           -- the import that gave the geometry
+);
+
+create table population_group (
+    group_id varchar primary key,      -- canonical vocabulary: women, disability, rural...
+    label varchar not null,
+    sort integer not null,
+    definition varchar not null
+);
+
+-- A dimension value (as written in SDG data: Sex=FEMALE, URBANISATION=R...) and the group it denotes.
+create table group_mapping (
+    dimension varchar not null,
+    dim_value varchar not null,
+    group_id varchar not null,
+    primary key (dimension, dim_value)
+);
+
+-- The groups each indicator is expected to be disaggregated by (Open SDG: expected disaggregations).
+create table expected_group (
+    indicator varchar not null,
+    group_id varchar not null,
+    primary key (indicator, group_id)
+);
+
+create table dataset (
+    dataset_id varchar primary key,
+    kind varchar not null check (kind in ('official', 'citizen', 'reference')),
+    title varchar not null,
+    source varchar not null,
+    licence varchar,
+    is_demo boolean not null,
+    created_at timestamp not null default current_timestamp,
+    file_name varchar,
+    checksum varchar
+);
+
+-- Citizen datasets: who produced them, how, and the quality assessment (criteria scored 0, 1 or 2,
+-- participation on the Copenhagen Framework's ladder 1-5). A new import is unassessed (assessed_at
+-- null, every criterion 0: the low tier) until an editor fills in the assessment.
+create table citizen_dataset (
+    dataset_id varchar primary key,
+    producer varchar not null,
+    producer_type varchar not null,
+    method varchar not null,
+    collection_start date,
+    collection_end date,
+    nso_review varchar not null default 'not reviewed'
+        check (nso_review in ('not reviewed', 'under review', 'endorsed')),
+    participation_level integer not null default 1 check (participation_level between 1 and 5),
+    relevance integer not null default 0 check (relevance between 0 and 2),
+    methodology integer not null default 0 check (methodology between 0 and 2),
+    accuracy integer not null default 0 check (accuracy between 0 and 2),
+    timeliness integer not null default 0 check (timeliness between 0 and 2),
+    coherence integer not null default 0 check (coherence between 0 and 2),
+    ethics integer not null default 0 check (ethics between 0 and 2),
+    confidentiality integer not null default 0 check (confidentiality between 0 and 2),
+    assessed_at timestamp,
+    assessed_by varchar,
+    assessment_note varchar
+);
+
+create table observation (
+    dataset_id varchar not null,
+    series varchar not null,
+    area varchar not null,
+    dims varchar not null,             -- canonical dimension key, sorted: 'Location=RURAL|Sex=FEMALE'; '' = total
+    year integer not null,             -- the year the period counts for in the gap rules
+    time_detail varchar not null,      -- the period as its source gives it: 2019, 2000 Q1, 2004/05
+    value double not null,
+    lower_bound double,
+    upper_bound double,
+    nature varchar,                    -- UN SDG nature code: C, CA, E, G, M, N
+    source varchar,
+    footnote varchar,
+    sample_size integer                -- citizen data: respondents or records behind the value
+    -- One row per (dataset_id, series, area, dims, time_detail): the importer checks it. Not a primary
+    -- key: its index would be nine tenths of the file at the size of the UN database, and every import
+    -- would copy it, extend it and write it out again.
+);
