@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from gapmonitor import records, stewardship, ui
+from gapmonitor import estimates, records, stewardship, ui
 from gapmonitor.formats import ReadError, boundaries
 from gapmonitor.importer import FORMATS, ImportRefused, apply, checksum, detect, preview, read, remove
 from gapmonitor.ui import connection
@@ -219,7 +219,7 @@ def import_records() -> None:
         show_preview(result, raw.name)
         if len(result.rows):
             with connection() as con:
-                shown = records.as_released(con, result.rows)
+                shown = estimates.as_released(con, result.rows)
             hidden = int((shown.reliability == "suppressed").sum())
             st.markdown(f"**{len(shown)} estimates**, {hidden} suppressed for too few respondents. On import, the "
                         "cells that would give a suppressed one back by subtraction are withheld too.")
