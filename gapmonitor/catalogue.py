@@ -2,7 +2,6 @@
 to cover, the citizen estimates withheld for confidentiality (withheld), and the per-year evidence the
 gap rules read (cell_year, and cell: the same evidence with its years as bits)."""
 
-import re
 from pathlib import Path
 
 import duckdb
@@ -18,7 +17,7 @@ PRIMARY, SECONDARY = Path(__file__).with_name("suppression.sql").read_text(encod
 def add_expected_groups(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None) -> None:
     """Add expected groups for indicators with series (expected_groups.sql); never removes any. With
     `indicators`, only the groups their data brings are looked for."""
-    run(con, re.sub(r"\{people\}", PEOPLE, EXPECTED_GROUPS), indicators=indicators, series=series_of(con, indicators))
+    run(con, EXPECTED_GROUPS, people=PEOPLE, indicators=indicators, series=series_of(con, indicators))
 
 
 def cell_years(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None) -> None:

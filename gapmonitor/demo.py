@@ -175,10 +175,10 @@ def _insert_observations(con, dataset_id: str, obs: pd.DataFrame) -> None:
         select g.dataset_id, g.series, g.area, g.dims, g.year, cast(g.year as varchar), g.value,
             {"case when s.unit = 'PERCENT' then round(100 * wilson_lower(g.value / 100, g.sample_size), 2) end" if has_n else "null"},
             {"case when s.unit = 'PERCENT' then round(100 * wilson_upper(g.value / 100, g.sample_size), 2) end" if has_n else "null"},
-            {"'CGD'" if has_n else "g.nature"}, '{DEMO_SOURCE}', {"g.sample_size" if has_n else "null"}
+            {"'CGD'" if has_n else "g.nature"}, $source, {"g.sample_size" if has_n else "null"}
         from generated as g
         join series as s on s.code = g.series
-    """)
+    """, {"source": DEMO_SOURCE})
     con.unregister("generated")
 
 

@@ -2,14 +2,14 @@
 -- The 2030 Agenda (para. 74g) and the indicator framework ask for data "disaggregated by income,
 -- sex, age, race, ethnicity, migratory status, disability and geographic location" where relevant.
 -- Read here as: every indicator has its total; every indicator about people (its official title
--- says so) expects those groups, the age groups only where the title speaks of age; and a group is
+-- matches catalogue.PEOPLE) expects those groups, the age groups only where the title speaks of age; and a group is
 -- expected wherever some data for the indicator is disaggregated by it.
 insert into expected_group
 with rules (group_id, pattern) as (
     values
         ('total', ''),
-        ('women', '{people}'), ('rural', '{people}'), ('poorest', '{people}'),
-        ('disability', '{people}'), ('migrants', '{people}'), ('indigenous', '{people}'),
+        ('women', $people), ('rural', $people), ('poorest', $people),
+        ('disability', $people), ('migrants', $people), ('indigenous', $people),
         ('youth', '\bage\b|youth|young'), ('older', '\bage\b|older|pension')
 ),
 by_title as (
