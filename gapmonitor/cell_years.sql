@@ -9,8 +9,12 @@ select
     og.year,
     og.is_demo,
     bool_or(og.kind = 'official') as has_official,
-    coalesce(max(q.tier_rank) filter (where og.kind = 'citizen'), 0) as citizen_tier,
-    coalesce(max(q.tier_rank) filter (where og.kind = 'citizen' and c.nso_review = 'endorsed'), 0) as endorsed_tier
+    -- the best tier of the citizen data that meets the lowest bar (every tier does), and of the citizen
+    -- data that meets it with endorsed_only (meets_bar): cell then tests each bar on these two
+    coalesce(max(q.tier_rank) filter (where og.kind = 'citizen' and meets_bar(q.tier_rank, c.nso_review, 1, false)), 0)
+        as citizen_tier,
+    coalesce(max(q.tier_rank) filter (where og.kind = 'citizen' and meets_bar(q.tier_rank, c.nso_review, 1, true)), 0)
+        as endorsed_tier
 from observation_group as og
 join series as s on s.code = og.series
 join area as a on a.code = og.area
@@ -20,7 +24,10 @@ where $indicators is null or list_contains($series, og.series)  -- their series:
 group by all
 order by s.indicator, area;  -- zone maps then let a filter on one indicator skip the rest
 
--- Rebuild cell from cell_year: per scope, the years of each kind of evidence as bits.
+-- Rebuild cell from cell_year: per scope, the years of each kind of evidence as bits; for each bar
+-- (min_tier 1-3, endorsed_only or not; bar_years picks the column) the years whose citizen data meets
+-- it. A year's best data meets a bar if any of its data does; endorsed_tier is already of endorsed
+-- data only, so its review status is not tested again.
 delete from cell where $indicators is null or list_contains($indicators, indicator);
 insert into cell
 with changed as (
@@ -38,12 +45,12 @@ select
     area,
     group_id,
     years_with(year, has_official),
-    years_with(year, citizen_tier >= 1),
-    years_with(year, citizen_tier >= 2),
-    years_with(year, citizen_tier >= 3),
-    years_with(year, endorsed_tier >= 1),
-    years_with(year, endorsed_tier >= 2),
-    years_with(year, endorsed_tier >= 3)
+    years_with(year, meets_bar(citizen_tier, null, 1, false)) as citizen_1,
+    years_with(year, meets_bar(citizen_tier, null, 2, false)) as citizen_2,
+    years_with(year, meets_bar(citizen_tier, null, 3, false)) as citizen_3,
+    years_with(year, meets_bar(endorsed_tier, null, 1, false)) as endorsed_1,
+    years_with(year, meets_bar(endorsed_tier, null, 2, false)) as endorsed_2,
+    years_with(year, meets_bar(endorsed_tier, null, 3, false)) as endorsed_3
 from scoped
 join indicator as i on i.code = scoped.indicator
 where area in (select code from area where kind = 'country')

@@ -1,4 +1,5 @@
-"""The five gap statuses of a cell, in legend order, with the words and colours every page uses."""
+"""The five gap statuses of a cell, in legend order, and the citizen-data quality tiers: the words and
+colours every page uses (the rules themselves are SQL: gapmonitor/schema/gap_rules.sql)."""
 
 from dataclasses import dataclass
 
@@ -25,6 +26,15 @@ STATUSES = (
 )
 BY_CODE = {s.code: s for s in STATUSES}
 
+
+@dataclass(frozen=True)
+class Tier:
+    rank: int     # tier_rank of the view citizen_quality (its thresholds: the view quality_tier)
+    label: str
+    bar: str      # the quality bar that counts this tier and the ones above it as filling a gap
+
+
+TIERS = (Tier(1, "Low", "Any citizen data (low)"), Tier(2, "Medium", "Medium"), Tier(3, "High", "High"))
 # The quality bar users choose: the lowest citizen-data quality tier that counts as filling a gap.
-QUALITY_BARS = {"Any citizen data (low)": 1, "Medium": 2, "High": 3}
-TIER_LABELS = {1: "Low", 2: "Medium", 3: "High"}
+QUALITY_BARS = {t.bar: t.rank for t in TIERS}
+TIER_LABELS = {t.rank: t.label for t in TIERS}

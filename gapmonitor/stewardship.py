@@ -25,6 +25,7 @@ CRITERIA = {
     "confidentiality": "Confidentiality of respondents",
 }
 SCORES = {0: "Not met", 1: "Partly met", 2: "Fully met"}
+MAX_SCORE = len(CRITERIA) * max(SCORES)  # a dataset's score is its criteria summed (the view citizen_quality)
 REVIEW = ("not reviewed", "under review", "endorsed")
 
 

@@ -3,14 +3,34 @@
 import pandas as pd
 import streamlit as st
 
-from gapmonitor import ui
-from gapmonitor.statuses import QUALITY_BARS, STATUSES
+from gapmonitor import stewardship, ui
+from gapmonitor.statuses import QUALITY_BARS, STATUSES, TIER_LABELS
+
+
+def met(score: int) -> str:
+    """A criterion's threshold in words: 'fully met', 'at least partly met'."""
+    word = stewardship.SCORES[score].lower()
+    return word if score == max(stewardship.SCORES) else f"at least {word}"
+
+
+def tier_rule(tier) -> str:
+    """One quality tier's thresholds (a row of queries/quality_tiers.sql) in words."""
+    parts = [f"total at least {tier.min_score} of {stewardship.MAX_SCORE}"] if tier.min_score else []
+    if tier.min_first_five:
+        parts.append(f"each of the first five criteria {met(tier.min_first_five)}")
+    if tier.min_ethics and tier.min_ethics == tier.min_confidentiality:
+        parts.append(f"ethics and confidentiality {met(tier.min_ethics)}")
+    else:
+        parts += [f"{name} {met(n)}" for name, n in (("ethics", tier.min_ethics),
+                                                    ("confidentiality", tier.min_confidentiality)) if n]
+    return ", ".join(parts) or "anything else"
+
 
 ui.ensure_navigation()
 
 st.title("About and method")
 ui.data_notice()
-st.markdown("""
+st.markdown(f"""
 SDG Gap Monitor asks one question per map: **for this SDG indicator and this less visible group, where is
 there official data, where does citizen-generated data fill the gap, and where is there nothing?**
 
@@ -22,13 +42,14 @@ data *"disaggregated by income, sex, age, race, ethnicity, migratory status, dis
 location"*. Age groups (youth, older persons) are expected only where the indicator speaks of age.
 
 ### The gap status of a cell
-The period window is the latest *N* years ending in the year chosen (default: 5 years ending in the latest
+The period window is the latest *N* years ending in the year chosen (default: {ui.DEFAULT_WINDOW} years ending in the latest
 year with data). An observation counts for a group when one of its dimension values maps to the group
 (for example `Sex = FEMALE` → women; an observation for rural women counts for women and for rural people).
 Citizen observations at a subnational level count for their country.
 """)
 st.table(pd.DataFrame({"Status": [s.label for s in STATUSES], "Rule": [s.meaning for s in STATUSES]}))
 settings = ui.settings()
+tiers = "\n".join(f"| {TIER_LABELS[t.tier_rank]} | {tier_rule(t)} |" for t in ui.query("quality_tiers").itertuples())
 st.markdown(f"""
 Statuses are tested in that order: official data with citizen data meeting the bar is *official and citizen
 data*; official data alone (or with citizen data below the bar) is *official data*. **Coverage** is the
@@ -53,14 +74,12 @@ Statistics Authority, Kenya's KNBS and UNITAR Crowd4SDG, and the Copenhagen Fram
 
 | Tier | Rule |
 |---|---|
-| High | total at least 11 of 14, no criterion at 0 among the first five, ethics and confidentiality fully met |
-| Medium | total at least 7, ethics and confidentiality at least partly met |
-| Low | anything else |
+{tiers}
 
 The quality bar ({", ".join(QUALITY_BARS)}) sets the lowest tier that counts as filling a gap; the
 default is Medium. With *only citizen data the statistical office endorsed*, a dataset counts only once the
 office's review status is *endorsed*. Editors record the assessment, the participation level (1-5, the
-Copenhagen Framework's ladder) and the review status (not reviewed, under review, endorsed) on each
+Copenhagen Framework's ladder) and the review status ({", ".join(stewardship.REVIEW)}) on each
 dataset's page under **Citizen data**; a newly imported dataset is unassessed, and so in the low tier.
 
 ### Official and citizen values side by side

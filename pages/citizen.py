@@ -21,7 +21,7 @@ titles = dict(zip(datasets.dataset_id, datasets.title))
 chosen = st.selectbox("Dataset", ids, key="citizen_dataset", format_func=titles.get,
                       index=ids.index(ui.param("dataset", ids, ids[0])))
 st.query_params.update(dataset=chosen)
-info = ui.query("citizen_dataset", dataset=chosen).iloc[0]
+info = ui.query("citizen_dataset", dataset=chosen, **rules).iloc[0]
 settings = ui.settings()
 
 st.header(info.title)
@@ -34,7 +34,7 @@ st.markdown(f"**Producer:** {info.producer} ({info.producer_type})  \n**Method:*
 st.subheader("Quality and review")
 cols = st.columns(4)
 cols[0].metric("Quality tier", TIER_LABELS[int(info.tier_rank)], help="The rule is on the About page.")
-cols[1].metric("Score", f"{int(info.score)} of 14")
+cols[1].metric("Score", f"{int(info.score)} of {stewardship.MAX_SCORE}")
 cols[2].metric("Participation", f"{int(info.participation_level)} of 5",
                help=stewardship.PARTICIPATION[int(info.participation_level)])
 cols[3].metric("Statistical office review", info.nso_review.capitalize())
@@ -58,11 +58,10 @@ else:
     clicked = maps.clicked_area(ui.plotly_map(fig, key=f"citizen_map_{chosen}"))
     if clicked:
         st.switch_page("pages/country.py", query_params={"area": clicked})
-    tier_ok = int(info.tier_rank) >= rules["min_tier"] and (not rules["endorsed_only"] or info.nso_review == "endorsed")
     st.caption(f"Expected cells (indicator × group) it covers in {rules['first_year']}–{rules['last_year']}: "
                f"{int(coverage.cells.sum())}, of which {int(coverage.gaps_filled.sum())} have no official data. "
                + ("It meets the quality bar chosen, so these count as gaps filled on every map."
-                  if tier_ok else "It is below the quality bar chosen: on the maps these show as citizen data below the bar."))
+                  if info.meets_bar else "It is below the quality bar chosen: on the maps these show as citizen data below the bar."))
     st.dataframe(coverage.drop(columns=["area", "lat", "lon", "is_sids"]), hide_index=True)
 
 st.subheader("Estimates as released")

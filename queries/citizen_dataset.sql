@@ -1,4 +1,5 @@
--- one row: citizen dataset $dataset with its description, quality assessment and tier
+-- one row: citizen dataset $dataset with its description, quality assessment, tier, and whether it meets
+-- the quality bar chosen ($min_tier, $endorsed_only)
 select
     d.dataset_id,
     d.title,
@@ -9,7 +10,8 @@ select
     d.created_at,
     c.* exclude (dataset_id),
     q.score,
-    q.tier_rank
+    q.tier_rank,
+    meets_bar(q.tier_rank, c.nso_review, $min_tier, $endorsed_only) as meets_bar
 from dataset as d
 join citizen_dataset as c using (dataset_id)
 join citizen_quality as q using (dataset_id)

@@ -13,8 +13,7 @@ contributions as (
     join citizen_dataset as c on c.dataset_id = og.dataset_id
     where og.kind = 'citizen'
         and og.year between $first_year and $last_year
-        and q.tier_rank >= $min_tier
-        and (not $endorsed_only or c.nso_review = 'endorsed')
+        and meets_bar(q.tier_rank, c.nso_review, $min_tier, $endorsed_only)
         and in_scope(og.is_demo, $scope)
 )
 select

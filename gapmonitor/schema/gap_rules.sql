@@ -1,20 +1,46 @@
 -- The gap rules and the quality rule, defined once: the derived evidence per cell (rebuilt with every
 -- write by gapmonitor/cell_years.sql) and the macros every page's query reads it through.
 
+-- The quality tiers, as data: the thresholds the rule citizen_quality applies and the About page states
+-- (queries/quality_tiers.sql). A dataset is in the highest tier whose every threshold it reaches: its
+-- score (the seven criteria summed, 0-14), its weakest of the first five criteria (relevance,
+-- methodology, accuracy, timeliness, coherence), ethics and confidentiality (each 0 not met, 1 partly,
+-- 2 fully). The lowest tier asks for nothing. Reference, not data: recreated from this file.
+create view quality_tier as
+select *
+from (values
+    (3, 11, 1, 2, 2),
+    (2, 7, 0, 1, 1),
+    (1, 0, 0, 0, 0)
+) as t(tier_rank, min_score, min_first_five, min_ethics, min_confidentiality);
+
 -- Quality tier of each citizen dataset: a transparent rule over the seven criteria (About page).
 create view citizen_quality as
-select
-    dataset_id,
-    relevance + methodology + accuracy + timeliness + coherence + ethics + confidentiality as score,
-    case
-        when relevance + methodology + accuracy + timeliness + coherence + ethics + confidentiality >= 11
-            and least(relevance, methodology, accuracy, timeliness, coherence) >= 1
-            and ethics = 2 and confidentiality = 2 then 3
-        when relevance + methodology + accuracy + timeliness + coherence + ethics + confidentiality >= 7
-            and ethics >= 1 and confidentiality >= 1 then 2
-        else 1
-    end as tier_rank
-from citizen_dataset;
+with scored as (
+    select
+        dataset_id,
+        relevance + methodology + accuracy + timeliness + coherence + ethics + confidentiality as score,
+        least(relevance, methodology, accuracy, timeliness, coherence) as first_five,
+        ethics,
+        confidentiality
+    from citizen_dataset
+)
+select s.dataset_id, s.score, max(t.tier_rank) as tier_rank
+from scored as s
+join quality_tier as t
+    on s.score >= t.min_score
+    and s.first_five >= t.min_first_five
+    and s.ethics >= t.min_ethics
+    and s.confidentiality >= t.min_confidentiality
+group by s.dataset_id, s.score;
+
+-- Meets the bar, defined once: citizen data counts as filling a gap when its dataset's quality tier is
+-- at least min_tier (1 low, 2 medium, 3 high: the quality bar) and, with endorsed_only, the statistical
+-- office has endorsed the dataset (its NSO review status). Every query and page asks this macro:
+-- gapmonitor/cell_years.sql precomputes it per cell for each bar (the columns of cell, read through
+-- bar_years), queries/gaps_filled_by_citizen_data.sql and queries/citizen_dataset.sql per dataset.
+create macro meets_bar(tier_rank, nso_review, min_tier, endorsed_only) as
+    tier_rank >= min_tier and (not endorsed_only or nso_review = 'endorsed');
 
 -- The evidence for each cell, year by year: one row per indicator, country, group, year and origin
 -- (demo or imported), saying whether official data exists and the best quality tier of the citizen
@@ -28,7 +54,7 @@ create table cell_year (
     is_demo boolean not null,
     has_official boolean not null,
     citizen_tier integer not null,     -- 0 none, 1 low, 2 medium, 3 high
-    endorsed_tier integer not null     -- the same, counting only datasets the statistical office endorsed
+    endorsed_tier integer not null     -- the same, of the data that meets the lowest bar with endorsed_only
 );
 
 -- The same evidence per cell, ready for any window of years: one row per scope ('all', 'demo' or
@@ -43,9 +69,10 @@ create table cell (
     area varchar not null,             -- a country (regions have no cells)
     group_id varchar not null,
     official hugeint not null,         -- the years with official data
-    -- the years with citizen data of quality tier >= 1, >= 2, >= 3; then the same counting only datasets
-    -- the statistical office endorsed. Columns, not lists: a scan that keeps a few rows of many (one
-    -- country's cells) then reads only those rows' values, where a list column is read whole.
+    -- the years with citizen data that meets the bar: citizen_<min_tier> without, endorsed_<min_tier> with
+    -- endorsed_only (meets_bar, applied by cell_years.sql; read through bar_years). Columns, not lists: a
+    -- scan that keeps a few rows of many (one country's cells) then reads only those rows' values, where
+    -- a list column is read whole.
     citizen_1 hugeint not null,
     citizen_2 hugeint not null,
     citizen_3 hugeint not null,
@@ -66,10 +93,16 @@ create macro year_bits(first_year, last_year) as
 -- The years y of the rows where condition holds, as bits (an aggregate).
 create macro years_with(y, condition) as bit_or(case when condition then year_bit(y) else 0 end);
 
+-- The years in which a cell's citizen data meets the bar (min_tier, endorsed_only): the column of cell
+-- that cell_years.sql filled with meets_bar for that bar. A page's bar picks a column; it is not tested again.
+create macro bar_years(min_tier, endorsed_only, citizen_1, citizen_2, citizen_3, endorsed_1, endorsed_2, endorsed_3) as
+    case when endorsed_only
+        then case min_tier when 1 then endorsed_1 when 2 then endorsed_2 else endorsed_3 end
+        else case min_tier when 1 then citizen_1 when 2 then citizen_2 else citizen_3 end
+    end;
+
 -- The gap rules, defined once. A cell is an indicator, country and expected group over the years
--- first_year..last_year, counting the data in scope. Citizen data "meets the bar" when its dataset's
--- quality tier is at least min_tier (1 low, 2 medium, 3 high) and, with endorsed_only, the statistical
--- office has endorsed the dataset (its NSO review status).
+-- first_year..last_year, counting the data in scope. Its citizen data meets the bar by meets_bar.
 create macro gap_status(has_official, meets_bar, has_citizen) as
     case
         when has_official and meets_bar then 'official_and_citizen'
@@ -90,12 +123,11 @@ with evidence as (
         c.area,
         c.group_id,
         (c.official & year_bits(first_year, last_year)) <> 0 as has_official,
-        (case when endorsed_only
-            then case min_tier when 1 then c.endorsed_1 when 2 then c.endorsed_2 else c.endorsed_3 end
-            else case min_tier when 1 then c.citizen_1 when 2 then c.citizen_2 else c.citizen_3 end
-        end & year_bits(first_year, last_year)) <> 0 as meets_bar,
-        (case when endorsed_only then c.endorsed_1 else c.citizen_1 end & year_bits(first_year, last_year)) <> 0
-            as has_citizen
+        (bar_years(min_tier, endorsed_only, c.citizen_1, c.citizen_2, c.citizen_3,
+                   c.endorsed_1, c.endorsed_2, c.endorsed_3) & year_bits(first_year, last_year)) <> 0 as meets_bar,
+        -- any citizen data: it meets the lowest bar
+        (bar_years(1, endorsed_only, c.citizen_1, c.citizen_2, c.citizen_3,
+                   c.endorsed_1, c.endorsed_2, c.endorsed_3) & year_bits(first_year, last_year)) <> 0 as has_citizen
     from cell as c
     where c.scope = scope
         and (only_goal is null or c.goal = only_goal)
