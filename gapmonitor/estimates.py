@@ -9,9 +9,10 @@ import duckdb
 import pandas as pd
 
 from gapmonitor.formats import dims_key
+from gapmonitor.sql import identifier
 
 if TYPE_CHECKING:
-    from gapmonitor.records import RecordSpec
+    from gapmonitor.formats.records import RecordSpec
 
 
 def from_records(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, spec: RecordSpec) -> pd.DataFrame:
@@ -20,14 +21,15 @@ def from_records(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, spec: Reco
     measure gives a percentage with the Wilson interval; a number, its mean with a normal interval."""
     if frame.empty:
         return pd.DataFrame()
-    groups = [f"g{i}" for i in range(len(spec.groups))]
-    sets = [[g for j, g in enumerate(groups) if mask >> j & 1] for mask in range(2 ** len(groups))]
-    selected = "".join(f"{g}, grouping({g}) as all_{g}, " for g in groups)
+    groups = [f"g{i}" for i in range(len(spec.groups))]  # the group columns of `frame`
+    g, all_g = [identifier(c) for c in groups], [identifier(f"all_{c}") for c in groups]
+    sets = [[g[j] for j in range(len(groups)) if mask >> j & 1] for mask in range(2 ** len(groups))]
+    selected = "".join(f"{c}, grouping({c}) as {a}, " for c, a in zip(g, all_g))
     parts = []
     for level in ["area"] + (["country"] if spec.country_totals else []):
-        grouping = ", ".join(f"({', '.join([level, 'year', 'time_detail', *s])})" for s in sets)
+        grouping = ", ".join(f"({', '.join([identifier(level), 'year', 'time_detail', *s])})" for s in sets)
         parts.append(f"""
-            select {level} as area, year, time_detail, {selected} count(*) as n, avg(y) as mean, stddev_samp(y) as sd
+            select {identifier(level)} as area, year, time_detail, {selected} count(*) as n, avg(y) as mean, stddev_samp(y) as sd
             from records_placed
             {"where area <> country" if level == "country" else ""}  -- records placed in the country itself
             group by grouping sets ({grouping})""")
@@ -41,7 +43,7 @@ def from_records(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, spec: Reco
             with cells as ({" union all ".join(parts)})
             select cells.*, a.name as area_name, {value}
             from cells left join area as a on a.code = cells.area
-            where {" and ".join(f"(all_{g} = 1 or {g} is not null)" for g in groups) or "true"}
+            where {" and ".join(f"({a} = 1 or {c} is not null)" for c, a in zip(g, all_g)) or "true"}
             order by cells.area, year, n desc
         """).df()  # a record without a group value counts in totals, never as a group of its own
     finally:
