@@ -14,15 +14,29 @@ import duckdb
 import pandas as pd
 
 from gapmonitor import catalogue
+from gapmonitor.sql import identifier
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERY_DIR = ROOT / "queries"
 # The schema by concern, in the order it is created: base tables, then what is made from them.
 SCHEMA_DIR = Path(__file__).with_name("schema")
 SCHEMA = tuple(SCHEMA_DIR / f"{name}.sql" for name in ("tables", "helpers", "release", "gap_rules"))
-SCHEMA_VERSION = "6"  # 2: suppression in place, reliability, endorsed tier; 3: cell (years as bits); 4: its tiers
-# as columns; 5: observation without a primary key index; 6: bit_year
-DERIVED_TABLES = ("meta", "cell_year", "cell", "withheld")  # rebuilt, never copied by a migration
+# Numbered migrations: migrations/000N_<what>.sql takes the base tables (schema/tables.sql) from version
+# N-1 to N; everything else is made again from the other schema files. Adding a version is adding a file.
+MIGRATION_DIR = Path(__file__).with_name("migrations")
+MIGRATION_NAME = re.compile(r"(\d{4})_[a-z0-9_]+\.sql")
+
+
+def migrations(folder: Path | None = None) -> dict[int, Path]:
+    """The migration files, by the schema version each one produces."""
+    found = {}
+    for file in sorted(Path(folder or MIGRATION_DIR).iterdir()):
+        if match := MIGRATION_NAME.fullmatch(file.name):
+            found[int(match[1])] = file
+    return found
+
+
+SCHEMA_VERSION = str(max(migrations()))
 
 
 def database_path() -> Path:
@@ -39,26 +53,19 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def ensure_database(path: Path | None = None) -> Path:
-    """Build the database with the demo data if it does not exist yet; return its path.
+    """Build the database with the demo data if it does not exist yet, or bring an older one up to
+    date (migrated if it holds users' data, rebuilt if only demo data); return its path.
 
-    It is built in a temporary file and renamed into place, so a crash never leaves half a database
-    and a running app never sees one.
+    Either is done in a temporary file renamed into place, so a crash or an error never leaves half a
+    database and a running app never sees one.
     """
-    from gapmonitor import demo, reference  # only needed the first time
-
     path = Path(path or database_path())
-    if path.exists() and _is_current(path):
+    if path.exists() and _version(path) == SCHEMA_VERSION:  # every call but the first: no lock
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    with duckdb.connect(str(tmp)) as con:
-        create_schema(con)
-        reference.load(con)
-        demo.load(con)
-        catalogue.refresh(con)
-        con.execute("checkpoint")
-    os.replace(tmp, path)
+    with _lock(path):  # one build or migration at a time (GUIDE: one process serves every session)
+        if not (path.exists() and _bring_up_to_date(path)):  # again: another may have done it meanwhile
+            _build(path)
     return path
 
 
@@ -70,8 +77,7 @@ def writing(path: Path | None = None, indicators: list[str] | None = None):
     A writer that changes only observations of some indicators names them (`indicators`), and only
     their derived rows are rebuilt; by default all are."""
     path = ensure_database(path)
-    with open(path.with_name(f".{path.name}.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with _lock(path):
         for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a writer that was killed
             stale.unlink(missing_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -91,44 +97,116 @@ def writing(path: Path | None = None, indicators: list[str] | None = None):
             tmp.unlink(missing_ok=True)
 
 
-def _is_current(path: Path) -> bool:
-    """Whether the database at path has this schema version (after migrating one that holds users'
-    data). One of an older version that holds only demo data is rebuilt (False)."""
+class MigrationError(RuntimeError):
+    """A migration failed; the database file was left as it was."""
+
+
+@contextmanager
+def _lock(path: Path):
+    """The database's lock file, held exclusively: writers, builds and migrations take turns."""
+    with open(path.with_name(f".{path.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _version(path: Path) -> str | None:
+    """The schema version written in the database at path (None if it has none)."""
     with duckdb.connect(str(path), read_only=True) as con:
         version = con.execute("select value from meta where key = 'schema_version'").fetchall()
-        if version == [(SCHEMA_VERSION,)]:
-            return True
+    return version[0][0] if version else None
+
+
+def _build(path: Path) -> None:
+    """Build a new database with the reference and demo data at path (replacing any file there)."""
+    from gapmonitor import demo, reference  # only needed the first time
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(tmp)) as con:
+            create_schema(con)
+            reference.load(con)
+            demo.load(con)
+            catalogue.refresh(con)
+            con.execute("checkpoint")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _bring_up_to_date(path: Path) -> bool:
+    """Migrate the database at path to this schema version if it holds users' data (call with the
+    lock held); False if it is of another version and holds only demo data, to be rebuilt."""
+    version = _version(path)
+    if version == SCHEMA_VERSION:
+        return True
+    with duckdb.connect(str(path), read_only=True) as con:
         if not con.execute("select count(*) from dataset where not is_demo").fetchall()[0][0]:
             return False
-    _migrate(path)
+    if not (version or "").isdigit() or int(version) > int(SCHEMA_VERSION):
+        raise MigrationError(f"{path} has schema version {version}, this app knows versions up to "
+                             f"{SCHEMA_VERSION}; it holds imported data, so it is not replaced")
+    _migrate(path, int(version))
     return True
 
 
-def _migrate(path: Path) -> None:
-    """Bring a database that holds users' data to the current schema: every table's rows are copied
-    by column name into a new database (new columns take their defaults, settings keep their values),
-    derived tables are rebuilt, and the result replaces the old file in one rename."""
-    with open(path.with_name(f".{path.name}.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.migrate.tmp")
-        tmp.unlink(missing_ok=True)
+def _migrate(path: Path, version: int) -> None:
+    """Run the migrations after `version` on the base tables of a copy of the database, in one
+    transaction; then make every macro, view and derived table again from the schema files and
+    rebuild the derived rows. The copy replaces the database in one rename; on any error it is
+    deleted, the database is left as it was and the error names the migration that failed."""
+    steps = migrations()
+    wanted = range(version + 1, int(SCHEMA_VERSION) + 1)
+    if missing := [n for n in wanted if n not in steps]:
+        raise MigrationError(f"no migration to schema version {missing[0]} in {MIGRATION_DIR}")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.migrate.tmp")
+    shutil.copyfile(path, tmp)
+    try:
+        con = duckdb.connect(str(tmp))
         try:
-            with duckdb.connect(str(tmp)) as con:
-                create_schema(con)
-                con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as old (read_only)")
-                old = {t for t, in con.execute("select table_name from duckdb_tables() where database_name = 'old'").fetchall()}
-                new = [t for t, in con.execute("select table_name from duckdb_tables() "
-                                               "where database_name = current_database()").fetchall()]
-                for table in new:
-                    if table in old and table not in DERIVED_TABLES:
-                        verb = "insert or replace" if table == "setting" else "insert"
-                        con.execute(f"{verb} into {table} by name select * from old.{table}")
-                con.execute("detach old")
-                catalogue.refresh(con)
-                con.execute("checkpoint")
-            os.replace(tmp, path)
+            con.execute("begin transaction")
+            _drop(con, "view", "macro")  # no migration needs them, and they would see tables mid-change
+            for n in wanted:
+                try:
+                    for statement in duckdb.extract_statements(steps[n].read_text(encoding="utf-8")):
+                        con.execute(statement)
+                except duckdb.Error as error:
+                    raise MigrationError(f"migration {steps[n].name} failed on {path}: {error}") from error
+            _drop(con, "table")
+            for part in SCHEMA[1:]:  # all but the base tables: macros, views, derived tables
+                con.execute(part.read_text(encoding="utf-8"))
+            con.execute("insert or replace into meta values ('schema_version', ?)", [SCHEMA_VERSION])
+            catalogue.refresh(con)
+            con.execute("commit")
+            con.execute("checkpoint")
         finally:
-            tmp.unlink(missing_ok=True)
+            con.close()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@cache
+def base_tables() -> frozenset[str]:
+    """The names of the base tables: those schema/tables.sql creates (users' data, kept by migrations)."""
+    with duckdb.connect() as con:
+        con.execute(SCHEMA[0].read_text(encoding="utf-8"))
+        return frozenset(t for t, in con.execute("select table_name from duckdb_tables()").fetchall())
+
+
+def _drop(con: duckdb.DuckDBPyConnection, *kinds: str) -> None:
+    """Drop every view, macro or derived table (all tables but the base ones) of the database."""
+    objects = {
+        "view": "select distinct 'view', view_name from duckdb_views() where not internal and database_name = current_database()",
+        "macro": "select distinct case function_type when 'table_macro' then 'macro table' else 'macro' end, function_name "
+                 "from duckdb_functions() where not internal and database_name = current_database() "
+                 "and function_type in ('macro', 'table_macro')",
+        "table": "select distinct 'table', table_name from duckdb_tables() where not internal and database_name = current_database()",
+    }
+    for kind in kinds:
+        for what, name in con.execute(objects[kind]).fetchall():
+            if not (what == "table" and name in base_tables()):
+                con.execute(f"drop {what} {identifier(name)}")
 
 
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:

@@ -1,0 +1,2 @@
+-- Version 3: the gap rules read cell, each cell's years of evidence as bits. cell is a derived table,
+-- made again from schema/gap_rules.sql by every migration: the base tables do not change.

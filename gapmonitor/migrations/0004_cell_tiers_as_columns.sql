@@ -1,0 +1,2 @@
+-- Version 4: cell keeps each tier's years in a column of its own. A derived table again: the base
+-- tables do not change.

@@ -1,0 +1,2 @@
+-- Version 6: the macro bit_year (the year a gap-rule bit stands for: years outside 1950-2075 count as
+-- their end of the range). Macros are made again from the schema files: the base tables do not change.
