@@ -165,18 +165,22 @@ def _migrate(path: Path, version: int) -> None:
         con = duckdb.connect(str(tmp))
         try:
             con.execute("begin transaction")
-            _drop(con, "view", "macro")  # no migration needs them, and they would see tables mid-change
+            _drop_views_and_macros(con)  # not data; and a migration can then drop a table they read
             for n in wanted:
                 try:
                     for statement in duckdb.extract_statements(steps[n].read_text(encoding="utf-8")):
                         con.execute(statement)
                 except duckdb.Error as error:
                     raise MigrationError(f"migration {steps[n].name} failed on {path}: {error}") from error
-            _drop(con, "table")
-            for part in SCHEMA[1:]:  # all but the base tables: macros, views, derived tables
-                con.execute(part.read_text(encoding="utf-8"))
-            con.execute("insert or replace into meta values ('schema_version', ?)", [SCHEMA_VERSION])
-            catalogue.refresh(con)
+            try:
+                _drop_derived_tables(con)  # after the migrations: one may read a table it then drops
+                for part in SCHEMA[1:]:  # all but the base tables: macros, views, derived tables
+                    con.execute(part.read_text(encoding="utf-8"))
+                con.execute("insert or replace into meta values ('schema_version', ?)", [SCHEMA_VERSION])
+                catalogue.refresh(con)
+            except duckdb.Error as error:
+                raise MigrationError(f"{path} migrated, but making its views, macros and derived tables "
+                                     f"of version {SCHEMA_VERSION} failed: {error}") from error
             con.execute("commit")
             con.execute("checkpoint")
         finally:
@@ -194,19 +198,26 @@ def base_tables() -> frozenset[str]:
         return frozenset(t for t, in con.execute("select table_name from duckdb_tables()").fetchall())
 
 
-def _drop(con: duckdb.DuckDBPyConnection, *kinds: str) -> None:
-    """Drop every view, macro or derived table (all tables but the base ones) of the database."""
-    objects = {
-        "view": "select distinct 'view', view_name from duckdb_views() where not internal and database_name = current_database()",
-        "macro": "select distinct case function_type when 'table_macro' then 'macro table' else 'macro' end, function_name "
-                 "from duckdb_functions() where not internal and database_name = current_database() "
-                 "and function_type in ('macro', 'table_macro')",
-        "table": "select distinct 'table', table_name from duckdb_tables() where not internal and database_name = current_database()",
-    }
-    for kind in kinds:
-        for what, name in con.execute(objects[kind]).fetchall():
-            if not (what == "table" and name in base_tables()):
-                con.execute(f"drop {what} {identifier(name)}")
+def _drop_views_and_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop every view and macro of the database (the schema files make them again)."""
+    for name, in con.execute("select distinct view_name from duckdb_views() "
+                             "where not internal and database_name = current_database()").fetchall():
+        con.execute(f"drop view {identifier(name)}")
+    for name, kind in con.execute("select distinct function_name, function_type from duckdb_functions() "
+                                  "where not internal and database_name = current_database() "
+                                  "and function_type in ('macro', 'table_macro')").fetchall():
+        if kind == "table_macro":
+            con.execute(f"drop macro table {identifier(name)}")
+        else:
+            con.execute(f"drop macro {identifier(name)}")
+
+
+def _drop_derived_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop every table but the base ones (the schema files make them again, catalogue.refresh fills them)."""
+    for name, in con.execute("select distinct table_name from duckdb_tables() "
+                             "where not internal and database_name = current_database()").fetchall():
+        if name not in base_tables():
+            con.execute(f"drop table {identifier(name)}")
 
 
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:

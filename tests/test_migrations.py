@@ -112,7 +112,8 @@ def test_after_migration_2_a_new_citizen_dataset_starts_unassessed():
     con.execute(tables_of_version(1))
     for statement in duckdb.extract_statements(db.migrations()[2].read_text(encoding="utf-8")):
         con.execute(statement)
-    con.execute("insert into citizen_dataset (dataset_id, producer, producer_type, method) values ('new', 'p', 'ngo', 'survey')")
+    con.execute("insert into citizen_dataset (dataset_id, producer, producer_type, method) "
+                "values ('new', 'p', 'ngo', 'survey')")
     assert con.execute("select nso_review, participation_level, relevance + methodology + accuracy + timeliness "
                        "+ coherence + ethics + confidentiality, assessed_at from citizen_dataset").fetchall() == [
         ("not reviewed", 1, 0, None)]
@@ -156,7 +157,8 @@ def test_a_stored_schema_6_database_with_an_import_is_migrated(tmp_path):
         db.create_schema(fresh)
         assert derived_objects(con) == derived_objects(fresh)  # nothing of version 6 left, nothing missing
         # the views made again read the migrated rows, and the gap evidence was rebuilt
-        assert con.execute("select count(*) from released_observation where dataset_id = ?", [IMPORTED]).fetchall() == [(130,)]
+        assert con.execute("select count(*) from released_observation where dataset_id = ?",
+                           [IMPORTED]).fetchall() == [(130,)]
         assert con.execute("select count(*) from cell_year where is_demo").fetchall()[0][0] > 0
     assert leftovers(tmp_path) == []
     con = db.connect(path)
@@ -194,7 +196,8 @@ def test_a_stored_schema_1_database_is_migrated_through_every_version(tmp_path):
         assert con.execute("select nso_review, confidentiality, assessed_at from citizen_dataset").fetchall() == [
             ("endorsed", 2, None)]
         # the women's row of the citizen dataset reaches the gap evidence
-        assert con.execute("select count(*) from cell_year where group_id = 'women' and area = 'AAA'").fetchall()[0][0] > 0
+        assert con.execute("select count(*) from cell_year where group_id = 'women' and area = 'AAA'"
+                           ).fetchall()[0][0] > 0
     con = db.connect(path)
     assert dict(db.query(con, "data_sources")[["dataset_id", "observations"]].values) == {"mine": 2, "theirs": 1}
     con.close()
@@ -217,7 +220,8 @@ def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch
     path = stored_v6(folder)
     before = path.read_bytes()
     # its first statement works: the transaction must take it back too
-    broken_migrations(tmp_path, monkeypatch, "update observation set dims = 'x';\nselect no_such_column from observation;\n")
+    broken = "update observation set dims = 'x';\nselect no_such_column from observation;\n"
+    broken_migrations(tmp_path, monkeypatch, broken)
     with pytest.raises(db.MigrationError, match="0007_dimension_keys.sql"):
         db.ensure_database(path)
     assert path.read_bytes() == before
@@ -259,4 +263,38 @@ def test_a_failing_first_build_leaves_no_temporary_file(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="demo data"):
         db.ensure_database(tmp_path / "gapmonitor.duckdb")
     assert not (tmp_path / "gapmonitor.duckdb").exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failure_after_the_migrations_also_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    from gapmonitor import catalogue
+
+    def boom(con, indicators=None):
+        raise RuntimeError("the gap evidence cannot be rebuilt")
+
+    folder = tmp_path / "db"
+    folder.mkdir()
+    path = stored_v6(folder)
+    before = path.read_bytes()
+    monkeypatch.setattr(catalogue, "refresh", boom)
+    with pytest.raises(RuntimeError, match="gap evidence"):
+        db.ensure_database(path)
+    assert path.read_bytes() == before
+    assert leftovers(folder) == []
+
+
+def test_sessions_that_open_an_old_database_at_once_migrate_it_once(tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = stored_v6(tmp_path)
+    runs = []
+    migrate = db._migrate
+    monkeypatch.setattr(db, "_migrate", lambda *args: runs.append(args) or migrate(*args))
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: db.ensure_database(path), range(4)))
+    assert results == [path] * 4
+    assert runs == [(path, 6)]  # the others waited for the lock, then found it up to date
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("select value from meta where key = 'schema_version'").fetchall() == [(db.SCHEMA_VERSION,)]
+        assert con.execute("select count(*) from observation where dataset_id = ?", [IMPORTED]).fetchall() == [(130,)]
     assert leftovers(tmp_path) == []
