@@ -167,13 +167,13 @@ def csv_header(path: str | Path) -> list[str]:
             raise fatal(path, f"not a readable CSV file: {e}") from e
 
 
-def csv_source(path: str | Path, columns: int) -> str:
+def csv_source(path: str | Path, columns: int) -> tuple[str, dict]:
     """A read_csv(...) table expression over a CSV file's data rows, its `columns` cells as text named
     c0, c1, ... (the names are csv_header's: given, not sniffed, so that a ragged data row cannot be
-    taken for the header). Run the statements that read it inside csv_checked()."""
-    names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(columns))
-    quoted = str(path).replace("'", "''")
-    return f"read_csv('{quoted}', columns = {{{names}}}, {_CSV_OPTIONS})"
+    taken for the header), and the parameters it names ($csv_path, $csv_columns), to bind with the
+    statement's own. Run the statements that read it inside csv_checked()."""
+    return (f"read_csv($csv_path, columns = $csv_columns, {_CSV_OPTIONS})",
+            {"csv_path": str(path), "csv_columns": {f"c{i}": "VARCHAR" for i in range(columns)}})
 
 
 @contextmanager
