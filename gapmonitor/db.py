@@ -229,7 +229,7 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     open would be handed the old file's instance while any old cursor lives."""
     path = ensure_database(path)
     con = duckdb.connect()
-    con.execute(f"attach '{str(path).replace(chr(39), chr(39) * 2)}' as gapmonitor (read_only)")
+    con.execute("attach $path as gapmonitor (read_only)", {"path": str(path)})
     con.execute("use gapmonitor")
     return con
 
