@@ -26,6 +26,7 @@ SQL_TEXT = {
     "PRIMARY": "catalogue.py: the first statement of suppression.sql",
     "SECONDARY": "catalogue.py: the second statement of suppression.sql",
     "_CSV_OPTIONS": "formats/__init__.py: read_csv's fixed options, a literal of the code",
+    "PROBLEMS": "formats/unsdg.py: each row's condition is SQL over _load's columns, a literal of the code",
 }
 QUOTING = {"identifier"}  # sql.identifier(...) or identifier(...): any text becomes a safe name
 EXECUTES = {"execute", "executemany", "sql", "query", "from_query", "read_sql"}  # their first argument is SQL
@@ -62,6 +63,20 @@ def is_sql_text(node: ast.AST) -> bool:
 def call_name(node: ast.Call) -> str:
     f = node.func
     return f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+
+
+def functions() -> dict[str, list]:
+    """Every function the app defines, by name: (module, def) pairs, for following a call to its returns."""
+    if not _FUNCTIONS:
+        for path in SOURCES:
+            module = Module(path)
+            for node in ast.walk(module.tree):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    _FUNCTIONS.setdefault(node.name, []).append((module, node))
+    return _FUNCTIONS
+
+
+_FUNCTIONS: dict[str, list] = {}
 
 
 class Module:
@@ -121,6 +136,9 @@ class Module:
             if isinstance(value, ast.Call) and call_name(value) == "enumerate" and len(target.elts) == 2 and value.args:
                 index = ast.Call(func=ast.Name(id="range"), args=[], keywords=[])  # an integer
                 return Module._assigned(name, target.elts[0], index) + Module._assigned(name, target.elts[1], value.args[0])
+            if isinstance(value, ast.Call):  # a, b = f(): each name is that part of what f returns
+                return [v for i, t in enumerate(target.elts) for v in Module._assigned(
+                    name, t, ast.Subscript(value=value, slice=ast.Constant(i), lineno=value.lineno))]
             # unpacked from a collection: its parts are as safe as the collection
             return [value] if any(Module._assigned(name, t, value) for t in target.elts) else []
         if isinstance(target, ast.Starred):
@@ -143,11 +161,16 @@ class Module:
                 return self.safe(node.func.value, seen) and all(self.safe(a, seen) for a in node.args)
             if name in ("zip", "list", "tuple", "sorted", "reversed", "enumerate"):
                 return all(self.safe(a, seen) for a in node.args)
-            return name == "range"  # integers
+            if name == "range":
+                return True  # integers
+            return self.returns_safe(node, None, seen)
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             return all(self.safe(e, seen) for e in node.elts)
         if isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
             return self.safe(node.elt, seen)  # its loop variables are looked up as bindings
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Call) \
+                and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
+            return self.returns_safe(node.value, node.slice.value, seen)  # one part of a returned tuple
         if isinstance(node, (ast.Starred, ast.Subscript)):
             return self.safe(node.value, seen)
         if isinstance(node, ast.IfExp):
@@ -176,6 +199,19 @@ class Module:
                     return all(self.safe(b, seen | {(node, node.id)}) for b in bound)
             return False  # a module-level name not allow-listed in SQL_TEXT, or a builtin
         return False
+
+    def returns_safe(self, call: ast.Call, part: int | None, seen: frozenset) -> bool:
+        """A call of a function the app defines (one of that name): safe if all it returns is; with
+        `part`, that element of the tuples it returns."""
+        found = [f for f in functions().get(call_name(call), []) if f[0].path == self.path] \
+            or functions().get(call_name(call), [])  # the module's own function of that name first
+        if len(found) != 1 or (call, part) in seen:
+            return bool(found) and (call, part) in seen
+        module, function = found[0]
+        returned = [r.value for r in ast.walk(function) if isinstance(r, ast.Return)]
+        if part is not None:
+            returned = [r.elts[part] if isinstance(r, ast.Tuple) and part < len(r.elts) else r for r in returned]
+        return bool(returned) and all(module.safe(r, seen | {(call, part)}) for r in returned)
 
     def check_sql(self, node: ast.AST) -> None:
         """Every interpolated part of an SQL-building expression must be safe; none in quotes."""
