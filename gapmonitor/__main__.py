@@ -5,34 +5,25 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import yaml
+from gapmonitor import db, importer
+from gapmonitor.formats import ReadError, registry
 
-from gapmonitor import db, importer, records
-from gapmonitor.formats import ReadError
 
-FORMATS = {**importer.FORMATS, "records": "Citizen records, turned into estimates"}
+def _options(args) -> dict:
+    """The registry's options as given on the command line (--country, --structure, --records...)."""
+    return {o.name: getattr(args, o.name) for f in registry.formats() for o in f.options}
 
 
 def _import(args) -> int:
     path = db.ensure_database(args.db)
     try:
         with db.connect(path) as con:
-            if args.records:  # raw citizen records, read as the spec says
-                spec = records.RecordSpec.from_dict(yaml.safe_load(args.records.read_text(encoding="utf-8")))
-                batch = records.read(con, args.file, spec)
-                digest = records.checksum(args.file, spec)
-            else:
-                batch = importer.read(args.file, args.format, country=args.country, structure=args.structure,
-                                      code_property=args.code_property, name_property=args.name_property)
-                digest = importer.checksum(args.file)
-            preview = importer.preview(con, batch, digest, args.country)
+            preview = importer.load(con, args.file, args.format, **_options(args))
     except ReadError as e:
         print(e.problem, file=sys.stderr)
         return 2
-    except (TypeError, yaml.YAMLError) as e:  # a spec with a misspelt or missing key
-        print(f"{args.records}: not a records spec ({e})", file=sys.stderr)
-        return 2
-    print(f"{batch.file} ({FORMATS[batch.format]})")
+    batch = preview.batch
+    print(f"{batch.file} ({registry.get(batch.format).label})")
     for key, value in preview.summary.items():
         print(f"  {key}: {value}")
     for problem in preview.problems:
@@ -88,14 +79,14 @@ def main(argv: list[str] | None = None) -> int:
 
     imp = commands.add_parser("import", help="check a file, show what it holds and its problems, then import it")
     imp.add_argument("file", type=Path)
-    imp.add_argument("--format", choices=list(importer.FORMATS), help="default: detected from the file")
-    imp.add_argument("--country", help="ISO alpha-3 code of the country a national file covers (Open SDG, national SDMX, boundaries)")
-    imp.add_argument("--structure", type=Path, help="SDMX structure file (DSD) for SDMX-ML data")
-    imp.add_argument("--records", type=Path, metavar="SPEC.yaml",
-                     help="the file holds raw citizen records: read them as this spec says (data/templates/records/) "
-                          "and import only the estimates")
-    imp.add_argument("--code-property", help="boundaries: the property holding each area's code")
-    imp.add_argument("--name-property", help="boundaries: the property holding each area's name")
+    imp.add_argument("--format", choices=[f.name for f in registry.formats()], help="default: detected from the file")
+    taken = {}
+    for f in registry.formats():  # each option once, for the formats that take it
+        for o in f.options:
+            taken.setdefault(o.name, (o, []))[1].append(f.name)
+    for name, (o, names) in taken.items():
+        imp.add_argument("--" + name.replace("_", "-"), type=Path if o.kind in ("file", "spec") else str,
+                         metavar="FILE" if o.kind in ("file", "spec") else None, help=f"{o.help} ({', '.join(names)})")
     imp.add_argument("--title", help="dataset title (default: the citizen template's title, or the file name)")
     imp.add_argument("--source", required=True, help="who published the data, as you would cite it")
     imp.add_argument("--licence", default="", help="licence of the data, e.g. CC BY 4.0 (default: the citizen "

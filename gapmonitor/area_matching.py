@@ -16,7 +16,7 @@ import pycountry
 from gapmonitor.formats import Batch, fatal
 
 if TYPE_CHECKING:
-    from gapmonitor.records import RecordSpec
+    from gapmonitor.formats.records import RecordSpec
 
 WORLD = Path(__file__).resolve().parents[1] / "static" / "world_110m.json"
 # Words that name the kind of unit, not the unit: "Northern Province" and "Northern" are one area.

@@ -12,29 +12,22 @@ import pandas as pd
 import shapely
 
 from gapmonitor import db
-from gapmonitor.formats import (OBSERVATION_COLUMNS, Batch, Problem, boundaries, citizen, fatal, framework, opensdg, sdmx,
-                                unsdg)
+from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, Problem, fatal, registry
 
 AREA_COLUMNS = ["code", "local_code", "name", "parent"]  # Batch.new_areas
+RESOLVE = Path(__file__).with_name("resolve_import.sql").read_text(encoding="utf-8")
 
 
 def known_areas(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {c for c, in con.execute("select code from area").fetchall()}
 
-RESOLVE = Path(__file__).with_name("resolve_import.sql").read_text(encoding="utf-8")
-FORMATS = {
-    "un-sdg": "UN Global SDG Indicators Database export (CSV or XLSX)",
-    "open-sdg": "Open SDG tidy CSV (a national SDG platform)",
-    "sdmx-ml": "SDMX-ML 2.1 data (with its structure file)",
-    "sdmx-csv": "SDMX-CSV",
-    "citizen": "Citizen data estimates in the SDG Gap Monitor template (CSV or XLSX)",
-    "framework": "IAEG-SDGs tier classification workbook (XLSX)",
-    "boundaries": "Boundaries: GeoJSON, GeoPackage or zipped shapefile",
-}
 
-
-def checksum(path: str | Path) -> str:
-    """SHA-256 of the file's bytes: the same file imported twice is the same dataset."""
+def checksum(path: str | Path, fmt: str | None = None, **options) -> str:
+    """What makes an import the same dataset: by default the SHA-256 of the file's bytes (the same file
+    imported twice is one dataset); a format can say otherwise (records: the file and how it is read)."""
+    own = registry.get(fmt).checksum if fmt else None
+    if own is not None:
+        return own(path, **{o.name: options.get(o.name) for o in registry.get(fmt).options})
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -42,79 +35,34 @@ def checksum(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def detect(path: str | Path) -> str:
-    """The format of a file, from its name and first line."""
+def detect(path: str | Path, **given) -> str:
+    """The name of a file's format (gapmonitor.formats.registry)."""
+    return registry.detect(path, given).name
+
+
+def read(path: str | Path, fmt: str | None = None, *, con: duckdb.DuckDBPyConnection | None = None,
+         name: str | None = None, **options) -> Batch:
+    """Read a file in the given (or detected) format with the options that format takes (others are
+    not used). `name` is the file name to report (uploads); `con` the database, for a format that
+    reads against it (citizen records match areas)."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if path.is_file() and path.stat().st_size == 0:
-        raise fatal(path, "the file is empty")
-    if suffix in (".geojson", ".gpkg", ".zip", ".shp") or (suffix == ".json" and b'"Feature' in path.read_bytes()[:4096]):
-        return "boundaries"
-    if suffix == ".xml":
-        return "sdmx-ml"
-    if suffix in (".xlsx", ".xlsm"):
-        import warnings
-
-        import openpyxl
-
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # odd print areas in real workbooks; harmless
-                names = openpyxl.load_workbook(path, read_only=True).sheetnames
-        except Exception as e:
-            raise fatal(path, f"not a readable Excel workbook ({type(e).__name__})") from e
-        if framework.SHEET in names:
-            return "framework"
-        return "citizen" if citizen.OBSERVATIONS_SHEET in names else "un-sdg"
-    with open(path, "rb") as f:
-        start = f.read(4096)
-    if start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start:
-        raise fatal(path, "not UTF-8 text (UTF-16 text or binary data): save a CSV file as CSV UTF-8")
-    with open(path, encoding="utf-8-sig", errors="replace") as f:
-        head = f.readline()
-    columns = [c.strip().strip('"').strip("[]") for c in head.split(",")]
-    if citizen.is_template_header(columns):
-        return "citizen"
-    if "OBS_VALUE" in columns:
-        return "sdmx-csv"
-    if "SeriesCode" in columns:
-        return "un-sdg"
-    if columns[:1] == ["Year"] and "Value" in columns:
-        return "open-sdg"
-    raise fatal(path, "unknown format: expected a UN SDG export (SeriesCode column), Open SDG CSV (Year ... Value), "
-                      "SDMX-CSV (OBS_VALUE), SDMX-ML (.xml), the tier classification (.xlsx) or boundaries")
-
-
-def read(path: str | Path, fmt: str | None = None, *, country: str | None = None, structure: str | Path | None = None,
-         code_property: str | None = None, name_property: str | None = None, name: str | None = None) -> Batch:
-    """Read a file in the given (or detected) format. `name` is the file name to report (uploads)."""
-    path = Path(path)
-    fmt = fmt or detect(path)
-    if fmt in ("open-sdg", "boundaries") and not country:
-        raise fatal(name or path, f"a {FORMATS[fmt]} needs the country it covers (ISO alpha-3 code)")
-    if fmt == "un-sdg":
-        batch = unsdg.read(path)
-    elif fmt == "open-sdg":
-        batch = opensdg.read(path, country)
-    elif fmt == "sdmx-ml":
-        batch = sdmx.read_sdmx_ml(path, structure)
-    elif fmt == "sdmx-csv":
-        batch = sdmx.read_sdmx_csv(path)
-    elif fmt == "citizen":
-        batch = citizen.read(path)
-    elif fmt == "framework":
-        batch = framework.read(path)
-    elif fmt == "boundaries":
-        if not (code_property and name_property):
-            raise fatal(name or path, "boundaries need the properties that hold the area code and name; "
-                                      f"this file has: {', '.join(boundaries.layer_properties(path))}")
-        batch = boundaries.read_boundaries(path, code_property, name_property, country)
-    else:
-        raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    given = {k: v for k, v in options.items() if v not in (None, "")}
+    form = registry.get(fmt) if fmt else registry.detect(path, given)
+    for option in form.required(given):
+        raise fatal(name or path, f"a {form.label} needs {option.help}")
+    batch = form.read(path, con, **{o.name: given.get(o.name) for o in form.options})
     if name:
         batch.file = name
         batch.problems = [Problem(p.severity, p.message, name, p.row, p.column, p.value) for p in batch.problems]
     return batch
+
+
+def load(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str | None = None, *, name: str | None = None,
+         **options) -> "Preview":
+    """The way in for the command line and the Data page: read a file and preview it against the
+    database. Writes nothing."""
+    batch = read(path, fmt, con=con, name=name, **options)
+    return preview(con, batch, checksum(path, batch.format, **options), options.get("country"))
 
 
 @dataclass
@@ -152,9 +100,10 @@ def preview(con: duckdb.DuckDBPyConnection, batch: Batch, digest: str, country: 
     found = con.execute("select dataset_id from dataset where checksum = ?", [digest]).fetchall()
     if found:
         result.already = found[0][0]
-    if batch.format == "framework":
+    writes = registry.get(batch.format).writes
+    if writes == "indicators":
         return _preview_framework(con, result)
-    if batch.format == "boundaries":
+    if writes == "boundaries":
         return _preview_boundaries(con, result)
     return _preview_observations(con, result)
 
@@ -258,9 +207,9 @@ def _preview_observations(con, result: Preview) -> Preview:
     con.register("batch_groups", _batch_groups(batch))
     for dimension, value, n in con.execute("""
         with keys as (select dims, count(*) as n from incoming where dims <> '' group by dims),  -- few: split each once
-        parts as (select unnest(string_split(dims, '|')) as part, n from keys)
-        select split_part(part, '=', 1), split_part(part, '=', 2), sum(n) from parts
-        where (split_part(part, '=', 1), split_part(part, '=', 2)) not in (
+        parts as (select unnest(dims_pairs(dims)) as pair, n from keys)
+        select pair.dimension, pair.dim_value, sum(n) from parts
+        where (pair.dimension, pair.dim_value) not in (
             select (dimension, dim_value) from group_mapping union all select (dimension, dim_value) from batch_groups)
         group by all order by 1, 2
     """).fetchall():
@@ -314,10 +263,10 @@ def _summary(con, result: Preview) -> dict:
     years = (rows.year.min(), rows.year.max()) if len(rows) else (None, None)
     s = (len(rows), rows.series.nunique(), areas.nunique(), *years)
     groups = con.execute("""
-        with parts as (select unnest(string_split(dims, '|')) as part from (select distinct dims from incoming where dims <> '')),
+        with parts as (select unnest(dims_pairs(dims)) as pair from (select distinct dims from incoming where dims <> '')),
         mapping as (select * from group_mapping union all select * from batch_groups)
         select distinct g.label from parts
-        join mapping as m on m.dimension = split_part(part, '=', 1) and m.dim_value = split_part(part, '=', 2)
+        join mapping as m on m.dimension = parts.pair.dimension and m.dim_value = parts.pair.dim_value
         join population_group as g using (group_id) order by g.label
     """).fetchall()
     con.unregister("batch_groups")
@@ -333,12 +282,7 @@ def _batch_groups(batch: Batch) -> pd.DataFrame:
 
 def _source_column(batch: Batch, column: str) -> str:
     """The name a format gives the column a problem is about."""
-    names = {"un-sdg": {"series": "SeriesCode", "area": "GeoAreaCode", "year": "TimePeriod"},
-             "open-sdg": {"series": "Series", "area": "GeoCode", "year": "Year"},
-             "sdmx-ml": {"series": "SERIES", "area": "REF_AREA", "year": "TIME_PERIOD"},
-             "sdmx-csv": {"series": "SERIES", "area": "REF_AREA", "year": "TIME_PERIOD"},
-             "citizen": {"area": "country", "year": "period"}}
-    return names.get(batch.format, {}).get(column, column)
+    return registry.get(batch.format).columns.get(column, column)
 
 
 def apply(result: Preview, *, title: str, source: str, licence: str = "", kind: str = "official",
@@ -356,20 +300,17 @@ def apply(result: Preview, *, title: str, source: str, licence: str = "", kind: 
         raise ImportRefused(result.errors)
     if not title.strip() or not source.strip():
         raise ValueError("an import needs a title and a source")
-    if result.batch.format in ("records", "citizen"):
-        kind = "citizen"
+    form = registry.get(result.batch.format)
+    kind = form.kind or kind  # citizen records and the template are citizen data; the framework is reference
     about = citizen_description(result.batch, description) if kind == "citizen" else None
     with db.writing(path, indicators=_changed_indicators(result)) as con:
         con.execute("insert into dataset (dataset_id, kind, title, source, licence, is_demo, file_name, checksum) "
                     "values (?, ?, ?, ?, ?, false, ?, ?)",
-                    [result.dataset_id, "reference" if result.batch.format in ("framework", "boundaries") else kind,
-                     title.strip(), source.strip(), licence.strip(), result.batch.file, result.checksum])
-        if result.batch.format == "framework":
-            _write_framework(con, result)
-        elif result.batch.format == "boundaries":
-            _write_boundaries(con, result)
-        else:
-            _write_observations(con, result)
+                    [result.dataset_id, kind, title.strip(), source.strip(), licence.strip(), result.batch.file,
+                     result.checksum])
+        # looked up at each call, not kept in a table: tests replace a writer to simulate a failure
+        {"indicators": _write_framework, "boundaries": _write_boundaries,
+         "observations": _write_observations}[form.writes](con, result)
         if about:
             con.execute("insert into citizen_dataset (dataset_id, producer, producer_type, method, collection_start, "
                         "collection_end) values (?, ?, ?, ?, ?, ?)",
@@ -382,7 +323,7 @@ def _changed_indicators(result: Preview) -> list[str] | None:
     """The indicators whose gap evidence an import of observations changes, so that only theirs is
     rebuilt. None (rebuild all) for other imports, and for a file that maps dimension values to groups:
     that can give rows of any indicator a group."""
-    if result.batch.format in ("framework", "boundaries") or len(_batch_groups(result.batch)):
+    if registry.get(result.batch.format).writes != "observations" or len(_batch_groups(result.batch)):
         return None
     return sorted(result.rows["series_indicator"].dropna().unique())  # unique() first: no Python value per row
 

@@ -18,7 +18,7 @@ where suppressed(d.kind, o.sample_size);
 -- secondary: one pass
 insert into withheld
 with cells as (
-    select o.dataset_id, o.series, o.area, o.dims, o.time_detail, o.sample_size, string_split(o.dims, '|') as parts,
+    select o.dataset_id, o.series, o.area, o.dims, o.time_detail, o.sample_size, dims_pairs(o.dims) as pairs,
         w.dims is not null as is_withheld
     from observation as o
     join dataset as d using (dataset_id)
@@ -26,10 +26,10 @@ with cells as (
     where d.kind = 'citizen' and o.dims <> ''
         and (o.dataset_id, o.series, o.area, o.time_detail) in (select (dataset_id, series, area, time_detail) from withheld)
 ),
-keyed as (  -- one row per cell and dimension it varies in: the key names the other dimensions' values
-    select *, array_to_string(list_transform(generate_series(1, len(parts)),
-        lambda j: case when j = i then split_part(parts[j], '=', 1) || '=*' else parts[j] end), '|') as sibling_key
-    from (select *, unnest(generate_series(1, len(parts))) as i from cells)
+keyed as (  -- one row per cell and dimension it varies in: the key is its pairs with that one's value left out
+    select *, list_transform(pairs, lambda p, j: {'dimension': p.dimension,
+        'dim_value': case when j = i then null else p.dim_value end}) as sibling_key
+    from (select *, unnest(generate_series(1, len(pairs))) as i from cells)
 ),
 sets as (
     select dataset_id, series, area, time_detail, sibling_key

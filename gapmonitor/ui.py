@@ -49,9 +49,20 @@ def _query(stamp: tuple[int, int], name: str, **params) -> pd.DataFrame:
     return db.query(_connection(stamp), name, **params)
 
 
-def connection():
-    """A cursor on the current database for work beyond named queries (an import's preview)."""
-    return db.cursor(_connection(_stamp()))
+def import_preview(path, fmt: str | None, name: str, **options):
+    """What importing a file would write, checked against the current database (importer.load)."""
+    from gapmonitor import importer
+
+    with db.cursor(_connection(_stamp())) as cur:
+        return importer.load(cur, path, fmt, name=name, **options)
+
+
+def released_estimates(rows: pd.DataFrame) -> pd.DataFrame:
+    """A records preview's estimates as they would be released (estimates.as_released)."""
+    from gapmonitor import estimates
+
+    with db.cursor(_connection(_stamp())) as cur:
+        return estimates.as_released(cur, rows)
 
 
 def query(name: str, **params) -> pd.DataFrame:

@@ -8,23 +8,21 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from gapmonitor import estimates, records, stewardship, ui
-from gapmonitor.formats import ReadError, boundaries
-from gapmonitor.importer import FORMATS, ImportRefused, apply, checksum, detect, preview, read, remove
-from gapmonitor.ui import connection
+from gapmonitor import stewardship, ui
+from gapmonitor.formats import ReadError, boundaries, records, registry
+from gapmonitor.importer import ImportRefused, apply, remove
 
 ui.ensure_navigation()
 
 
-def import_form(result, file_name: str, fmt: str) -> None:
+def import_form(result, file_name: str, form) -> None:
     """Title, source, licence, kind (and a citizen dataset's description), then the import itself."""
     about = (result.batch.dataset or {})
-    with st.form(f"import_{fmt}"):
+    with st.form(f"import_{form.name}"):
         title = st.text_input("Title", value=about.get("title") or Path(file_name).stem)
         source = st.text_input("Source (publisher, as you would cite it)")
         licence = st.text_input("Licence", value=about.get("licence", ""), placeholder="e.g. CC BY 4.0")
-        kinds = ["citizen"] if fmt in ("citizen", "records") else ["official", "citizen"]
-        kind = st.radio("Kind", kinds, horizontal=True) if fmt not in ("framework", "boundaries") else "official"
+        kind = form.kind or st.radio("Kind", ["official", "citizen"], horizontal=True)
         st.caption("Citizen data: describe who produced it and how (the Citizen data page shows this with its quality).")
         c1, c2 = st.columns(2)
         description = {"producer": c1.text_input("Producer", value=about.get("producer", "")),
@@ -82,59 +80,66 @@ if not ui.editor_signed_in():
     st.stop()
 settings = ui.settings()
 
-def import_file() -> None:
-    """A published file (official data, citizen estimates in the template, boundaries, the framework)."""
-    st.header("Import a file")
-    upload = st.file_uploader("File", type=["csv", "xlsx", "xml", "zip", "geojson", "json", "gpkg"],
-                              help="; ".join(FORMATS.values()))
-    if upload is not None:
-        path = saved_upload(upload)
-        folder = path.parent
-        try:
-            detected = detect(path)
-        except ReadError as e:
-            st.error(str(e.problem))
-            return
-        formats = list(FORMATS)
-        fmt = st.selectbox("Format", formats, index=formats.index(detected), format_func=FORMATS.get)
-        countries = ui.query("countries")
-        names = dict(zip(countries.code, countries.name))
-        national = fmt in ("open-sdg", "boundaries")
-        country = st.selectbox(
-            "Country the file covers" + ("" if national else " (national files only)"),
-            ([] if national else [None]) + list(countries.code), format_func=lambda c: names.get(c, "— a global file —"),
-            help="National files give subnational codes (GeoCode, REF_AREA) that are read as areas of this country.")
-        options = {"country": country}
-        if fmt == "sdmx-ml":
-            dsd = st.file_uploader("SDMX structure file (DSD)", type=["xml"])
-            if dsd is None:
-                st.info("SDMX-ML structure-specific data needs its structure message.")
-                return
-            options["structure"] = folder / ("structure-" + Path(dsd.name).name)
-            options["structure"].write_bytes(dsd.getvalue())
-        if fmt == "boundaries":
+def option_inputs(form, path: Path, folder: Path, countries: pd.DataFrame) -> dict | None:
+    """A widget for each option the format takes, by its kind; None while a required one is missing."""
+    names = dict(zip(countries.code, countries.name))
+    options = {}
+    for option in form.options:
+        if option.kind == "country":
+            options[option.name] = st.selectbox(
+                "Country the file covers" + ("" if option.required else " (national files only)"),
+                ([] if option.required else [None]) + list(countries.code),
+                format_func=lambda c: names.get(c, "— a global file —"),
+                help="National files give subnational codes (GeoCode, REF_AREA) that are read as areas of this country.")
+        elif option.kind == "file":
+            extra = st.file_uploader(option.help[:1].upper() + option.help[1:], type=["xml"], key=f"option_{option.name}")
+            if extra is None:
+                if option.required:
+                    st.info(f"This file needs {option.help}.")
+                    return None
+                continue
+            options[option.name] = folder / (f"{option.name}-" + Path(extra.name).name)
+            options[option.name].write_bytes(extra.getvalue())
+        elif option.kind == "property":
             try:
                 properties = boundaries.layer_properties(path)
             except ReadError as e:
                 st.error(str(e.problem))
-                return
-            c1, c2 = st.columns(2)
-            options["code_property"] = c1.selectbox("Property with the area code", properties)
-            options["name_property"] = c2.selectbox("Property with the area name", properties,
-                                                    index=min(1, len(properties) - 1))
+                return None
+            index = min(list(form.options).index(option) - 1, len(properties) - 1)  # code first, then name
+            options[option.name] = st.selectbox(option.help[:1].upper() + option.help[1:], properties, index=max(index, 0))
+    return options
+
+
+def import_file() -> None:
+    """A published file (official data, citizen estimates in the template, boundaries, the framework)."""
+    st.header("Import a file")
+    # records need a spec: they have their own section below
+    choices = [f for f in registry.formats() if not any(o.kind == "spec" for o in f.options)]
+    upload = st.file_uploader("File", type=sorted({s.lstrip(".") for f in choices for s in f.suffixes}),
+                              help="; ".join(f.label for f in choices))
+    if upload is not None:
+        path = saved_upload(upload)
         try:
-            batch = read(path, fmt, name=upload.name, **options)
+            detected = registry.detect(path)
+        except ReadError as e:
+            st.error(str(e.problem))
+            return
+        form = st.selectbox("Format", choices, index=choices.index(detected), format_func=lambda f: f.label)
+        options = option_inputs(form, path, path.parent, ui.query("countries"))
+        if options is None:
+            return
+        try:
+            result = ui.import_preview(path, form.name, upload.name, **options)
         except ReadError as e:
             st.error(f"Cannot import this file. {e.problem}")
             return
-        with connection() as con:
-            result = preview(con, batch, checksum(path), country)
 
         show_preview(result, upload.name)
         if result.already:
             st.info(f"This file was imported before (dataset {result.already}): importing it again changes nothing.")
             return
-        import_form(result, upload.name, batch.format)
+        import_form(result, upload.name, form)
 
 
 def import_records() -> None:
@@ -199,10 +204,8 @@ def import_records() -> None:
             st.info("Give the indicator, what the estimate measures and the period to see the estimates.")
             return
         try:
-            record_spec = records.RecordSpec.from_dict(spec)
-            with connection() as con:
-                batch = records.read(con, records_path, record_spec, name=raw.name)
-                result = preview(con, batch, records.checksum(records_path, record_spec))
+            result = ui.import_preview(records_path, "records", raw.name, records=records.RecordSpec.from_dict(spec))
+            batch = result.batch
         except ReadError as e:
             st.error(f"Cannot turn these records into estimates. {e.problem}")
             return
@@ -218,14 +221,13 @@ def import_records() -> None:
                 st.rerun()
         show_preview(result, raw.name)
         if len(result.rows):
-            with connection() as con:
-                shown = estimates.as_released(con, result.rows)
+            shown = ui.released_estimates(result.rows)
             hidden = int((shown.reliability == "suppressed").sum())
             st.markdown(f"**{len(shown)} estimates**, {hidden} suppressed for too few respondents. On import, the "
                         "cells that would give a suppressed one back by subtraction are withheld too.")
             st.dataframe(shown, hide_index=True, height=300)
         if not result.already:
-            import_form(result, raw.name, "records")
+            import_form(result, raw.name, registry.get("records"))
 
 
 import_file()

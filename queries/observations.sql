@@ -17,9 +17,8 @@ groups as (
     select dataset_id, series, area, dims, time_detail, 'total' as group_id from rows where dims = ''
     union all
     select r.dataset_id, r.series, r.area, r.dims, r.time_detail, m.group_id
-    from (select *, unnest(string_split(dims, '|')) as part from rows where dims <> '') as r
-    join group_mapping as m
-        on m.dimension = split_part(r.part, '=', 1) and m.dim_value = split_part(r.part, '=', 2)
+    from (select *, unnest(dims_pairs(dims)) as pair from rows where dims <> '') as r
+    join group_mapping as m on m.dimension = r.pair.dimension and m.dim_value = r.pair.dim_value
 )
 select
     r.kind,

@@ -8,7 +8,7 @@ with single as (
     select og.*, s.indicator, upper(s.unit) as unit
     from observation_group as og
     join series as s on s.code = og.series
-    where not contains(og.dims, '|')
+    where len(dims_pairs(og.dims)) <= 1
 ),
 citizen as (select * from single where dataset_id = $dataset),
 official as (select * from single where kind = 'official')

@@ -8,7 +8,8 @@ import pytest
 from conftest import REALDATA
 
 from gapmonitor.formats import OBSERVATION_COLUMNS, ReadError
-from gapmonitor.formats.sdmx import read_sdmx_csv, read_sdmx_ml
+from gapmonitor.formats.sdmx import read_sdmx_ml
+from gapmonitor.formats.sdmx_csv import read_sdmx_csv
 
 RWANDA = REALDATA / "open_sdg_rwanda"
 DATA = RWANDA / "2025_RWA-SDG_Data.sdmx.xml"

@@ -11,10 +11,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from gapmonitor import db, importer, records
+from gapmonitor import db, importer
+from gapmonitor.formats import records
 from gapmonitor.formats import ReadError
 from gapmonitor.importer import ImportRefused
-from gapmonitor.records import GroupColumn, RecordSpec
+from gapmonitor.formats.records import GroupColumn, RecordSpec
 
 from conftest import REALDATA
 

@@ -28,7 +28,7 @@ Every place a value can leave the database, and so every place this file checks:
 * the view released_observation and the derived table cell_year, which the queries read (checked
   directly as well, against an oracle computed here in Python).
 
-Raw citizen records are never stored: gapmonitor/records.py turns them into estimates (one per area,
+Raw citizen records are never stored: gapmonitor/formats/records.py turns them into estimates (one per area,
 group and period, with its sample size) in a temporary DuckDB view and passes only the estimates on
 to the importer, so the observation table is the only place a citizen value lives.
 

@@ -1,6 +1,7 @@
 """Reader for subnational boundary files (GeoJSON, GeoPackage, zipped shapefile): code, name, WGS84 shape."""
 
 import re
+from dataclasses import replace
 import struct
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -12,6 +13,7 @@ import shapely
 from pyogrio.errors import DataLayerError
 
 from . import Batch, fatal
+from .registry import COUNTRY, Format, Option
 
 SUFFIXES = {".geojson", ".json", ".gpkg", ".zip"}
 GRID = 1e-4  # coordinate rounding in degrees (~10 m): plenty for a dashboard map, halves the text
@@ -168,3 +170,21 @@ def _check_length(path: Path, zf: zipfile.ZipFile, member: str) -> None:
     size = zf.getinfo(member).file_size
     if len(header) < 28 or struct.unpack(">i", header[24:28])[0] * 2 != size:
         raise fatal(path, f"{member} is truncated or corrupt (its size does not match its header)", value=member)
+
+
+def _read(path, con, country, code_property=None, name_property=None) -> Batch:
+    if not (code_property and name_property):
+        raise fatal(path, "boundaries need the properties that hold the area code and name; "
+                          f"this file has: {', '.join(layer_properties(path))}")
+    return read_boundaries(path, code_property, name_property, country)
+
+
+FORMAT = Format(
+    name="boundaries", label="Boundaries: GeoJSON, GeoPackage or zipped shapefile", read=_read,
+    recognise=lambda f: f.suffix in (".geojson", ".gpkg", ".zip", ".shp") or (f.suffix == ".json" and b'"Feature' in f.start),
+    sign="boundaries (GeoJSON, GeoPackage, zipped shapefile)", order=10,
+    options=(replace(COUNTRY, required=True),
+             Option("code_property", "the property holding each area's code", kind="property"),
+             Option("name_property", "the property holding each area's name", kind="property")),
+    writes="boundaries", kind="reference", suffixes=(".geojson", ".json", ".gpkg", ".zip"),
+)

@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 import pycountry
 
-from gapmonitor.formats import DESCRIPTION_FIELDS, OBSERVATION_COLUMNS, Batch, check_csv_text, dims_key, fatal
+from gapmonitor.dimensions import key as dims_key
+from gapmonitor.formats import DESCRIPTION_FIELDS, OBSERVATION_COLUMNS, Batch, check_csv_text, fatal
+from gapmonitor.formats.registry import Format
 
 OBSERVATIONS_SHEET = "observations"
 DATASET_SHEET = "dataset"
@@ -300,3 +302,12 @@ def _observations(f: pd.DataFrame, batch: Batch) -> None:
     codes = f.area_code[keep & ~national].drop_duplicates()
     batch.new_areas = pd.DataFrame({"code": codes, "local_code": codes, "name": codes.map(name).fillna(codes),
                                     "parent": codes.map(parent)}).reset_index(drop=True)
+
+
+FORMAT = Format(
+    name="citizen", label="Citizen data estimates in the SDG Gap Monitor template (CSV or XLSX)",
+    read=lambda path, con: read(path),
+    recognise=lambda f: OBSERVATIONS_SHEET in f.sheets if f.workbook else is_template_header(f.header),
+    sign="the citizen data template (indicator, period, value)", order=40, kind="citizen",
+    columns={"area": "country", "year": "period"}, suffixes=(".csv", ".xlsx"),
+)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from gapmonitor.formats import Batch, fatal
+from gapmonitor.formats.registry import Format
 
 SHEET = "Updated Tier classification"
 INDICATOR = re.compile(r"^\s*(\d{1,2})\.([0-9a-z]{1,2})\.(\d{1,2})\s+(.+)$", re.S)
@@ -63,3 +64,10 @@ def read(path: str | Path) -> Batch:
         raise fatal(path, f"no indicator rows (like '1.1.1 Proportion of ...') in sheet {SHEET!r}")
     batch.indicators = pd.DataFrame(found)
     return batch
+
+
+FORMAT = Format(
+    name="framework", label="IAEG-SDGs tier classification workbook (XLSX)", read=lambda path, con: read(path),
+    recognise=lambda f: f.workbook and SHEET in f.sheets, sign="the tier classification (.xlsx)", order=30,
+    writes="indicators", kind="reference", suffixes=(".xlsx",),
+)

@@ -5,6 +5,7 @@ names a subnational area. The country is chosen by the user: the files do not sa
 """
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -12,7 +13,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from gapmonitor import dimensions
 from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, check_csv_text, fatal
+from gapmonitor.formats.registry import COUNTRY, Format
 
 # Columns that qualify a value rather than break it down by group.
 ATTRIBUTES = {"Year", "Value", "GeoCode", "Series", "Units", "Unit measure", "Unit multiplier", "Observation status"}
@@ -94,11 +97,8 @@ def read(path: str | Path, country: str) -> Batch:
     for g in sorted(shared):
         batch.problem("warning", "one GeoCode is shared by rows that differ in this column: kept as a dimension",
                       None, g, None)
-    key = pd.Series("", index=frame.index)
-    for d in sorted(dims):
-        keep = (frame[d] != "") & (~coded if d in geography and d not in shared else True)
-        key = key.str.cat((d + "=" + frame[d]).where(keep, ""), sep="|")
-    key = key.str.replace(r"\|+", "|", regex=True).str.strip("|")
+    keep = pd.DataFrame({d: ~coded if d in geography and d not in shared else True for d in dims}, index=frame.index)
+    key = dimensions.frame_keys(frame, dims, keep)
     # the most specific geography cell names a subnational area (a column at a time: a row-wise fill
     # took 20 s for 200,000 rows)
     names = geocode
@@ -144,3 +144,11 @@ def read(path: str | Path, country: str) -> Batch:
 
 def _slug(text: pd.Series) -> pd.Series:
     return text.astype(str).str.lower().str.replace(r"[^a-z0-9]+", "_", regex=True).str.strip("_")
+
+
+FORMAT = Format(
+    name="open-sdg", label="Open SDG tidy CSV (a national SDG platform)", read=lambda path, con, country: read(path, country),
+    recognise=lambda f: f.header[:1] == ["Year"] and "Value" in f.header, sign="Open SDG CSV (Year ... Value)", order=70,
+    options=(replace(COUNTRY, required=True),),
+    columns={"series": "Series", "area": "GeoCode", "year": "Year"},
+)

@@ -1,4 +1,4 @@
-"""SDMX readers: SDMX-ML 2.1 data with its structure message (parsed by sdmx1), and SDMX-CSV 1.0.
+"""SDMX-ML 2.1 data with its structure message (parsed by sdmx1); the row shape SDMX-CSV shares (sdmx_csv.py).
 
 REF_AREA is passed through as given with area_scheme 'code'; the importer resolves it. The UN global
 dataflow uses M49 numbers; Rwanda's national platform uses 'RW' for the country, 1-5 for the
@@ -12,15 +12,13 @@ from pathlib import Path
 import pandas as pd
 import sdmx
 
-from . import OBSERVATION_COLUMNS, Batch, ReadError, check_csv_text, dims_key, fatal
+from gapmonitor.dimensions import key as dims_key
+
+from . import OBSERVATION_COLUMNS, Batch, ReadError, fatal
+from .registry import COUNTRY, Format, Option
 
 # Dimensions that say which series, place and time an observation is, not which population group.
 NOT_GROUP_DIMENSIONS = {"FREQ", "REPORTING_TYPE", "SERIES", "REF_AREA", "TIME_PERIOD"}
-# Codes meaning "total" or "not applicable", i.e. no breakdown on that dimension: _T total,
-# _Z not applicable, _X not available, _N not applicable (SDG codelists; Rwanda's CL_SEX calls it
-# "Non response"), and the older SDG database spellings ALLAREA, BOTHSEX, ALLAGE.
-TOTAL_CODES = {"_T", "_Z", "_X", "_N", "ALLAREA", "BOTHSEX", "ALLAGE"}
-REQUIRED_CSV_COLUMNS = ["SERIES", "REF_AREA", "TIME_PERIOD", "OBS_VALUE"]
 
 
 def read_sdmx_ml(data_path, structure_path=None) -> Batch:
@@ -51,8 +49,8 @@ def read_sdmx_ml(data_path, structure_path=None) -> Batch:
             values = {k: _code(kv.value) for k, kv in obs.key.values.items()}
             values.update({k: _code(av.value) for k, av in {**dataset.attrib, **obs.attrib}.items()})
             values["OBS_VALUE"] = obs.value
-            rows.append(_observation(batch, number, values, list(obs.key.values), series, areas))
-    batch = _finish(batch, rows)
+            rows.append(observation(batch, number, values, list(obs.key.values), series, areas))
+    batch = finish(batch, rows)
     for column, concept, codes in (("series", "SERIES", series), ("area", "REF_AREA", areas)):
         for code in sorted(set(batch.observations[column]) - set(codes)) if codes else []:
             batch.problem("warning", f"{concept} code is not in the structure's codelist",
@@ -60,34 +58,9 @@ def read_sdmx_ml(data_path, structure_path=None) -> Batch:
     return batch
 
 
-def read_sdmx_csv(path) -> Batch:
-    """Read an SDMX-CSV 1.0 file (a header row of concept IDs, codes as values)."""
-    if Path(path).is_file():
-        check_csv_text(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise fatal(path, "file not found")
-    except pd.errors.EmptyDataError:
-        raise fatal(path, "file is empty")
-    except (pd.errors.ParserError, UnicodeDecodeError) as e:
-        raise fatal(path, f"not readable as CSV: {e}")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in REQUIRED_CSV_COLUMNS if c not in frame.columns]
-    if missing:
-        raise fatal(path, f"not SDMX-CSV: missing column(s) {', '.join(missing)}", column=missing[0])
-    # SDMX-CSV puts the dimensions before OBS_VALUE and the attributes after it.
-    dimensions = [c for c in frame.columns[: frame.columns.get_loc("OBS_VALUE")] if c != "DATAFLOW"]
-    batch = Batch(Path(path).name, "sdmx-csv")
-    rows = [_observation(batch, i + 2, record, dimensions)  # line 1 is the header
-            for i, record in enumerate(frame.to_dict("records"))
-            if any(_text(v) for v in record.values())]
-    return _finish(batch, rows)
-
-
-def _observation(batch, row, values, dimensions, series=None, areas=None) -> dict | None:
+def observation(batch, row, values, dimensions, series=None, areas=None) -> dict | None:
     """One output row from the codes and texts of one observation, or None with the reason recorded."""
-    get = lambda concept: _text(values.get(concept))  # noqa: E731
+    get = lambda concept: text(values.get(concept))  # noqa: E731
     for column in ("SERIES", "REF_AREA", "TIME_PERIOD"):
         if not get(column):
             batch.problem("error", f"{column} is empty", row, column, "")
@@ -108,7 +81,7 @@ def _observation(batch, row, values, dimensions, series=None, areas=None) -> dic
         if get(column) and bounds[column] is None:
             batch.problem("warning", f"{column} is not a number; left out", row, column, get(column))
     description, indicator = (series or {}).get(get("SERIES"), ("", ""))
-    groups = [(d, get(d)) for d in dimensions if d not in NOT_GROUP_DIMENSIONS and get(d) not in TOTAL_CODES]
+    groups = [(d, get(d)) for d in dimensions if d not in NOT_GROUP_DIMENSIONS]  # the key leaves totals out
     return {
         "row": row, "series": get("SERIES"), "series_description": description, "indicator": indicator,
         "unit": get("UNIT_MEASURE"), "area": get("REF_AREA"), "area_name": (areas or {}).get(get("REF_AREA"), ""),
@@ -119,7 +92,7 @@ def _observation(batch, row, values, dimensions, series=None, areas=None) -> dic
     }
 
 
-def _finish(batch: Batch, rows: list) -> Batch:
+def finish(batch: Batch, rows: list) -> Batch:
     batch.observations = pd.DataFrame([r for r in rows if r is not None], columns=OBSERVATION_COLUMNS).astype(
         {"value": float, "lower_bound": float, "upper_bound": float})
     if not rows:
@@ -180,7 +153,7 @@ def _code(value) -> str:
     return getattr(value, "id", value)  # coded values come as Code objects when the structure is known
 
 
-def _text(value) -> str:
+def text(value) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
 
 
@@ -190,3 +163,14 @@ def _number(text: str) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
+
+
+COLUMNS = {"series": "SERIES", "area": "REF_AREA", "year": "TIME_PERIOD"}
+STRUCTURE = Option("structure", "the SDMX structure file (DSD) of structure-specific SDMX-ML data", kind="file")
+
+FORMAT = Format(
+    name="sdmx-ml", label="SDMX-ML 2.1 data (with its structure file)",
+    read=lambda path, con, country=None, structure=None: read_sdmx_ml(path, structure),
+    recognise=lambda f: f.suffix == ".xml", sign="SDMX-ML (.xml)", order=20, options=(COUNTRY, STRUCTURE),
+    columns=COLUMNS, suffixes=(".xml",),
+)

@@ -12,7 +12,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from gapmonitor import dimensions
 from gapmonitor.formats import Batch, csv_checked, csv_header, csv_source, fatal
+from gapmonitor.formats.registry import COUNTRY, Format
+from gapmonitor.sql import identifier
 
 REQUIRED = ["SeriesCode", "GeoAreaCode", "TimePeriod", "Value"]
 # Columns that are not dimensions (attributes and identifiers); every other named column is one.
@@ -22,8 +25,6 @@ NOT_DIMENSIONS = {
     "Source", "GeoInfoUrl", "GeoInfoType", "FootNote", "Nature", "Units", "Reporting Type",
     "Observation Status", "Unit Multiplier", "Unit multiplier",
 }
-# Dimension values that mean "no breakdown": such a dimension is left out of the observation's key.
-TOTALS = ("", "_T", "BOTHSEX", "ALLAREA", "ALLAGE", "_Z", "_X", "NA")
 # Value cells that are not values ("not available", "not applicable"): skipped with a warning.
 NON_VALUES = ("", "NV", "N", "NA", "NAN")
 
@@ -48,28 +49,20 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
         header = [str(c) for c in frame.columns]
         frame.columns = [f"c{i}" for i in range(len(header))]
         con.register("frame", frame)
-        source, checked = "frame", nullcontext()
+        (source, params), checked = ("frame", {}), nullcontext()
     else:
         header = csv_header(path)
-        source, checked = csv_source(path, len(header)), csv_checked(con, path, header)
+        (source, params), checked = csv_source(path, len(header)), csv_checked(con, path, header)
     col = _columns(path, header)
     dims = sorted(c for c in col if c not in NOT_DIMENSIONS)
 
     def text(name: str) -> str:
         # trim() only where there is a space to trim: it copies every string it is given
-        c = col.get(name)
+        c = identifier(col[name]) if name in col else None
         return f"coalesce(case when {c} like ' %' or {c} like '% ' then trim({c}) else {c} end, '')" if c else "''"
 
-    def sql_text(value: str) -> str:
-        return "'" + value.replace("'", "''") + "'"
-
-    def one_of(values, cell: str) -> str:  # list_contains, not IN: DuckDB plans a long IN list as a join
-        return f"list_contains([{', '.join(map(sql_text, values))}], {cell})"
-
-    # concat_ws skips NULLs: a dimension with a total or blank value drops out of the key
-    key = "concat_ws('|', " + ", ".join(
-        f"case when not {one_of(TOTALS, f'upper({text(d)})')} then {sql_text(d + '=')} || {text(d)} end" for d in dims
-    ) + ")" if dims else "''"
+    key, key_params = dimensions.sql_key({d: text(d) for d in dims})
+    params = {**params, **key_params, "non_values": list(NON_VALUES)}
     # a number as pandas.to_numeric reads one: DuckDB also takes '1_000', and 'nan' as NaN, not as nothing
     con.execute("create temp macro number(t) as case when not contains(t, '_') then nullif(try_cast(t as double), 'nan'::double) end")
     flags = ", ".join(f"{where} as problem_{i}" for i, (_, _, _, where, _) in enumerate(PROBLEMS))
@@ -86,14 +79,14 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
                 from {source}
             ),
             typed as (
-                select *, {one_of(NON_VALUES, 'upper(value_text)')} as non_value, number(value_text) as value,
+                select *, list_contains($non_values, upper(value_text)) as non_value, number(value_text) as value,
                     try_cast(regexp_extract(year_text, '^\\s*(\\d{{4}})', 1) as integer) as year,
                     number(lower_text) as lower_bound, number(upper_text) as upper_bound
                 from cells
             )
             select *, {flags}, value is not null and year is not null and series <> '' and area <> '' as ok
             from typed
-        """).to_arrow_table()
+        """, params=params).to_arrow_table()
     if source == "frame":
         con.unregister("frame")
     return table
@@ -165,3 +158,13 @@ def _typed(batch: Batch, table: pa.Table) -> Batch:
     columns["footnote"] = table["footnote"]  # beyond OBSERVATION_COLUMNS: the importer writes it
     batch.observations = pa.table(columns).to_pandas(types_mapper=pd.ArrowDtype)
     return batch
+
+
+FORMAT = Format(
+    name="un-sdg", label="UN Global SDG Indicators Database export (CSV or XLSX)",
+    read=lambda path, con, country=None: read(path),
+    # a workbook that is neither the tier classification nor the citizen template is taken for an export
+    recognise=lambda f: "SeriesCode" in f.header or f.workbook, sign="a UN SDG export (SeriesCode column)", order=60,
+    options=(COUNTRY,), columns={"series": "SeriesCode", "area": "GeoAreaCode", "year": "TimePeriod"},
+    suffixes=(".csv", ".xlsx"),
+)

@@ -18,3 +18,12 @@ create macro wilson_lower(p, n) as
 create macro wilson_upper(p, n) as
     (p + 1.959964 ^ 2 / (2 * n) + 1.959964 * sqrt(p * (1 - p) / n + 1.959964 ^ 2 / (4 * n * n)))
     / (1 + 1.959964 ^ 2 / n);
+
+-- The (dimension, dim_value) pairs of a dimension key, the one way SQL reads observation.dims (keys are
+-- written by gapmonitor/dimensions.py): parts split on '|', the name from the value on '=', and the
+-- escapes of '|', '=' and '%' undone ('%25' last, so an escaped escape stays text).
+create macro dims_unescape(t) as replace(replace(replace(t, '%7C', '|'), '%3D', '='), '%25', '%');
+
+create macro dims_pairs(dims) as
+    list_transform(list_filter(string_split(dims, '|'), lambda p: p <> ''),
+        lambda p: {'dimension': dims_unescape(split_part(p, '=', 1)), 'dim_value': dims_unescape(split_part(p, '=', 2))});

@@ -58,12 +58,10 @@ from released_observation
 where dims = '' and value is not null
 union all
 (with parts as (
-    select *, unnest(string_split(dims, '|')) as part
+    select *, unnest(dims_pairs(dims)) as pair
     from released_observation
     where dims <> '' and value is not null
 )
-select parts.* exclude (part), m.group_id
+select parts.* exclude (pair), m.group_id
 from parts
-join group_mapping as m
-    on m.dimension = split_part(parts.part, '=', 1)
-    and m.dim_value = split_part(parts.part, '=', 2));
+join group_mapping as m on m.dimension = parts.pair.dimension and m.dim_value = parts.pair.dim_value);

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import yaml
 
 from gapmonitor import area_matching, estimates
 from gapmonitor.formats import Batch, check_csv_text, fatal
+from gapmonitor.formats.registry import Format, Option
 
 MISSING = ("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "-")
 
@@ -69,6 +71,14 @@ class RecordSpec:
                 raise TypeError(f"quote the values of {key!r} (YAML reads a bare Yes or No as true or false)")
         d["groups"] = [GroupColumn(**g) for g in d.get("groups", [])]
         return cls(**d)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "RecordSpec":
+        """A spec from its YAML file; a ReadError says what is wrong with it."""
+        try:
+            return cls.from_dict(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+        except (TypeError, AttributeError, yaml.YAMLError) as e:  # a misspelt or missing key, not a mapping
+            raise fatal(path, f"not a records spec ({e})") from e
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -219,3 +229,18 @@ def _group_mapping(con, spec: RecordSpec, batch: Batch) -> pd.DataFrame:
     new = pd.Series([(d, v) not in known for d, v in zip(mapping.dimension, mapping.dim_value)], index=mapping.index,
                     dtype=bool)
     return mapping.loc[new]
+
+
+def _spec(records: "RecordSpec | str | Path") -> RecordSpec:
+    """The records option as given: a spec (the Data page's form) or its YAML file (the command line)."""
+    return records if isinstance(records, RecordSpec) else RecordSpec.load(records)
+
+
+FORMAT = Format(
+    name="records", label="Citizen records, turned into estimates",
+    read=lambda path, con, records: read(con, path, _spec(records)),
+    recognise=lambda f: bool(f.given.get("records")), order=0,  # chosen by giving a spec, never by the file
+    options=(Option("records", "how to read the records: a spec (YAML, see data/templates/records/)", kind="spec",
+                    required=True),),
+    kind="citizen", checksum=lambda path, records: checksum(path, _spec(records)), suffixes=(".csv", ".xlsx"),
+)
