@@ -197,14 +197,15 @@ def import_csv(csv_path: str | Path, db_path: str | Path, dataset_id: str = "bas
     """Import a UN SDG export the straightforward way: pandas.read_csv, build the dimension key and resolve
     M49 codes with pandas, insert into the observation table in one transaction. No validation, no
     preview, no derived tables; returns the number of rows written."""
-    from gapmonitor.formats.unsdg import NOT_DIMENSIONS, TOTALS
+    from gapmonitor.dimensions import TOTAL_CODES
+    from gapmonitor.formats.unsdg import NOT_DIMENSIONS
 
     frame = pd.read_csv(csv_path, dtype={"GeoAreaCode": str})
     frame = frame.loc[:, ~frame.columns.str.startswith("Unnamed")]
     key = pd.Series("", index=frame.index)
     for dimension in sorted(c for c in frame.columns if c not in NOT_DIMENSIONS):
         value = frame[dimension].fillna("").astype(str).str.strip()
-        part = (dimension + "=" + value).where(~value.str.upper().isin(TOTALS), "")
+        part = (dimension + "=" + value).where(~value.str.upper().isin(("", *TOTAL_CODES)), "")
         key = key.where(part == "", key.where(key == "", key + "|") + part)
     with duckdb.connect(str(db_path)) as con:
         m49 = con.execute("select cast(m49 as varchar) as m49, code from area "

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pycountry
 
-from gapmonitor import catalogue
+from gapmonitor import catalogue, dimensions
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DEMO = DATA / "demo"
@@ -132,7 +132,7 @@ def _official_observations(rng, series: pd.DataFrame, countries: pd.DataFrame) -
         pair_has = has[pairs.s] & (rng.random(len(pairs)) < rate * (0.4 + 0.6 * pairs.capacity.to_numpy()))
         sub = years[pair_has[years.pair.to_numpy()]]
         for value, shift in DIMENSION_VALUES[dimension]:
-            rows.append(sub.assign(dims=f"{dimension}={value}", shift=shift))
+            rows.append(sub.assign(dims=dimensions.key([(dimension, value)]), shift=shift))
     obs = pd.concat(rows, ignore_index=True)
     return pd.DataFrame({
         "series": series.series_code.to_numpy()[obs.s], "area": countries.code.to_numpy()[obs.c],
@@ -186,10 +186,10 @@ def _load_citizen(con, rng, series: pd.DataFrame, official: pd.DataFrame) -> Non
     """Citizen datasets from data/demo/citizen_datasets.csv, with observations for the groups,
     indicators, areas and years each one states, near the official level of its country."""
     specs = pd.read_csv(DEMO / "citizen_datasets.csv", dtype=str, keep_default_na=False)
-    mapping = con.execute("select dimension || '=' || dim_value, group_id from group_mapping").fetchall()
-    written = {f"{d}={v}" for d, values in DIMENSION_VALUES.items() for v, _ in values}
-    group_dims = {group: dims for dims, group in mapping if dims in written}
-    shifts = {f"{d}={v}": shift for d, values in DIMENSION_VALUES.items() for v, shift in values}
+    mapping = con.execute("select dimension, dim_value, group_id from group_mapping").fetchall()
+    written = {dimensions.key([(d, v)]) for d, values in DIMENSION_VALUES.items() for v, _ in values}
+    group_dims = {group: dimensions.key([(d, v)]) for d, v, group in mapping if dimensions.key([(d, v)]) in written}
+    shifts = {dimensions.key([(d, v)]): shift for d, values in DIMENSION_VALUES.items() for v, shift in values}
     totals = official[official.dims == ""].groupby(["series", "area"]).value.mean()
     percent = series[series.unit == "PERCENT"]
     for spec in specs.itertuples():

@@ -6,6 +6,7 @@ undoes the escaping: a '%', '|' or '=' inside a name or value is written %25, %7
 
 import pandas as pd
 
+from gapmonitor.sql import identifier
 
 # Dimension values that mean "no breakdown": the dimension is left out of the key. One list for every
 # reader. From the SDG SDMX code lists (the Rwanda DSD's CL_SEX, CL_AGE, CL_URBANISATION, CL_DISABILITY,
@@ -48,18 +49,17 @@ def frame_keys(frame: pd.DataFrame, columns: list[str], keep: pd.DataFrame | Non
     return out
 
 
-def sql_key(cells: dict[str, str]) -> tuple[str, dict]:
-    """A DuckDB expression giving key() of each row, and the parameters to bind with it: `cells` maps
-    each dimension name to a SQL expression of its cell as text (built from identifiers only). The
-    names and the total codes are bound, never written into the SQL text."""
-    if not cells:
+def sql_key(columns: dict[str, str]) -> tuple[str, dict]:
+    """A DuckDB expression giving key() of each row, and the parameters to bind with it: `columns` maps
+    each dimension name to the column holding its cells as text (trimmed here). The names and the
+    total codes are bound, never written into the SQL text."""
+    if not columns:
         return "''", {}
     params, parts = {"total_codes": ["", *TOTAL_CODES]}, []
-    for i, d in enumerate(sorted(cells)):
-        value = cells[d]
-        for raw, code in _ESCAPES:
-            value = f"replace({value}, '{raw}', '{code}')"
+    for i, d in enumerate(sorted(columns)):
         params[f"dimension_{i}"] = escape(d) + "="
-        # concat_ws skips NULLs: a total or blank cell drops out of the key
-        parts.append(f"case when not list_contains($total_codes, upper({cells[d]})) then $dimension_{i} || {value} end")
+        cell = f"coalesce(trim({identifier(columns[d])}), '')"
+        # _ESCAPES, in SQL; concat_ws skips NULLs, so a total or blank cell drops out of the key
+        parts.append(f"case when not list_contains($total_codes, upper({cell})) then $dimension_{i} || "
+                     f"replace(replace(replace({cell}, '%', '%25'), '|', '%7C'), '=', '%3D') end")
     return "concat_ws('|', " + ", ".join(parts) + ")", params

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import pandas as pd
 
-from gapmonitor.formats import dims_key
+from gapmonitor import dimensions
 from gapmonitor.sql import identifier
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def from_records(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, spec: Reco
     finally:
         con.unregister("records_placed")
     names = [g.name for g in spec.groups]
-    dims = [dims_key((names[i], row[f"g{i}"]) for i in range(len(groups)) if row[f"all_g{i}"] == 0)
+    dims = [dimensions.key((names[i], row[f"g{i}"]) for i in range(len(groups)) if row[f"all_g{i}"] == 0)
             for row in cells.to_dict("records")]
     return pd.DataFrame({
         "row": range(1, len(cells) + 1), "series": spec.series_code, "series_description": spec.description,
@@ -68,8 +68,6 @@ def as_released(con: duckdb.DuckDBPyConnection, estimates: pd.DataFrame) -> pd.D
     try:
         return con.execute("""
             with marked as (select *, reliability('citizen', sample_size) as reliability from estimates)
-            select * replace (released(value, reliability) as value, released(lower_bound, reliability) as lower_bound,
-                released(upper_bound, reliability) as upper_bound, released(sample_size, reliability) as sample_size)
-            from marked""").df()
+            select * from released_rows(marked)""").df()
     finally:
         con.unregister("estimates")

@@ -26,7 +26,7 @@ OBSERVATION_COLUMNS = [
     "area_name",
     "area_scheme",         # how to resolve `area`: 'm49', 'iso3', 'code' (subnational/own code), 'area'
                            # (already an area code of the database, or of Batch.new_areas)
-    "dims",                # canonical dimension key: 'Age=15-24|Sex=FEMALE', sorted by dimension; '' total
+    "dims",                # dimension key (gapmonitor.dimensions.key): 'Age=15-24|Sex=FEMALE'; '' total
     "year",
     "time_detail",
     "value",
@@ -90,11 +90,6 @@ class Batch:
     def problem(self, severity: str, message: str, row=None, column=None, value=None) -> None:
         self.problems.append(Problem(severity, message, self.file, row, column,
                                      None if value is None else str(value)))
-
-
-def dims_key(pairs) -> str:
-    """The canonical dimension key of (dimension, value) pairs: blanks dropped, sorted by dimension."""
-    return "|".join(f"{d}={v}" for d, v in sorted(pairs) if v not in (None, "") and not pd.isna(v))
 
 
 def fatal(file: str | Path, message: str, row=None, column=None, value=None) -> ReadError:

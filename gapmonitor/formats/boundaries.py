@@ -1,9 +1,9 @@
 """Reader for subnational boundary files (GeoJSON, GeoPackage, zipped shapefile): code, name, WGS84 shape."""
 
 import re
-from dataclasses import replace
 import struct
 import zipfile
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 import geopandas as gpd

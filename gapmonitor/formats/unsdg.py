@@ -61,7 +61,7 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
         c = identifier(col[name]) if name in col else None
         return f"coalesce(case when {c} like ' %' or {c} like '% ' then trim({c}) else {c} end, '')" if c else "''"
 
-    key, key_params = dimensions.sql_key({d: text(d) for d in dims})
+    key, key_params = dimensions.sql_key({d: col[d] for d in dims})
     params = {**params, **key_params, "non_values": list(NON_VALUES)}
     # a number as pandas.to_numeric reads one: DuckDB also takes '1_000', and 'nan' as NaN, not as nothing
     con.execute("create temp macro number(t) as case when not contains(t, '_') then nullif(try_cast(t as double), 'nan'::double) end")
