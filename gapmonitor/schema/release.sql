@@ -22,6 +22,18 @@ create macro reliability(kind, n) as
 -- A figure as released: nothing of a suppressed estimate.
 create macro released(x, reliability) as case when reliability = 'suppressed' then null else x end;
 
+-- Rows as released, the release rule applied once: of rows marked with their reliability (a table or
+-- CTE named by `marked`), each figure as released. Used by released_observation and by the import
+-- preview (gapmonitor/estimates.py, as_released).
+create macro released_rows(marked) as table
+select * replace (
+    released(value, reliability) as value,
+    released(lower_bound, reliability) as lower_bound,
+    released(upper_bound, reliability) as upper_bound,
+    released(sample_size, reliability) as sample_size
+)
+from query_table(marked);
+
 -- Citizen estimates withheld: 'primary' (too few respondents) or 'secondary' (complementary). Derived:
 -- rebuilt with every write.
 create table withheld (
@@ -42,13 +54,7 @@ with marked as (
     join dataset as d using (dataset_id)
     left join withheld as w using (dataset_id, series, area, dims, time_detail)
 )
-select * replace (
-    released(value, reliability) as value,
-    released(lower_bound, reliability) as lower_bound,
-    released(upper_bound, reliability) as upper_bound,
-    released(sample_size, reliability) as sample_size
-)
-from marked;
+select * from released_rows(marked);
 
 -- One row per released (not suppressed) observation and group it speaks for (an observation for rural women counts
 -- for women and for rural people); a value with no dimension is the total.
