@@ -8,7 +8,7 @@ reference data (241) and 25 years (2001-2025), with group dimensions from the re
 group_mapping (UN and SDMX spellings, two-dimension keys, and values that map to no group).
 
 The schema and the reference data are created the app's way (db.create_schema, reference.load); the
-derived tables (expected groups, cell_year) by catalogue.refresh, as after every import. Everything
+derived tables (expected groups, cell_year) by derived.refresh, as after every import. Everything
 else is generated set-based in DuckDB SQL: rows come from range() and are kept or given values by
 hash() of the seed and their coordinates, so the same seed gives the same database (see digest()).
 """
@@ -28,11 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from gapmonitor import catalogue, db, reference  # noqa: E402
+from gapmonitor import db, derived, reference  # noqa: E402
 
 # A database built by another generator or against another schema is rebuilt, not reused.
 GENERATOR_VERSION = "1-" + hashlib.sha256(
-    b"".join(p.read_bytes() for p in (*db.SCHEMA, catalogue.Path(catalogue.__file__).with_name("cell_years.sql")))
+    b"".join(p.read_bytes() for p in (*db.SCHEMA, derived.Path(derived.__file__).with_name("cell_years.sql")))
 ).hexdigest()[:12]
 SEED = 2030
 FULL_OFFICIAL = 5_000_000
@@ -134,8 +134,8 @@ def build(path: str | Path, scale: float = 1.0, seed: int = SEED, verbose: bool 
         step(f"citizen observations ({n_citizen:,})", t)
 
         t = time.perf_counter()
-        catalogue.refresh(con)  # expected groups and cell_year, as after every import
-        step("catalogue.refresh (expected groups, cell_year)", t)
+        derived.refresh(con)  # expected groups and cell_year, as after every import
+        step("derived.refresh (expected groups, cell_year)", t)
 
         info = {"generator": GENERATOR_VERSION, "scale": scale, "seed": seed}
         counts = dict(zip(

@@ -275,9 +275,9 @@ def _run_worker(args: list[str]) -> dict:
 def _worker_import(args) -> dict:
     """Import the CSV `repeat` times, each time into a fresh copy of the benchmark database (the copy is
     not timed), with the app's importer or the pandas baseline. For the app, the steps inside apply()
-    are timed by wrapping the functions it calls (the database copy, the write, catalogue.refresh);
+    are timed by wrapping the functions it calls (the database copy, the write, derived.refresh);
     their code is unchanged."""
-    import gapmonitor.catalogue
+    import gapmonitor.derived
     import gapmonitor.formats.unsdg
     from gapmonitor import importer
 
@@ -304,8 +304,8 @@ def _worker_import(args) -> dict:
         importer.checksum = timing("preview: checksum (SHA-256 of the file)", importer.checksum)
         importer._summary = timing("preview: _summary", importer._summary)
         importer._write_observations = timing("apply: insert rows", importer._write_observations)
-        gapmonitor.catalogue.refresh = timing("apply: catalogue.refresh (expected groups, cell_year)",
-                                              gapmonitor.catalogue.refresh)
+        gapmonitor.derived.refresh = timing("apply: derived.refresh (expected groups, cell_year)",
+                                              gapmonitor.derived.refresh)
     csv = Path(args.csv)
     runs = []
     with tempfile.TemporaryDirectory(dir=Path(args.db).parent) as tmp:

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from gapmonitor import catalogue
+from gapmonitor import derived
 from gapmonitor.sql import identifier
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,7 +87,7 @@ def writing(path: Path | None = None, indicators: list[str] | None = None):
             try:
                 con.execute("begin transaction")
                 yield con
-                catalogue.refresh(con, indicators)  # derived tables change with the data, in the same transaction
+                derived.refresh(con, indicators)  # derived tables change with the data, in the same transaction
                 con.execute("commit")
                 con.execute("checkpoint")
             finally:
@@ -127,7 +127,7 @@ def _build(path: Path) -> None:
             create_schema(con)
             reference.load(con)
             demo.load(con)
-            catalogue.refresh(con)
+            derived.refresh(con)
             con.execute("checkpoint")
         os.replace(tmp, path)
     finally:
@@ -177,7 +177,7 @@ def _migrate(path: Path, version: int) -> None:
                 for part in SCHEMA[1:]:  # all but the base tables: macros, views, derived tables
                     con.execute(part.read_text(encoding="utf-8"))
                 con.execute("insert or replace into meta values ('schema_version', ?)", [SCHEMA_VERSION])
-                catalogue.refresh(con)
+                derived.refresh(con)
             except duckdb.Error as error:
                 raise MigrationError(f"{path} migrated, but making its views, macros and derived tables "
                                      f"of version {SCHEMA_VERSION} failed: {error}") from error
@@ -213,7 +213,7 @@ def _drop_views_and_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _drop_derived_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop every table but the base ones (the schema files make them again, catalogue.refresh fills them)."""
+    """Drop every table but the base ones (the schema files make them again, derived.refresh fills them)."""
     for name, in con.execute("select distinct table_name from duckdb_tables() "
                              "where not internal and database_name = current_database()").fetchall():
         if name not in base_tables():

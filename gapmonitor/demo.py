@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pycountry
 
-from gapmonitor import catalogue, dimensions
+from gapmonitor import derived, dimensions
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DEMO = DATA / "demo"
@@ -96,7 +96,7 @@ def _load_expected_groups(con: duckdb.DuckDBPyConnection, series: pd.DataFrame) 
     )
     con.register("by_dimension", by_dimension)
     con.execute("insert into expected_group select distinct indicator, group_id from by_dimension")
-    catalogue.add_expected_groups(con)
+    derived.add_expected_groups(con)
     con.unregister("by_dimension")
 
 

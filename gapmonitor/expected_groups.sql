@@ -2,7 +2,7 @@
 -- The 2030 Agenda (para. 74g) and the indicator framework ask for data "disaggregated by income,
 -- sex, age, race, ethnicity, migratory status, disability and geographic location" where relevant.
 -- Read here as: every indicator has its total; every indicator about people (its official title
--- matches catalogue.PEOPLE) expects those groups, the age groups only where the title speaks of age; and a group is
+-- matches derived.PEOPLE) expects those groups, the age groups only where the title speaks of age; and a group is
 -- expected wherever some data for the indicator is disaggregated by it.
 insert into expected_group
 with rules (group_id, pattern) as (

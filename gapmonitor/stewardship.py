@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gapmonitor import db
+from gapmonitor.sql import identifier
 
 # The Copenhagen Framework on Citizen Data's ladder of citizen participation.
 PARTICIPATION = {
@@ -62,7 +63,7 @@ def save_assessment(dataset_id: str, assessment: Assessment, path: Path | None =
     with db.writing(path) as con:
         if not con.execute("select count(*) from citizen_dataset where dataset_id = ?", [dataset_id]).fetchall()[0][0]:
             raise ValueError(f"no citizen dataset {dataset_id!r}")
-        con.execute(f"update citizen_dataset set {', '.join(f'{f} = ?' for f in fields)}, assessed_at = current_timestamp "
+        con.execute(f"update citizen_dataset set {', '.join(f'{identifier(f)} = ?' for f in fields)}, assessed_at = current_timestamp "
                     "where dataset_id = ?", [getattr(assessment, f) for f in fields] + [dataset_id])
 
 

@@ -1,10 +1,10 @@
--- Which citizen estimates are withheld, rebuilt with every write (catalogue.refresh), as the table
+-- Which citizen estimates are withheld, rebuilt with every write (derived.refresh), as the table
 -- `withheld`. Primary: fewer respondents than min_sample_size (the macro `suppressed`). Secondary
 -- (complementary): a breakdown whose cells, with the total, would give a withheld cell back by
 -- subtraction (Mangochi: all 140 households, Hanging-in 42, Stepping-up 93, so Stepping-out 5) gets its
 -- next smallest cell withheld too. Siblings are estimates of one dataset, series, area and period whose
 -- dimension keys differ only in the value of one dimension; a set of siblings with exactly one withheld
--- cell also loses its smallest other cell. catalogue.refresh repeats the second statement until it
+-- cell also loses its smallest other cell. derived.refresh repeats the second statement until it
 -- adds nothing, since one cell withheld in the wealth breakdown can be the only one in the sex breakdown.
 
 -- primary

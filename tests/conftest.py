@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 REALDATA = ROOT.parent / "shared" / "realdata"
 
-from gapmonitor import catalogue, db  # noqa: E402
+from gapmonitor import db, derived  # noqa: E402
 from tests.browser import app_db, app_url, browser  # noqa: E402,F401  (one app and one chromium per session)
 
 
@@ -79,7 +79,7 @@ def add(con, dataset: str, area: str, dims: str, year: int, sample_size: int | N
     """Insert one observation of series S1 and rebuild the gap rules' evidence (as every write does)."""
     con.execute("insert into observation (dataset_id, series, area, dims, year, time_detail, value, sample_size) "
                 "values (?, 'S1', ?, ?, ?, ?, ?, ?)", [dataset, area, dims, year, str(year), value, sample_size])
-    catalogue.cell_years(con)
+    derived.cell_years(con)
 
 
 DERIVED = {"cell_year": "indicator, area, group_id, year, is_demo", "cell": "scope, indicator, area, group_id",

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import REALDATA, add
 
-from gapmonitor import catalogue, db, dimensions
+from gapmonitor import db, derived, dimensions
 
 ROOT = Path(__file__).resolve().parents[1]
 DSD = REALDATA / "open_sdg_rwanda" / "RWA_2025_SDG_DSD.xml"
@@ -70,7 +70,7 @@ def test_complementary_suppression_reads_keys_through_the_macro(tiny):
     assert tiny.execute("select value from setting where key = 'min_sample_size'").fetchall() == [(10,)]
     for value, n in (("a=1", 5), ("a=2", 12), ("a=3", 40)):
         add(tiny, "hi", "AAA", dimensions.key([("Sex", "FEMALE"), ("Age", value)]), 2020, sample_size=n)
-    catalogue.withhold(tiny)
+    derived.withhold(tiny)
     withheld = tiny.execute("select dims, reason from withheld order by dims").fetchall()
     assert withheld == [("Age=a%3D1|Sex=FEMALE", "primary"), ("Age=a%3D2|Sex=FEMALE", "secondary")]
 

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from gapmonitor import catalogue, db, importer
+from gapmonitor import db, derived, importer
 from gapmonitor.formats import ReadError
 
 BROKEN = Path(__file__).resolve().parent / "broken"
@@ -255,7 +255,7 @@ def test_failure_in_the_derived_tables_leaves_database_untouched(fresh, good_fil
         seen["series"] = con.execute("select count(*) from series where code = 'ZZ_NEW_SERIES'").fetchall()[0][0]
         raise RuntimeError("disk full (simulated)")
 
-    monkeypatch.setattr(catalogue, "add_expected_groups", fail)
+    monkeypatch.setattr(derived, "add_expected_groups", fail)
     with pytest.raises(RuntimeError, match="simulated"):
         importer.apply(preview, title="t", source="s", path=fresh)
     assert seen == {"observations": good_rows(good_file), "series": 1}
@@ -308,7 +308,7 @@ def test_a_duplicate_the_preview_did_not_reject_is_refused_at_the_write(fresh, g
 def test_failure_removing_a_dataset_leaves_database_untouched(fresh, good_file, monkeypatch):
     dataset = importer.apply(preview_of(good_file, fresh), title="t", source="s", path=fresh)
     before = state(fresh)
-    monkeypatch.setattr(catalogue, "refresh", lambda con, indicators=None: (_ for _ in ()).throw(RuntimeError("simulated")))
+    monkeypatch.setattr(derived, "refresh", lambda con, indicators=None: (_ for _ in ()).throw(RuntimeError("simulated")))
     with pytest.raises(RuntimeError, match="simulated"):
         importer.remove(dataset, fresh)
     assert digest(fresh) == before[0] and table_counts(fresh) == before[1]

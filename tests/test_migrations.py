@@ -267,7 +267,7 @@ def test_a_failing_first_build_leaves_no_temporary_file(tmp_path, monkeypatch):
 
 
 def test_a_failure_after_the_migrations_also_leaves_the_database_as_it_was(tmp_path, monkeypatch):
-    from gapmonitor import catalogue
+    from gapmonitor import derived
 
     def boom(con, indicators=None):
         raise RuntimeError("the gap evidence cannot be rebuilt")
@@ -276,7 +276,7 @@ def test_a_failure_after_the_migrations_also_leaves_the_database_as_it_was(tmp_p
     folder.mkdir()
     path = stored_v6(folder)
     before = path.read_bytes()
-    monkeypatch.setattr(catalogue, "refresh", boom)
+    monkeypatch.setattr(derived, "refresh", boom)
     with pytest.raises(RuntimeError, match="gap evidence"):
         db.ensure_database(path)
     assert path.read_bytes() == before

@@ -21,10 +21,10 @@ SQL_FILES = sorted({*ROOT.glob("queries/*.sql"), *ROOT.glob("gapmonitor/**/*.sql
 # Module-level names that hold SQL text, each with why it may be interpolated into SQL.
 SQL_TEXT = {
     "RESOLVE": "importer.py: resolve_import.sql, read from the package",
-    "CELL_YEARS": "catalogue.py: cell_years.sql, read from the package",
-    "EXPECTED_GROUPS": "catalogue.py: expected_groups.sql, read from the package",
-    "PRIMARY": "catalogue.py: the first statement of suppression.sql",
-    "SECONDARY": "catalogue.py: the second statement of suppression.sql",
+    "CELL_YEARS": "derived.py: cell_years.sql, read from the package",
+    "EXPECTED_GROUPS": "derived.py: expected_groups.sql, read from the package",
+    "PRIMARY": "derived.py: the first statement of suppression.sql",
+    "SECONDARY": "derived.py: the second statement of suppression.sql",
     "_CSV_OPTIONS": "formats/__init__.py: read_csv's fixed options, a literal of the code",
     "PROBLEMS": "formats/unsdg.py: each row's condition is SQL over _load's columns, a literal of the code",
 }

@@ -54,7 +54,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gapmonitor import catalogue, db
+from gapmonitor import db, derived
 
 YEARS = (2015, 2024)
 QUERIES = sorted(p.stem for p in db.QUERY_DIR.glob("*.sql"))
@@ -245,7 +245,7 @@ def build(world: World) -> duckdb.DuckDBPyConnection:
          for o in world.official + list(world.citizen)])
     con.execute("update setting set value = ? where key = 'min_sample_size'", [world.min_n])
     con.execute("update setting set value = ? where key = 'reliable_sample_size'", [world.reliable_n])
-    catalogue.refresh(con)
+    derived.refresh(con)
     return con
 
 
@@ -480,7 +480,7 @@ def test_the_checker_finds_a_leak(leak):
     con = build(world)
     assert released_errors(con, world) + cell_year_errors(con, world) == []  # query_leaks: the property test
     con.execute(LEAKY_VIEWS[leak])
-    catalogue.refresh(con)
+    derived.refresh(con)
     leaks = query_leaks(con, world)
     assert any(line.startswith("observations(") for line in leaks), leaks
     assert released_errors(con, world)
