@@ -51,15 +51,16 @@ def frame_keys(frame: pd.DataFrame, columns: list[str], keep: pd.DataFrame | Non
 
 def sql_key(columns: dict[str, str]) -> tuple[str, dict]:
     """A DuckDB expression giving key() of each row, and the parameters to bind with it: `columns` maps
-    each dimension name to the column holding its cells as text (trimmed here). The names and the
-    total codes are bound, never written into the SQL text."""
+    each dimension name to the column holding its cells as trimmed text ('' for blank). The names and
+    the total codes are bound, never written into the SQL text."""
     if not columns:
         return "''", {}
     params, parts = {"total_codes": ["", *TOTAL_CODES]}, []
     for i, d in enumerate(sorted(columns)):
         params[f"dimension_{i}"] = escape(d) + "="
-        cell = f"coalesce(trim({identifier(columns[d])}), '')"
-        # _ESCAPES, in SQL; concat_ws skips NULLs, so a total or blank cell drops out of the key
-        parts.append(f"case when not list_contains($total_codes, upper({cell})) then $dimension_{i} || "
-                     f"replace(replace(replace({cell}, '%', '%25'), '|', '%7C'), '=', '%3D') end")
+        cell = identifier(columns[d])
+        # _ESCAPES, in SQL (replace() on a cell without the character costs little: measured on 1M rows)
+        escaped = f"replace(replace(replace({cell}, '%', '%25'), '|', '%7C'), '=', '%3D')"
+        # concat_ws skips NULLs: a total or blank cell drops out of the key
+        parts.append(f"case when not list_contains($total_codes, upper({cell})) then $dimension_{i} || {escaped} end")
     return "concat_ws('|', " + ", ".join(parts) + ")", params

@@ -42,7 +42,7 @@ def test_the_three_builders_agree():
     columns = {n: f"c{i}" for i, n in enumerate(names)}
     sql, params = dimensions.sql_key(columns)
     con = duckdb.connect()
-    con.register("cells", frame.set_axis([columns[n] for n in names], axis=1))
+    con.register("cells", frame.apply(lambda c: c.str.strip()).set_axis([columns[n] for n in names], axis=1))  # as readers trim
     assert [k for k, in con.execute(f"select {sql} from cells", params).fetchall()] == expected
 
 
@@ -53,6 +53,9 @@ def test_dims_pairs_reads_back_what_key_wrote():
         kept = sorted((d, v.strip()) for d, v in pairs if not dimensions.is_total(v))
         got = con.execute("select dims_pairs(?)", [key]).fetchall()[0][0]
         assert [(p["dimension"], p["dim_value"]) for p in got] == kept
+        # the parts as written, one per pair: what group_mapping rows are matched against
+        assert [con.execute("select dims_part(?, ?)", [d, v]).fetchall()[0][0] for d, v in kept] == \
+            [part for part in key.split("|") if part]
 
 
 def test_a_value_holding_the_separator_counts_for_its_group(tiny):

@@ -61,14 +61,17 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
         c = identifier(col[name]) if name in col else None
         return f"coalesce(case when {c} like ' %' or {c} like '% ' then trim({c}) else {c} end, '')" if c else "''"
 
-    key, key_params = dimensions.sql_key({d: col[d] for d in dims})
+    # each dimension's cell once, trimmed, as dim_0, dim_1...: the key reads each several times
+    dim_cells = "".join(f", {text(d)} as {identifier(f'dim_{i}')}" for i, d in enumerate(dims))
+    key, key_params = dimensions.sql_key({d: f"dim_{i}" for i, d in enumerate(dims)})
     params = {**params, **key_params, "non_values": list(NON_VALUES)}
     # a number as pandas.to_numeric reads one: DuckDB also takes '1_000', and 'nan' as NaN, not as nothing
     con.execute("create temp macro number(t) as case when not contains(t, '_') then nullif(try_cast(t as double), 'nan'::double) end")
     flags = ", ".join(f"{where} as problem_{i}" for i, (_, _, _, where, _) in enumerate(PROBLEMS))
     with checked:
         table = con.sql(f"""
-            with cells as (
+            with source as (select *{dim_cells} from {source}),
+            cells as (
                 select row_number() over () + 1 as row,  -- an empty OVER numbers the rows in file order
                     {text('SeriesCode')} as series, {text('SeriesDescription')} as series_description,
                     {text('Indicator')} as indicator, {text('Units')} as unit,
@@ -76,7 +79,7 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
                     {text('TimePeriod')} as year_text, {text('Time_Detail')} as time_detail,
                     {text('Value')} as value_text, {text('LowerBound')} as lower_text, {text('UpperBound')} as upper_text,
                     {text('Nature')} as nature, {text('Source')} as source, {text('FootNote')} as footnote
-                from {source}
+                from source
             ),
             typed as (
                 select *, list_contains($non_values, upper(value_text)) as non_value, number(value_text) as value,

@@ -19,11 +19,18 @@ create macro wilson_upper(p, n) as
     (p + 1.959964 ^ 2 / (2 * n) + 1.959964 * sqrt(p * (1 - p) / n + 1.959964 ^ 2 / (4 * n * n)))
     / (1 + 1.959964 ^ 2 / n);
 
--- The (dimension, dim_value) pairs of a dimension key, the one way SQL reads observation.dims (keys are
--- written by gapmonitor/dimensions.py): parts split on '|', the name from the value on '=', and the
--- escapes of '|', '=' and '%' undone ('%25' last, so an escaped escape stays text).
-create macro dims_unescape(t) as replace(replace(replace(t, '%7C', '|'), '%3D', '='), '%25', '%');
+-- The dimension key of an observation (observation.dims, written by gapmonitor/dimensions.py:
+-- 'Location=RURAL|Sex=FEMALE', '' for the total; a '%', '|' or '=' in a name or value is written %25,
+-- %7C, %3D). SQL reads keys only through these macros. Matching a key against group_mapping compares
+-- its parts as written with dims_part of each mapping row: no decoding per observation.
+create macro dims_escape(t) as replace(replace(replace(t, '%', '%25'), '|', '%7C'), '=', '%3D');
+
+create macro dims_unescape(t) as replace(replace(replace(t, '%7C', '|'), '%3D', '='), '%25', '%');  -- '%25' last
+
+create macro dims_part(dimension, dim_value) as dims_escape(dimension) || '=' || dims_escape(dim_value);
+
+create macro dims_parts(dims) as string_split(dims, '|');
 
 create macro dims_pairs(dims) as
-    list_transform(list_filter(string_split(dims, '|'), lambda p: p <> ''),
+    list_transform(list_filter(dims_parts(dims), lambda p: p <> ''),
         lambda p: {'dimension': dims_unescape(split_part(p, '=', 1)), 'dim_value': dims_unescape(split_part(p, '=', 2))});

@@ -64,10 +64,10 @@ from released_observation
 where dims = '' and value is not null
 union all
 (with parts as (
-    select *, unnest(dims_pairs(dims)) as pair
+    select *, unnest(dims_parts(dims)) as part
     from released_observation
     where dims <> '' and value is not null
 )
-select parts.* exclude (pair), m.group_id
+select parts.* exclude (part), m.group_id
 from parts
-join group_mapping as m on m.dimension = parts.pair.dimension and m.dim_value = parts.pair.dim_value);
+join (select dims_part(dimension, dim_value) as part, group_id from group_mapping) as m using (part));
