@@ -59,7 +59,7 @@ def sql_key(columns: dict[str, str]) -> tuple[str, dict]:
     for i, d in enumerate(sorted(columns)):
         params[f"dimension_{i}"] = escape(d) + "="
         cell = identifier(columns[d])
-        # _ESCAPES, in SQL (replace() on a cell without the character costs little: measured on 1M rows)
+        # _ESCAPES, in SQL: about 0.1 s a million rows of three dimensions, on cells trimmed once
         escaped = f"replace(replace(replace({cell}, '%', '%25'), '|', '%7C'), '=', '%3D')"
         # concat_ws skips NULLs: a total or blank cell drops out of the key
         parts.append(f"case when not list_contains($total_codes, upper({cell})) then $dimension_{i} || {escaped} end")

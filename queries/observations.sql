@@ -17,8 +17,8 @@ groups as (
     select dataset_id, series, area, dims, time_detail, 'total' as group_id from rows where dims = ''
     union all
     select r.dataset_id, r.series, r.area, r.dims, r.time_detail, m.group_id
-    from (select *, unnest(dims_pairs(dims)) as pair from rows where dims <> '') as r
-    join group_mapping as m on m.dimension = r.pair.dimension and m.dim_value = r.pair.dim_value
+    from (select *, unnest(dims_parts(dims)) as part from rows where dims <> '') as r
+    join (select dims_part(dimension, dim_value) as part, group_id from group_mapping) as m using (part)
 )
 select
     r.kind,
