@@ -23,15 +23,7 @@ def import_form(result, file_name: str, form) -> None:
         source = st.text_input("Source (publisher, as you would cite it)")
         licence = st.text_input("Licence", value=about.get("licence", ""), placeholder="e.g. CC BY 4.0")
         kind = form.kind or st.radio("Kind", ["official", "citizen"], horizontal=True)
-        st.caption("Citizen data: describe who produced it and how (the Citizen data page shows this with its quality).")
-        c1, c2 = st.columns(2)
-        description = {"producer": c1.text_input("Producer", value=about.get("producer", "")),
-                       "producer_type": c2.text_input("Producer type", value=about.get("producer_type", ""),
-                                                      placeholder="e.g. Community-based organisation"),
-                       "method": st.text_input("Method", value=about.get("method", ""),
-                                               placeholder="e.g. Household survey, trained volunteer enumerators"),
-                       "collection_start": c1.text_input("Collected from (YYYY-MM-DD)", value=about.get("collection_start") or ""),
-                       "collection_end": c2.text_input("Collected to (YYYY-MM-DD)", value=about.get("collection_end") or "")}
+        description = None if kind == "reference" else describe(about)  # the framework, boundaries: no producer
         skip = st.checkbox(f"Import the valid rows and skip the {result.rejected} rejected") if result.rejected else False
         if st.form_submit_button("Import", type="primary"):
             try:
@@ -41,6 +33,19 @@ def import_form(result, file_name: str, form) -> None:
                 st.error(str(e))
             else:
                 st.success(f"Imported as {dataset}.")
+
+
+def describe(about: dict) -> dict:
+    """The description of a citizen dataset, over what its file says (inside the import form)."""
+    st.caption("Citizen data: describe who produced it and how (the Citizen data page shows this with its quality).")
+    c1, c2 = st.columns(2)
+    return {"producer": c1.text_input("Producer", value=about.get("producer", "")),
+            "producer_type": c2.text_input("Producer type", value=about.get("producer_type", ""),
+                                           placeholder="e.g. Community-based organisation"),
+            "method": st.text_input("Method", value=about.get("method", ""),
+                                    placeholder="e.g. Household survey, trained volunteer enumerators"),
+            "collection_start": c1.text_input("Collected from (YYYY-MM-DD)", value=about.get("collection_start") or ""),
+            "collection_end": c2.text_input("Collected to (YYYY-MM-DD)", value=about.get("collection_end") or "")}
 
 
 def show_preview(result, file_name: str) -> None:
@@ -86,11 +91,15 @@ def option_inputs(form, path: Path, folder: Path, countries: pd.DataFrame) -> di
     options = {}
     for option in form.options:
         if option.kind == "country":
+            # a required country has no default: a file read as the first country of a list is read wrongly
             options[option.name] = st.selectbox(
                 "Country the file covers" + ("" if option.required else " (national files only)"),
-                ([] if option.required else [None]) + list(countries.code),
-                format_func=lambda c: names.get(c, "— a global file —"),
+                ([] if option.required else [None]) + list(countries.code), index=None if option.required else 0,
+                format_func=lambda c: names.get(c, "— a global file —"), placeholder="Choose the country",
                 help="National files give subnational codes (GeoCode, REF_AREA) that are read as areas of this country.")
+            if option.required and options[option.name] is None:
+                st.info(f"Choose {option.help} to see what would be imported.")
+                return None
         elif option.kind == "file":
             extra = st.file_uploader(option.help[:1].upper() + option.help[1:], type=["xml"], key=f"option_{option.name}")
             if extra is None:
