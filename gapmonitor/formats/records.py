@@ -240,6 +240,7 @@ FORMAT = Format(
     name="records", label="Citizen records, turned into estimates",
     read=lambda path, con, records: read(con, path, _spec(records)),
     recognise=lambda f: bool(f.given.get("records")), order=0,  # chosen by giving a spec, never by the file
+    sign="raw citizen records (with a spec saying how to read them)",
     options=(Option("records", "how to read the records: a spec (YAML, see data/templates/records/)", kind="spec",
                     required=True),),
     kind="citizen", checksum=lambda path, records: checksum(path, _spec(records)), suffixes=(".csv", ".xlsx"),
