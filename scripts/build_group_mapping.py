@@ -6,7 +6,8 @@ Sources, each row saying which gave it:
 (a) the code lists of the SDG data structure (Rwanda's DSD, RWA_2025_SDG_DSD.xml; its code lists are
     the IAEG-SDGs ones): a code is chosen by its name, and every CL_AGE code is read as an age range;
 (b) the UN Global SDG database export's spellings (its column headers as dimension names);
-(c) national spellings (UK Open SDG), kept from the former hand list;
+(c) national spellings (UK Open SDG), kept from the former hand list, and the ONS split of the
+    non-UK-born (born in the EU / outside it);
 and every Age value in the shared real files' Age columns (UN exports, Open SDG csv).
 One value may give several groups (Y15T17: youth and children), so the key is (dimension, dim_value,
 group_id). The output is sorted and has no timestamps: a rebuild with no change gives the same bytes."""
@@ -37,19 +38,19 @@ COMMON = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common}"
 # The vocabulary of groups (population_group): group_id, label, sort, definition. Children sit before
 # youth and older persons, in life-course order.
 GROUPS = [
-    ("total", "Total (all people)", 0, "The headline value, not disaggregated: whether there is any data at "
-                                       "all, the baseline for each group's gap"),
+    ("total", "Total (all people)", 0,
+     "The headline value, not disaggregated: whether there is any data at all, the baseline for each group's gap"),
     ("women", "Women and girls", 1, "Observations for females (Sex = female)"),
     ("disability", "Persons with disabilities", 2, "Observations for persons with disabilities (Disability status)"),
     ("rural", "Rural population", 3, "Observations for rural areas (Location / urbanisation = rural)"),
     ("poorest", "Poorest 20%", 4, "Observations for the bottom wealth or income quintile (Quantile = Q1)"),
     ("migrants", "Migrants", 5, "Observations for international migrants or the foreign-born (Migratory status)"),
-    ("children", "Children (under 18)", 6, "Observations for an age band wholly under 18 (the Convention on "
-                                           "the Rights of the Child: a child is a person below 18)"),
+    ("children", "Children (under 18)", 6, ("Observations for an age band wholly under 18 (the Convention on "
+                                            "the Rights of the Child: a child is a person below 18)")),
     ("youth", "Youth (15-24)", 7, "Observations for an age band wholly within 15 to 24 (the UN definition of youth)"),
-    ("older", "Older persons (60+)", 8, "Observations for an age band from 60 up, 65+ bands included (the UN "
-                                        "defines older persons as aged 60 or over: UN DESA, Madrid Plan of "
-                                        "Action on Ageing)"),
+    ("older", "Older persons (60+)", 8, ("Observations for an age band from 60 up, 65+ bands included (the UN "
+                                         "defines older persons as aged 60 or over: UN DESA, Madrid Plan of "
+                                         "Action on Ageing)")),
     ("indigenous", "Indigenous peoples", 9, "Observations for indigenous peoples (Ethnicity / indigenous status)"),
 ]
 
@@ -98,8 +99,8 @@ AGE_SPELLINGS = [
 AGE_COLUMNS = ("AGE", "Age")  # SDMX's dimension; the UN export's and Open SDG's column
 
 
-def codelists(realdata: Path) -> dict[str, list[tuple[str, str]]]:
-    """Each DSD dimension's codes as (id, English name), in the code list's order."""
+def codelists(realdata: Path) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """Each DSD dimension's code list: its id, and its codes as (id, English name) in the list's order."""
     root = ET.parse(realdata / DSD).getroot()
     lists = {cl.get("id"): [(c.get("id"), c.findtext(f"{COMMON}Name")) for c in cl.findall(f"{STRUCTURE}Code")]
              for cl in root.iter(f"{STRUCTURE}Codelist")}
