@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from gapmonitor import derived
+from gapmonitor import derived, reference
 from gapmonitor.sql import identifier
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,7 +118,7 @@ def _version(path: Path) -> str | None:
 
 def _build(path: Path) -> None:
     """Build a new database with the reference and demo data at path (replacing any file there)."""
-    from gapmonitor import demo, reference  # only needed the first time
+    from gapmonitor import demo  # only needed the first time
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
@@ -177,6 +177,7 @@ def _migrate(path: Path, version: int) -> None:
                 for part in SCHEMA[1:]:  # all but the base tables: macros, views, derived tables
                     con.execute(part.read_text(encoding="utf-8"))
                 con.execute("insert or replace into meta values ('schema_version', ?)", [SCHEMA_VERSION])
+                reference.refresh(con)  # the shipped groups and mappings of this version
                 derived.refresh(con)
             except duckdb.Error as error:
                 raise MigrationError(f"{path} migrated, but making its views, macros and derived tables "

@@ -10,7 +10,8 @@ with rules (group_id, pattern) as (
         ('total', ''),
         ('women', $people), ('rural', $people), ('poorest', $people),
         ('disability', $people), ('migrants', $people), ('indigenous', $people),
-        ('youth', '\bage\b|youth|young'), ('older', '\bage\b|older|pension')
+        ('youth', '\bage\b|youth|young'), ('older', '\bage\b|older|pension'),
+        ('children', '\bage\b|child|infant|under-five|under 5|adolescent|girls|school|birth')
 ),
 by_title as (
     select i.code as indicator, r.group_id

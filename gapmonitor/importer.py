@@ -264,10 +264,14 @@ def _summary(con, result: Preview) -> dict:
     s = (len(rows), rows.series.nunique(), areas.nunique(), *years)
     groups = con.execute("""
         with parts as (select unnest(dims_pairs(dims)) as pair from (select distinct dims from incoming where dims <> '')),
-        mapping as (select * from group_mapping union all select * from batch_groups)
-        select distinct g.label from parts
-        join mapping as m on m.dimension = parts.pair.dimension and m.dim_value = parts.pair.dim_value
-        join population_group as g using (group_id) order by g.label
+        mapping as (select dimension, dim_value, group_id from group_mapping union all select * from batch_groups),
+        found as (
+            select m.group_id from parts join mapping as m
+                on m.dimension = parts.pair.dimension and m.dim_value = parts.pair.dim_value
+            union all  -- and the groups its series measure by definition
+            select group_id from series_group where series in (select distinct series from incoming)
+        )
+        select distinct g.label from found join population_group as g using (group_id) order by g.label
     """).fetchall()
     con.unregister("batch_groups")
     return {**result.batch.summary, "rows to import": s[0], "rows rejected": result.rejected, "series": s[1], "areas": s[2],
@@ -384,8 +388,11 @@ def _write_observations(con, result: Preview) -> None:
     """)
     con.unregister("new_areas")
     con.register("new_groups", _batch_groups(result.batch))
-    con.execute("insert into group_mapping select * from new_groups "
-                "where (dimension, dim_value) not in (select (dimension, dim_value) from group_mapping)")
+    con.execute("""
+        insert into group_mapping (dimension, dim_value, group_id, reason, source, mapped_at)
+        select dimension, dim_value, group_id, 'given with ' || $file, 'file', current_timestamp from new_groups
+        where (dimension, dim_value, group_id) not in (select (dimension, dim_value, group_id) from group_mapping)
+    """, {"file": result.batch.file})
     con.unregister("new_groups")
     con.register("incoming", result.rows)
     con.execute("""

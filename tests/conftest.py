@@ -58,7 +58,7 @@ def tiny():
         insert into area (code, local_code, name, kind, parent) values ('AAA-1', '1', 'North Aland', 'subnational', 'AAA');
         insert into population_group values ('total', 'Total', 0, 'headline'), ('women', 'Women', 1, 'f'),
             ('rural', 'Rural', 2, 'r'), ('migrants', 'Migrants', 3, 'm');
-        insert into group_mapping values ('Sex', 'FEMALE', 'women'), ('Location', 'RURAL', 'rural');
+        insert into group_mapping (dimension, dim_value, group_id) values ('Sex', 'FEMALE', 'women'), ('Location', 'RURAL', 'rural');
         insert into expected_group values ('1.1.1', 'women'), ('1.1.1', 'rural');
         insert into dataset (dataset_id, kind, title, source, is_demo) values
             ('off', 'official', 'Official', 'NSO', false),

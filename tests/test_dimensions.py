@@ -61,7 +61,7 @@ def test_dims_pairs_reads_back_what_key_wrote():
 def test_a_value_holding_the_separator_counts_for_its_group(tiny):
     """'PD|severe' is one value: mapped to rural here, it makes the observation count for rural people,
     and for no group named 'severe'. Split on '|' as text, it would count for no group at all."""
-    tiny.execute("insert into group_mapping values ('Disability status', 'PD|severe', 'rural')")
+    tiny.execute("insert into group_mapping (dimension, dim_value, group_id) values ('Disability status', 'PD|severe', 'rural')")
     add(tiny, "off", "AAA", dimensions.key([("Disability status", "PD|severe")]), 2020)
     assert tiny.execute("select group_id from observation_group").fetchall() == [("rural",)]
     assert tiny.execute("select group_id, area from cell_year").fetchall() == [("rural", "AAA")]

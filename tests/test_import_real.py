@@ -14,6 +14,7 @@ import time
 import warnings
 import xml.etree.ElementTree as ET
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -111,12 +112,37 @@ def grouped(problems) -> list[tuple[str, int]]:
 # ground truth, read from the files without the code under test
 
 
-def group_mapping() -> dict[tuple[str, str], str]:
-    """(dimension, value) -> group label, from the reference CSVs every database is built from."""
-    with open(REFERENCE / "groups.csv", encoding="utf-8", newline="") as f:
-        labels = {r["group_id"]: r["label"] for r in csv.DictReader(f)}
+@cache
+def group_mapping() -> dict[tuple[str, str], set[str]]:
+    """(dimension, value) -> group labels, from the reference CSVs every database is built from (a value
+    can denote several groups: AGE=Y15T17 is youth and children)."""
+    mapping: dict[tuple[str, str], set[str]] = {}
     with open(REFERENCE / "group_mapping.csv", encoding="utf-8", newline="") as f:
-        return {(r["dimension"], r["dim_value"]): labels[r["group_id"]] for r in csv.DictReader(f)}
+        for r in csv.DictReader(f):
+            mapping.setdefault((r["dimension"], r["dim_value"]), set()).add(labels()[r["group_id"]])
+    return mapping
+
+
+@cache
+def labels() -> dict[str, str]:
+    with open(REFERENCE / "groups.csv", encoding="utf-8", newline="") as f:
+        return {r["group_id"]: r["label"] for r in csv.DictReader(f)}
+
+
+@cache
+def series_groups() -> dict[str, set[str]]:
+    """Series -> the group labels it measures by definition (data/reference/series_groups.csv)."""
+    found: dict[str, set[str]] = {}
+    with open(REFERENCE / "series_groups.csv", encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            if r["group_id"]:
+                found.setdefault(r["series"], set()).add(labels()[r["group_id"]])
+    return found
+
+
+def groups_of(series: str, cells) -> set[str]:
+    """The groups one record speaks for: its series' own, and each of its (dimension, value) cells'."""
+    return series_groups().get(series, set()).union(*(group_mapping().get(cell, set()) for cell in cells))
 
 
 def is_number(text) -> bool:
@@ -148,7 +174,6 @@ def un_records(path: Path) -> list[dict]:
 
 def un_truth(path: Path) -> dict:
     records = un_records(path)
-    mapping = group_mapping()
     kept = [r for r in records if is_number(r["Value"])]
     dims = sorted(set(records[0]) - UN_NOT_DIMENSIONS)
     identity = Counter((r["SeriesCode"], r["GeoAreaCode"], r["Time_Detail"] or r["TimePeriod"], *(r[d] for d in dims))
@@ -161,7 +186,7 @@ def un_truth(path: Path) -> dict:
         "series": {r["SeriesCode"] for r in kept},
         "areas": {r["GeoAreaCode"] for r in kept},
         "years": {int(r["TimePeriod"][:4]) for r in kept},
-        "group_rows": Counter(g for r in kept for g in {mapping[(d, r[d])] for d in dims if (d, r[d]) in mapping}),
+        "group_rows": Counter(g for r in kept for g in groups_of(r["SeriesCode"], [(d, r[d]) for d in dims])),
     }
 
 
@@ -180,7 +205,6 @@ OPEN_SDG_ATTRIBUTES = {"Year", "Value", "GeoCode", "Series", "Units", "Unit meas
 def open_sdg_truth(path: Path) -> dict:
     with open(path, encoding="utf-8", newline="") as f:
         records = [{k: v.strip() for k, v in r.items()} for r in csv.DictReader(f)]
-    mapping = group_mapping()
     kept = [r for r in records if is_number(r["Value"])]
     identity = Counter(tuple(v for k, v in r.items() if k not in ("Value", "Observation status", "Unit multiplier"))
                        for r in kept)
@@ -195,7 +219,8 @@ def open_sdg_truth(path: Path) -> dict:
         # a GeoCode is a subnational area; no GeoCode means the country itself
         "areas": {r.get("GeoCode") or "(country)" for r in kept},
         "years": {open_sdg_year(r["Year"]) for r in kept},
-        "group_rows": Counter(g for r in kept for g in {mapping[(c, r[c])] for c in columns if (c, r[c]) in mapping}),
+        # national series are the platform's own codes: no series of the UN list
+        "group_rows": Counter(g for r in kept for g in groups_of("", [(c, r[c]) for c in columns])),
     }
 
 
@@ -210,7 +235,6 @@ def rwanda_truth() -> dict:
     data = ET.parse(RWANDA_DATA).getroot()
     records = [{**series.attrib, **obs.attrib} for series in data.iter() if local(series.tag) == "Series"
                for obs in series if local(obs.tag) == "Obs"]
-    mapping = group_mapping()
     kept = [r for r in records if is_number(r.get("OBS_VALUE", ""))]
     identity = Counter(tuple(r.get(d) for d in dimensions) for r in kept)
     return {
@@ -221,8 +245,7 @@ def rwanda_truth() -> dict:
         "series": {r["SERIES"] for r in kept},
         "areas": {r["REF_AREA"] for r in kept},
         "years": {int(r["TIME_PERIOD"][:4]) for r in kept},
-        "group_rows": Counter(g for r in kept for g in {mapping[(d, r.get(d))] for d in dimensions
-                                                        if (d, r.get(d)) in mapping}),
+        "group_rows": Counter(g for r in kept for g in groups_of(r["SERIES"], [(d, r.get(d)) for d in dimensions])),
     }
 
 

@@ -217,15 +217,17 @@ def _group_mapping(con, spec: RecordSpec, batch: Batch) -> pd.DataFrame:
     is an error."""
     rows = [{"dimension": g.name, "dim_value": v, "group_id": gid} for g in spec.groups for v, gid in g.groups.items() if gid]
     mapping = pd.DataFrame(rows, columns=["dimension", "dim_value", "group_id"])
-    known = {(d, v): g for d, v, g in con.execute("select dimension, dim_value, group_id from group_mapping").fetchall()}
+    known: dict[tuple[str, str], set[str]] = {}
+    for d, v, g in con.execute("select dimension, dim_value, group_id from group_mapping").fetchall():
+        known.setdefault((d, v), set()).add(g)
     groups = {g for g, in con.execute("select group_id from population_group").fetchall()}
     for m in mapping.itertuples():
         if m.group_id not in groups:
             batch.problem("fatal", f"unknown population group {m.group_id!r}; known: {', '.join(sorted(groups))}",
                           None, m.dimension, m.dim_value)
-        elif known.get((m.dimension, m.dim_value), m.group_id) != m.group_id:
-            batch.problem("fatal", f"already maps to the group {known[(m.dimension, m.dim_value)]!r}, not "
-                          f"{m.group_id!r}: name the dimension differently", None, m.dimension, m.dim_value)
+        elif m.group_id not in known.get((m.dimension, m.dim_value), {m.group_id}):
+            batch.problem("fatal", f"already maps to the group {', '.join(sorted(known[(m.dimension, m.dim_value)]))!r}, "
+                          f"not {m.group_id!r}: name the dimension differently", None, m.dimension, m.dim_value)
     new = pd.Series([(d, v) not in known for d, v in zip(mapping.dimension, mapping.dim_value)], index=mapping.index,
                     dtype=bool)
     return mapping.loc[new]

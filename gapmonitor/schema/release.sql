@@ -56,18 +56,33 @@ with marked as (
 )
 select * from released_rows(marked);
 
--- One row per released (not suppressed) observation and group it speaks for (an observation for rural women counts
--- for women and for rural people); a value with no dimension is the total.
-create view observation_group as
+-- The groups each row speaks for, defined once: one row per row of `rows` (a table or CTE of
+-- observations) and group. A group comes from a dimension value (group_mapping: a value for rural women
+-- counts for women and for rural people) or from the series itself (series_group: every value of
+-- SI_COV_DISAB counts for persons with disabilities, whatever else its dimensions say; the group is not
+-- given twice when a dimension says it too). A value with no dimension is the total, unless its series
+-- measures a group by definition: it is that group's, not everyone's.
+create macro groups_of(rows) as table
 select *, 'total' as group_id
-from released_observation
-where dims = '' and value is not null
+from query_table(rows)
+where dims = '' and series not in (select series from series_group)
 union all
 (with parts as (
     select *, unnest(dims_parts(dims)) as part
-    from released_observation
-    where dims <> '' and value is not null
+    from query_table(rows)
+    where dims <> ''
 )
 select parts.* exclude (part), m.group_id
 from parts
-join (select dims_part(dimension, dim_value) as part, group_id from group_mapping) as m using (part));
+join (select distinct dims_part(dimension, dim_value) as part, group_id from group_mapping) as m using (part))
+union all
+select r.*, g.group_id
+from query_table(rows) as r
+join series_group as g on g.series = r.series
+where g.group_id not in (
+    select m.group_id from group_mapping as m where list_contains(dims_parts(r.dims), dims_part(m.dimension, m.dim_value)));
+
+-- One row per released (not suppressed) observation and group it speaks for.
+create view observation_group as
+with released as (select * from released_observation where value is not null)
+select * from groups_of(released);

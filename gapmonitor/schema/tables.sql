@@ -69,12 +69,34 @@ create table population_group (
     definition varchar not null
 );
 
--- A dimension value (as written in SDG data: Sex=FEMALE, URBANISATION=R...) and the group it denotes.
+-- Who counts for which group. Where a row comes from: 'reference' rows are the shipped tables of
+-- data/reference (made again from the files at every migration); 'file' rows came with an import (a
+-- records spec's groups) or from before schema 8; 'editor' rows are an editor's decision, with who,
+-- when and why. A mapping never changes observations, only how they are counted.
+
+-- A dimension value as written in SDG data (Sex=FEMALE, AGE=Y15T17...) and a group it denotes; a value
+-- can denote several (AGE=Y15T17: youth and children).
 create table group_mapping (
     dimension varchar not null,
     dim_value varchar not null,
     group_id varchar not null,
-    primary key (dimension, dim_value)
+    reason varchar,
+    source varchar not null default 'reference' check (source in ('reference', 'file', 'editor')),
+    mapped_by varchar,
+    mapped_at timestamp,
+    primary key (dimension, dim_value, group_id)
+);
+
+-- A series that measures a group by definition (SI_COV_DISAB: persons with severe disabilities): every
+-- value of it counts for that group, whatever its dimensions say besides.
+create table series_group (
+    series varchar not null,
+    group_id varchar not null,
+    reason varchar,
+    source varchar not null default 'reference' check (source in ('reference', 'file', 'editor')),
+    mapped_by varchar,
+    mapped_at timestamp,
+    primary key (series, group_id)
 );
 
 -- The groups each indicator is expected to be disaggregated by (Open SDG: expected disaggregations).
