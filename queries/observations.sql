@@ -13,13 +13,7 @@ with rows as (
         and in_scope(o.is_demo, $scope)
         and ($country::varchar is null or coalesce(a.parent, a.code) = $country::varchar)
 ),
-groups as (
-    select dataset_id, series, area, dims, time_detail, 'total' as group_id from rows where dims = ''
-    union all
-    select r.dataset_id, r.series, r.area, r.dims, r.time_detail, m.group_id
-    from (select *, unnest(dims_parts(dims)) as part from rows where dims <> '') as r
-    join (select dims_part(dimension, dim_value) as part, group_id from group_mapping) as m using (part)
-)
+groups as (select dataset_id, series, area, dims, time_detail, group_id from groups_of(rows))
 select
     r.kind,
     r.series,
