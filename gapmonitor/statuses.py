@@ -1,5 +1,6 @@
-"""The five gap statuses of a cell, in legend order, and the citizen-data quality tiers: the words and
-colours every page uses (the rules themselves are SQL: gapmonitor/schema/gap_rules.sql)."""
+"""The five gap statuses of a cell, in legend order, the words for an indicator not in this database, and
+the citizen-data quality tiers: the words and colours every page uses (the rules themselves are SQL:
+gapmonitor/schema/gap_rules.sql)."""
 
 from dataclasses import dataclass
 
@@ -24,7 +25,12 @@ STATUSES = (
     Status("no_data", "No data", "#d4d4d4",
            "Neither official nor released citizen data for the group in the period."),
 )
-BY_CODE = {s.code: s for s in STATUSES}
+# Not a status of a cell: an indicator with no series in the data shown has no cells at all (the rule:
+# indicator_in_scope in gapmonitor/schema/gap_rules.sql). Pages say so instead of counting it as no data.
+NOT_IN_DATABASE = Status("not_in_database", "Not in this database", "#ffffff",
+                         "No series of the indicator in the data shown: nothing is expected of it, so it "
+                         "counts neither as covered nor as no data.")
+BY_CODE = {s.code: s for s in (*STATUSES, NOT_IN_DATABASE)}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
--- one row per country: the share of its expected cells with data, over all goals or one ($goal)
+-- one row per country: the share of its expected cells with data, over all goals or one ($goal); no row
+-- when no indicator (of the goal) is in this database for $scope: nothing is expected, not 0% covered
 with covered as (
     select
         area,
@@ -9,9 +10,8 @@ with covered as (
 ),
 expected as (  -- every country is expected to cover the same (indicator, group) pairs
     select count(*) as cells
-    from expected_group as e
-    join indicator as i on i.code = e.indicator
-    where $goal::integer is null or i.goal = $goal::integer
+    from expected_pairs($scope)
+    where $goal::integer is null or goal = $goal::integer
 ),
 counts as (
     select a.code as area, x.cells, coalesce(c.official, 0) as official_cells, coalesce(c.filled, 0) as filled_cells

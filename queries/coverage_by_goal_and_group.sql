@@ -1,4 +1,5 @@
--- one row per goal and group: the expected cells of all countries and how many have data
+-- one row per goal and group: the expected cells of all countries and how many have data (of the
+-- indicators in this database for $scope: a goal with none has no rows; goals_in_database says so)
 with covered as (
     select
         i.goal,
@@ -11,10 +12,9 @@ with covered as (
     group by i.goal, c.group_id
 ),
 expected as (
-    select i.goal, e.group_id, count(*) * country_count() as cells
-    from expected_group as e
-    join indicator as i on i.code = e.indicator
-    group by i.goal, e.group_id
+    select goal, group_id, count(*) * country_count() as cells
+    from expected_pairs($scope)
+    group by goal, group_id
 ),
 counts as (
     select

@@ -1,4 +1,6 @@
--- one row per indicator of goal $goal and group it is expected to cover: share of countries with data
+-- one row per indicator of goal $goal and group it is expected to cover: share of countries with data;
+-- an indicator not in this database for $scope keeps its rows, with in_database false, no cells and no
+-- percentages (not in this database, which is not 0% coverage)
 with covered as (
     select
         indicator,
@@ -12,10 +14,12 @@ counts as (
     select
         e.indicator,
         e.group_id,
-        country_count() as cells,
+        p.indicator is not null as in_database,
+        case when p.indicator is not null then country_count() else 0 end as cells,
         coalesce(c.official, 0) as official_cells,
         coalesce(c.filled, 0) as filled_cells
     from expected_group as e
+    left join expected_pairs($scope) as p on p.indicator = e.indicator and p.group_id = e.group_id
     left join covered as c on c.indicator = e.indicator and c.group_id = e.group_id
 )
 select
@@ -25,6 +29,7 @@ select
     g.group_id,
     g.label as group_label,
     g.sort as group_sort,
+    x.in_database,
     x.cells,
     x.official_cells,
     x.filled_cells,
@@ -33,5 +38,5 @@ select
 from counts as x
 join indicator as i on i.code = x.indicator
 join population_group as g on g.group_id = x.group_id
-where i.goal = $goal and x.cells > 0
+where i.goal = $goal
 order by i.sort_key, g.sort

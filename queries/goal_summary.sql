@@ -1,4 +1,6 @@
--- one row: headline figures of goal $goal (indicators, series, expected cells and their coverage)
+-- one row: headline figures of goal $goal (indicators, series, expected cells and their coverage); the
+-- expected cells are of the indicators in this database for $scope only (expected_pairs): with none,
+-- cells is 0 and the percentages are null (not in this database, which is not 0% coverage)
 with goal_indicators as (
     select code from indicator where goal = $goal
 ),
@@ -6,14 +8,15 @@ catalogue as (
     select
         (select count(*) from goal_indicators) as framework_indicators,
         count(distinct s.indicator) as indicators_with_series,
-        count(*) as series
+        count(*) as series,
+        (select count(*) from indicator_in_scope
+         where scope = $scope and indicator in (select code from goal_indicators)) as indicators_in_database
     from series as s
     where s.indicator in (select code from goal_indicators)
 ),
 cells as (
     select
-        (select count(*) from expected_group where indicator in (select code from goal_indicators))
-            * country_count() as cells,
+        (select count(*) from expected_pairs($scope) where goal = $goal) * country_count() as cells,
         count(*) filter (where has_official(status)) as official_cells,
         count(*) filter (where status = 'citizen_fills_gap') as filled_cells,
         count(*) filter (where status = 'citizen_below_bar') as below_bar_cells

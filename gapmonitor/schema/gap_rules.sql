@@ -81,6 +81,30 @@ create table cell (
     endorsed_3 hugeint not null
 );
 
+-- The indicators in this database, per scope ('all', 'demo', 'user'): those with at least one observation
+-- of one of their series in the data of that scope, released (a suppressed estimate's row is released too,
+-- without its value), at any area (country, region or subnational unit) and in any year. Only they have
+-- expected cells: an indicator without one is *not in this database* for the data shown, which is not
+-- *no data* (the indicator is in the database, but not for that country, group or window). The
+-- indicator framework and the series catalogue list more indicators than any database holds data for.
+-- Derived: rebuilt with cell_year (gapmonitor/cell_years.sql).
+create table indicator_in_scope (
+    scope varchar not null,
+    indicator varchar not null
+);
+
+-- Whether an indicator is in this database for a scope (indicator_in_scope, above).
+create macro in_database(indicator_code, scope_name) as
+    exists (select 1 from indicator_in_scope as d where d.indicator = indicator_code and d.scope = scope_name);
+
+-- The expected (indicator, group) pairs of the indicators in this database for a scope, with the
+-- indicator's goal: each is one cell per country. Every count of expected cells starts here.
+create macro expected_pairs(scope_name) as table
+select e.indicator, e.group_id, i.goal
+from expected_group as e
+join indicator as i on i.code = e.indicator
+join indicator_in_scope as d on d.indicator = e.indicator and d.scope = scope_name;
+
 -- Years as bits: 1950-2075 (126 bits). A year outside counts as the nearest end (bit_year), in the
 -- data and in a window alike, so a window still finds every year inside it; an import warns of such rows.
 create macro bit_year(y) as least(greatest(y, 1950), 2075);
@@ -114,7 +138,7 @@ create macro gap_status(has_official, meets_bar, has_citizen) as
 
 -- The cells with some data in the window (every status but no_data): what coverage counts are made of.
 -- Every cell is of an expected (indicator, group): data disaggregated by a group makes it expected
--- (expected_groups.sql). The optional only_* arguments narrow the cells (a page rarely needs all).
+-- (expected_groups.sql); and of an indicator in this database for the scope: the cell's own data puts it there. The optional only_* arguments narrow the cells (a page rarely needs all).
 create macro covered_cells(first_year, last_year, min_tier, scope, endorsed_only := false,
                            only_goal := null, only_indicator := null, only_area := null) as table
 with evidence as (
@@ -138,16 +162,16 @@ select indicator, area, group_id, gap_status(has_official, meets_bar, has_citize
 from evidence
 where has_official or has_citizen;
 
--- Every expected cell with its status: the covered ones, and no_data for the rest.
+-- Every expected cell with its status: the covered ones, and no_data for the rest. An indicator not in
+-- this database for the scope has no cells at all (not in this database is not no data).
 create macro gap_cells(first_year, last_year, min_tier, scope, endorsed_only := false,
                        only_goal := null, only_indicator := null, only_area := null) as table
-with expected as (
+with expected as (  -- of the indicators in this database for the scope only (expected_pairs)
     select e.indicator, e.group_id, a.code as area
-    from expected_group as e
-    join indicator as i on i.code = e.indicator
+    from expected_pairs(scope) as e
     cross join area as a
     where a.kind = 'country'
-        and (only_goal is null or i.goal = only_goal)
+        and (only_goal is null or e.goal = only_goal)
         and (only_indicator is null or e.indicator = only_indicator)
         and (only_area is null or a.code = only_area)
 )
