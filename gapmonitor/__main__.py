@@ -1,11 +1,11 @@
-"""Command line: python -m gapmonitor import|datasets|remove ... (the same code as the Data page)."""
+"""Command line: python -m gapmonitor import|datasets|remove|map|unmap|unmapped ... (the same code as the Data page)."""
 
 import argparse
 import sys
 from datetime import date
 from pathlib import Path
 
-from gapmonitor import db, importer
+from gapmonitor import db, group_suggestions, importer, stewardship
 from gapmonitor.formats import ReadError, registry
 
 
@@ -72,6 +72,64 @@ def _remove(args) -> int:
     return 0
 
 
+def _map(args) -> int:
+    try:
+        if args.series:
+            stewardship.map_series(args.series, args.group, args.by, args.why, args.db)
+            print(f"series {args.series} now counts for {args.group}")
+        else:
+            stewardship.map_value(args.dimension, args.value, args.group, args.by, args.why, args.db)
+            print(f"{args.dimension}={args.value!r} now counts for {args.group}")
+    except ValueError as e:
+        print(e, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _unmap(args) -> int:
+    try:
+        if args.series:
+            stewardship.unmap_series(args.series, args.group, args.db)
+            print(f"series {args.series} no longer counts for {args.group}")
+        else:
+            stewardship.unmap_value(args.dimension, args.value, args.group, args.db)
+            print(f"{args.dimension}={args.value!r} no longer counts for {args.group}")
+    except ValueError as e:
+        print(e, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _suggested(suggestions: list[tuple[str, str]]) -> str:
+    return ", ".join(g for g, _ in suggestions) or "-"
+
+
+def _unmapped(args) -> int:
+    with db.connect(args.db) as con:
+        values = db.query(con, "unmapped_dimension_values")
+        series = db.query(con, "series_without_group")
+    values["suggested"] = [_suggested(group_suggestions.for_value(d, v)) for d, v in zip(values.dimension, values.value)]
+    series["suggested"] = [_suggested(group_suggestions.for_series(c, d, i))
+                           for c, d, i in zip(series.series, series.description, series.indicator)]
+    print(f"Dimension values that count for no group ({len(values)}):")
+    print(values.to_string(index=False) if len(values) else "  none")
+    print(f"\nSeries with no group of their own ({len(series)}; their rows count for groups only through their "
+          "dimensions; many are total-only on purpose):")
+    print(series.to_string(index=False, max_colwidth=70) if len(series) else "  none")
+    print("\nMap one: python -m gapmonitor map --dimension DIM --value VALUE --group GROUP --by NAME --why REASON")
+    return 0
+
+
+def _what(parser: argparse.ArgumentParser) -> None:
+    """--dimension and --value, or --series: what is mapped."""
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--dimension", help="a dimension as written in the data, e.g. Age (with --value)")
+    what.add_argument("--series", help="a series code in the data, e.g. SI_COV_DISAB")
+    parser.add_argument("--value", help="the dimension's value as written in the data, e.g. 15+")
+    parser.add_argument("--group", required=True, help="a group of the vocabulary: women, disability, rural, "
+                                                       "poorest, migrants, children, youth, older, indigenous")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gapmonitor", description=__doc__)
     parser.add_argument("--db", type=Path, default=None, help="database file (default: $GAPMONITOR_DB or data/gapmonitor.duckdb)")
@@ -110,7 +168,20 @@ def main(argv: list[str] | None = None) -> int:
     rm.add_argument("dataset")
     rm.set_defaults(run=_remove)
 
+    mapping = commands.add_parser("map", help="count a dimension value or a series for a group (an editor's decision)")
+    _what(mapping)
+    mapping.add_argument("--by", required=True, help="who decides (stored with the mapping)")
+    mapping.add_argument("--why", required=True, help="why the value or series denotes the group (stored)")
+    mapping.set_defaults(run=_map)
+    unmapping = commands.add_parser("unmap", help="remove an editor's mapping (the counts are as before it)")
+    _what(unmapping)
+    unmapping.set_defaults(run=_unmap)
+    commands.add_parser("unmapped", help="list the dimension values and series that count for no group, with a "
+                                         "suggested group").set_defaults(run=_unmapped)
+
     args = parser.parse_args(argv)
+    if args.command in ("map", "unmap") and bool(args.dimension) != bool(args.value):
+        parser.error("--dimension needs --value (or give --series)")
     return args.run(args)
 
 

@@ -1,5 +1,6 @@
 """What the statistical office decides as steward of citizen data: each dataset's quality assessment
-and review status, and the confidentiality thresholds. Every change is one write (db.writing), so the
+and review status, the confidentiality thresholds, and who counts for which group (editors' mappings of
+dimension values and series to groups). Every change is one write (db.writing), so the
 maps' quality bar and the suppression follow at once."""
 
 from dataclasses import dataclass
@@ -75,3 +76,100 @@ def set_thresholds(min_sample_size: int, reliable_sample_size: int, path: Path |
     with db.writing(path) as con:
         con.execute("update setting set value = ? where key = 'min_sample_size'", [min_sample_size])
         con.execute("update setting set value = ? where key = 'reliable_sample_size'", [reliable_sample_size])
+
+
+# Who counts for which group: an editor's mappings of dimension values and series to groups. A mapping never
+# changes observations, only how they are counted (the macro groups_of, schema/release.sql); every change is
+# one write, so the derived tables (cell_year, cell) follow in the same transaction. Stored with source
+# 'editor', who, when and why; 'reference' rows (data/reference) and 'file' rows (from an import) are not an
+# editor's to remove.
+NOT_EDITORS = {
+    "reference": "it is a reference mapping, shipped in data/reference and written again at every migration; "
+                 "editors cannot remove it (change the reference files and their build script instead)",
+    "file": "it came with an imported file; editors cannot remove it (remove or re-import that dataset instead)",
+}
+
+
+def _required(by: str, why: str) -> tuple[str, str]:
+    by, why = (by or "").strip(), (why or "").strip()
+    if not by:
+        raise ValueError("say who makes the mapping (an editor's name)")
+    if not why:
+        raise ValueError("say why the value denotes the group (the reason is stored with the mapping)")
+    return by, why
+
+
+def _check_group(con, group_id: str) -> None:
+    known = [g for g, in con.execute("select group_id from population_group order by sort").fetchall()]
+    if group_id not in known:
+        raise ValueError(f"unknown group {group_id!r}: the groups are {', '.join(known)}")
+    if group_id == "total":
+        raise ValueError("'total' is the headline value (observations with no dimension); a dimension value or "
+                         "series cannot be mapped to it")
+
+
+def _label(dimension: str, value: str) -> str:
+    return f"{dimension}={value!r}"
+
+
+def map_value(dimension: str, value: str, group_id: str, by: str, why: str, path: Path | None = None) -> None:
+    """Count the observations with the dimension value `dimension`=`value` for `group_id` (an editor's mapping)."""
+    by, why = _required(by, why)
+    with db.writing(path) as con:
+        _check_group(con, group_id)
+        if not con.execute(
+                "select count(*) from (select distinct dims from observation where dims <> '') as o, "
+                "unnest(dims_pairs(o.dims)) as t(pair) where pair.dimension = ? and pair.dim_value = ?",
+                [dimension, value]).fetchall()[0][0]:
+            raise ValueError(f"no observation has {_label(dimension, value)}: a mapping is made for a value in the "
+                             "data (dimension and value exactly as written, case included)")
+        existing = con.execute("select source, mapped_by from group_mapping where dimension = ? and dim_value = ? "
+                               "and group_id = ?", [dimension, value, group_id]).fetchall()
+        if existing:
+            source, who = existing[0]
+            raise ValueError(f"{_label(dimension, value)} already counts for {group_id} "
+                             f"({source} mapping{f' by {who}' if who else ''})")
+        con.execute("insert into group_mapping (dimension, dim_value, group_id, reason, source, mapped_by, mapped_at) "
+                    "values (?, ?, ?, ?, 'editor', ?, current_timestamp)", [dimension, value, group_id, why, by])
+
+
+def unmap_value(dimension: str, value: str, group_id: str, path: Path | None = None) -> None:
+    """Remove an editor's mapping of a dimension value to a group; the counts are as before it."""
+    with db.writing(path) as con:
+        found = con.execute("select source from group_mapping where dimension = ? and dim_value = ? and group_id = ?",
+                            [dimension, value, group_id]).fetchall()
+        if not found:
+            raise ValueError(f"there is no mapping of {_label(dimension, value)} to {group_id!r}")
+        if found[0][0] != "editor":
+            raise ValueError(f"{_label(dimension, value)} -> {group_id} is not removed: {NOT_EDITORS[found[0][0]]}")
+        con.execute("delete from group_mapping where dimension = ? and dim_value = ? and group_id = ?",
+                    [dimension, value, group_id])
+
+
+def map_series(series: str, group_id: str, by: str, why: str, path: Path | None = None) -> None:
+    """Count every observation of a series for `group_id`: the series measures the group by definition."""
+    by, why = _required(by, why)
+    with db.writing(path) as con:
+        _check_group(con, group_id)
+        if not con.execute("select count(*) from observation where series = ?", [series]).fetchall()[0][0]:
+            raise ValueError(f"no observation is of series {series!r}: a mapping is made for a series in the data")
+        existing = con.execute("select source, mapped_by from series_group where series = ? and group_id = ?",
+                               [series, group_id]).fetchall()
+        if existing:
+            source, who = existing[0]
+            raise ValueError(f"series {series} already counts for {group_id} "
+                             f"({source} mapping{f' by {who}' if who else ''})")
+        con.execute("insert into series_group (series, group_id, reason, source, mapped_by, mapped_at) "
+                    "values (?, ?, ?, 'editor', ?, current_timestamp)", [series, group_id, why, by])
+
+
+def unmap_series(series: str, group_id: str, path: Path | None = None) -> None:
+    """Remove an editor's mapping of a series to a group; the counts are as before it."""
+    with db.writing(path) as con:
+        found = con.execute("select source from series_group where series = ? and group_id = ?",
+                            [series, group_id]).fetchall()
+        if not found:
+            raise ValueError(f"there is no mapping of series {series} to {group_id!r}")
+        if found[0][0] != "editor":
+            raise ValueError(f"series {series} -> {group_id} is not removed: {NOT_EDITORS[found[0][0]]}")
+        con.execute("delete from series_group where series = ? and group_id = ?", [series, group_id])
