@@ -173,3 +173,17 @@ def unmap_series(series: str, group_id: str, path: Path | None = None) -> None:
         if found[0][0] != "editor":
             raise ValueError(f"series {series} -> {group_id} is not removed: {NOT_EDITORS[found[0][0]]}")
         con.execute("delete from series_group where series = ? and group_id = ?", [series, group_id])
+
+
+def editor_mappings(path: Path | None = None):
+    """The editors' mappings, values and series, newest first (a DataFrame: kind, dimension, value, series,
+    group_id, reason, mapped_by, mapped_at)."""
+    with db.connect(path) as con:
+        return con.execute("""
+            select 'value' as kind, dimension, dim_value as value, null as series, group_id, reason, mapped_by, mapped_at
+            from group_mapping where source = 'editor'
+            union all
+            select 'series', null, null, series, group_id, reason, mapped_by, mapped_at
+            from series_group where source = 'editor'
+            order by mapped_at desc, kind, dimension, value, series, group_id
+        """).df()

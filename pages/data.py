@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from gapmonitor import stewardship, ui
+from gapmonitor import group_suggestions, stewardship, ui
 from gapmonitor.formats import ReadError, boundaries, records, registry
 from gapmonitor.importer import ImportRefused, apply, remove
 
@@ -239,8 +239,96 @@ def import_records() -> None:
             import_form(result, raw.name, registry.get("records"))
 
 
+def suggested(suggestions: list[tuple[str, str]]) -> str:
+    return ", ".join(g for g, _ in suggestions)
+
+
+def who_counts() -> None:
+    """Dimension values and series that count for no group; an editor maps one, or removes an own mapping."""
+    st.header("Who counts: values and series that count for no group")
+    st.markdown("A dimension value counts for a group only when a mapping says so (`Sex = FEMALE` → women). The "
+                "values and series below count for **no group**: their observations are in the database, but no "
+                "group's map shows them. A suggestion is only a suggestion; a mapping is stored with who, when "
+                "and why, applied at once to the data already here and to later imports. It never changes "
+                "observations, only how they are counted; removing it restores the counts.")
+    if done := st.session_state.pop("who_counts_done", None):
+        st.success(done)
+    groups = ui.query("population_groups")
+    labels = dict(zip(groups.group_id, groups.label))
+    choices = [g for g in groups.group_id if g != "total"]
+    values = ui.query("unmapped_dimension_values")
+    value_hints = [group_suggestions.for_value(d, v) for d, v in zip(values.dimension, values.value)]
+    series = ui.query("series_without_group")
+    series_hints = [group_suggestions.for_series(c, d, i)
+                    for c, d, i in zip(series.series, series.description, series.indicator)]
+    st.subheader(f"Dimension values that count for no group ({len(values)})")
+    st.dataframe(values.assign(suggested=[suggested(h) for h in value_hints]), hide_index=True, height=220)
+    st.subheader(f"Series with no group of their own ({len(series)})")
+    st.caption("Their rows count for groups through their dimensions only. Many are total-only on purpose (forests, "
+               "tariffs, or series split \"by sex\"): map one only if its definition is about a group.")
+    st.dataframe(series.assign(suggested=[suggested(h) for h in series_hints]), hide_index=True, height=220)
+
+    st.subheader("Map one to a group")
+    kind = st.radio("Map", ["A dimension value", "A series"], horizontal=True, key="map_kind")
+    items = (list(zip(values.dimension, values.value, values.rows, value_hints)) if kind == "A dimension value"
+             else list(zip(series.series, series.description, series.rows, series_hints)))
+    if not items:
+        st.caption("Nothing to map.")
+    else:
+        chosen = st.selectbox("Value" if kind == "A dimension value" else "Series", range(len(items)),
+                              format_func=lambda i: (f"{items[i][0]} = {items[i][1]}" if kind == "A dimension value"
+                                                     else f"{items[i][0]}: {items[i][1]}")
+                              + f" ({items[i][2]:,} rows)", key="map_item")
+        first, second, _, hints = items[chosen]
+        for group, why in hints:
+            st.caption(f"Suggested: **{labels.get(group, group)}**: {why}")
+        with st.form("map_group"):
+            default = choices.index(hints[0][0]) if hints and hints[0][0] in choices else None
+            group = st.selectbox("Group", choices, index=default, format_func=labels.get, placeholder="Choose a group")
+            c1, c2 = st.columns([1, 2])
+            by = c1.text_input("Who decides")
+            why = c2.text_input("Why the value or series denotes the group",
+                                placeholder=hints[0][1] if hints else "e.g. F is the female code of this file's Sex column")
+            if st.form_submit_button("Map", type="primary"):
+                try:
+                    if group is None:
+                        raise ValueError("choose a group")
+                    if kind == "A dimension value":
+                        stewardship.map_value(first, second, group, by, why)
+                        st.session_state["who_counts_done"] = f"{first} = {second} now counts for {labels[group]}."
+                    else:
+                        stewardship.map_series(first, group, by, why)
+                        st.session_state["who_counts_done"] = f"Series {first} now counts for {labels[group]}."
+                except ValueError as e:
+                    st.error(str(e))
+                else:
+                    st.rerun()
+
+    st.subheader("Editors' mappings")
+    mine = stewardship.editor_mappings()
+    if mine.empty:
+        st.caption("No editor has mapped a value or series yet.")
+    for i, m in mine.iterrows():
+        what = f"Series {m.series}" if m.kind == "series" else f"{m.dimension} = {m.value}"
+        c1, c2 = st.columns([5, 1])
+        c1.markdown(f"**{what}** → {labels.get(m.group_id, m.group_id)}  \n"
+                    f"by {m.mapped_by}, {m.mapped_at:%Y-%m-%d %H:%M}: {m.reason}")
+        if c2.button("Remove", key=f"unmap_{i}"):
+            try:
+                if m.kind == "series":
+                    stewardship.unmap_series(m.series, m.group_id)
+                else:
+                    stewardship.unmap_value(m.dimension, m.value, m.group_id)
+            except ValueError as e:
+                st.error(str(e))
+            else:
+                st.session_state["who_counts_done"] = f"Removed: {what} no longer counts for {labels[m.group_id]}."
+                st.rerun()
+
+
 import_file()
 import_records()
+who_counts()
 
 st.header("Confidentiality thresholds")
 with st.form("thresholds"):
