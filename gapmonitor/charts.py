@@ -9,10 +9,10 @@ from gapmonitor.statuses import STATUSES
 
 def coverage_heatmap(df: pd.DataFrame, row: str, column: str, value: str, row_order: list[str],
                      column_order: list[str], hover_label: str) -> go.Figure:
-    """A rows x columns heatmap of a 0-100 coverage percentage, the figure written in each cell."""
-    grid = df.pivot_table(index=row, columns=column, values=value, aggfunc="first")
-    grid = grid.reindex(index=[r for r in row_order if r in grid.index],
-                        columns=[c for c in column_order if c in grid.columns])
+    """A rows x columns heatmap of a 0-100 coverage percentage, the figure written in each cell. Every
+    row of row_order is drawn, blank where it has no value (an indicator or goal not in this database)."""
+    grid = df.pivot_table(index=row, columns=column, values=value, aggfunc="first", dropna=False)
+    grid = grid.reindex(index=row_order, columns=[c for c in column_order if c in grid.columns])
     fig = go.Figure(go.Heatmap(
         z=grid.to_numpy(), x=list(grid.columns), y=list(grid.index), zmin=0, zmax=100,
         colorscale=COVERAGE_SCALE, texttemplate="%{z:.0f}", hoverongaps=False,

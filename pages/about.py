@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from gapmonitor import stewardship, ui
-from gapmonitor.statuses import QUALITY_BARS, STATUSES, TIER_LABELS
+from gapmonitor.statuses import NOT_IN_DATABASE, QUALITY_BARS, STATUSES, TIER_LABELS
 
 
 def met(score: int) -> str:
@@ -40,6 +40,15 @@ A *cell* is one **indicator × country × population group × period window**. O
 the matching dimension, or when it concerns people and the group is one the 2030 Agenda (para. 74g) names:
 data *"disaggregated by income, sex, age, race, ethnicity, migratory status, disability and geographic
 location"*. Age groups (youth, older persons) are expected only where the indicator speaks of age.
+
+**{NOT_IN_DATABASE.label} is not no data.** Cells are counted only for the indicators *in this database*:
+those with at least one observation of one of their series in the data shown (the sidebar's *Data shown*:
+your imported data, the demo data, or both), in any country, region or subnational area and any year. An
+indicator with none is *{NOT_IN_DATABASE.label.lower()}*: it has no expected cells, so it lowers no
+percentage and no country's profile lists it as missing data, and pages, maps and downloads say
+*{NOT_IN_DATABASE.label.lower()}* for it. *No data* is a cell of an indicator that is in this database, but
+without data for that country, group and period. A goal with no indicator in this database has no coverage
+figure at all, rather than 0%.
 
 ### The gap status of a cell
 The period window is the latest *N* years ending in the year chosen (default: {ui.DEFAULT_WINDOW} years ending in the latest

@@ -4,7 +4,7 @@ import streamlit as st
 
 from gapmonitor import charts, maps, ui
 from gapmonitor.goals import GOALS
-from gapmonitor.statuses import BY_CODE, STATUSES, TIER_LABELS
+from gapmonitor.statuses import BY_CODE, NOT_IN_DATABASE, STATUSES, TIER_LABELS
 
 ui.ensure_navigation()
 
@@ -23,27 +23,41 @@ st.markdown(" · ".join([f"{info.region} / {info.subregion}", f"M49 {info.m49}",
 rules = ui.gap_controls()
 
 matrix = ui.query("status_by_indicator_and_group", area=area, **rules)
-counts = matrix.status.value_counts()
+present = matrix[matrix.in_database]  # the cells: an indicator not in this database has none
+counts = present.status.value_counts()
 cols = st.columns(len(STATUSES))
 for col, status in zip(cols, STATUSES):
     col.metric(status.label, int(counts.get(status.code, 0)), help=status.meaning)
+in_db, listed = present.indicator.nunique(), matrix.indicator.nunique()
+st.caption(f"Cells of the {in_db} indicators in this database (the data shown). The other {listed - in_db} "
+           f"indicators with series in the catalogue are *{NOT_IN_DATABASE.label.lower()}*: not counted, not even as no data.")
 
 st.subheader("Indicators × groups")
+goals = ui.query("goals_in_database", scope=rules["scope"]).set_index("goal")
 goal_options = [0] + [g.number for g in GOALS]
-goal_labels = {0: "All goals", **{g.number: g.label for g in GOALS}}
+goal_labels = {0: "All goals", **{g.number: g.label + ("" if goals.in_database[g.number] else
+                                                     f" · {NOT_IN_DATABASE.label.lower()}") for g in GOALS}}
 chosen = st.selectbox("Goal", goal_options, key="profile_goal", format_func=goal_labels.get,
                       index=goal_options.index(ui.param("goal", goal_options, 0)))
 st.query_params.update(goal=str(chosen))
-shown = matrix if chosen == 0 else matrix[matrix.goal == chosen]
-rows = shown.indicator + " " + shown.indicator_title.str.slice(0, 55)
-st.plotly_chart(charts.status_matrix(
-    shown.assign(row=rows), row="row", column="group_label",
-    row_order=list(dict.fromkeys(rows)), column_order=list(dict.fromkeys(shown.sort_values("group_sort").group_label)),
-), key="profile_matrix")
-ui.status_legend()
-st.caption("Blank: the group is not expected for the indicator. The rules are on the About page.")
-table = shown.assign(status=shown.status.map(lambda s: BY_CODE[s].label))[
-    ["goal", "indicator", "indicator_title", "group_label", "status"]]
+of_goal = matrix if chosen == 0 else matrix[matrix.goal == chosen]
+shown = of_goal[of_goal.in_database]
+if shown.empty:
+    st.info(f"**{goal_labels[chosen].split(' · ')[0]}: {NOT_IN_DATABASE.label.lower()}.** {NOT_IN_DATABASE.meaning} "
+            "The sidebar's *Data shown* chooses the data; the Data page imports more.")
+else:
+    rows = shown.indicator + " " + shown.indicator_title.str.slice(0, 55)
+    st.plotly_chart(charts.status_matrix(
+        shown.assign(row=rows), row="row", column="group_label",
+        row_order=list(dict.fromkeys(rows)), column_order=list(dict.fromkeys(shown.sort_values("group_sort").group_label)),
+    ), key="profile_matrix")
+    ui.status_legend()
+    st.caption("Blank: the group is not expected for the indicator. The rules are on the About page.")
+missing = list(dict.fromkeys(of_goal.indicator[~of_goal.in_database]))
+if missing and chosen:
+    st.caption(f"{NOT_IN_DATABASE.label} (no series in the data shown): {', '.join(missing)}.")
+table = of_goal.assign(status=of_goal.status.map(lambda s: BY_CODE[s].label))[
+    ["goal", "indicator", "indicator_title", "group_label", "in_database", "status"]]
 ui.download(table, f"gap_status_{area}_{rules['first_year']}-{rules['last_year']}.csv", "Download the matrix (CSV)")
 
 units = ui.query("subnational_areas", area=area, **rules)

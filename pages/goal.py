@@ -7,7 +7,7 @@ import streamlit as st
 
 from gapmonitor import charts, maps, ui
 from gapmonitor.goals import goal as get_goal
-from gapmonitor.statuses import BY_CODE
+from gapmonitor.statuses import BY_CODE, NOT_IN_DATABASE
 
 VIEWS = ["Gap status", "Coverage of all indicators (%)"]
 
@@ -33,15 +33,28 @@ def _header(goal) -> None:
 
 def _headline(summary: pd.Series) -> None:
     cols = st.columns(5)
-    cols[0].metric("Indicators with data", f"{int(summary.indicators_with_series)} of {int(summary.framework_indicators)}",
-                   help="Indicators of this goal with at least one series, of all in the official framework.")
+    cols[0].metric("In this database", f"{int(summary.indicators_in_database)} of {int(summary.framework_indicators)} indicators",
+                   help="Indicators of this goal with some observation in the data shown, of all in the official "
+                        f"framework ({int(summary.indicators_with_series)} have series in the catalogue). "
+                        f"The others are {NOT_IN_DATABASE.label.lower()}: they are not counted, not even as no data.")
     cols[1].metric("Series", int(summary.series))
-    cols[2].metric("Official coverage", f"{summary.official_pct or 0:.0f}%",
-                   help="Share of expected cells (indicator × country × group) with official data in the period.")
-    cols[3].metric("With citizen data", f"{summary.with_citizen_pct or 0:.0f}%",
-                   delta=f"+{(summary.with_citizen_pct or 0) - (summary.official_pct or 0):.1f} pts",
-                   help="Adding the cells that citizen data meeting the quality bar fills.")
+    if not summary.cells:  # nothing expected: a percentage of nothing would read as 0% covered
+        cols[2].metric("Official coverage", "—", help=f"{NOT_IN_DATABASE.label}: no expected cells in the data shown.")
+        cols[3].metric("With citizen data", "—", help=f"{NOT_IN_DATABASE.label}: no expected cells in the data shown.")
+    else:
+        cols[2].metric("Official coverage", f"{summary.official_pct or 0:.0f}%",
+                       help="Share of expected cells (indicator × country × group) with official data in the period, "
+                            "over the indicators in this database.")
+        cols[3].metric("With citizen data", f"{summary.with_citizen_pct or 0:.0f}%",
+                       delta=f"+{(summary.with_citizen_pct or 0) - (summary.official_pct or 0):.1f} pts",
+                       help="Adding the cells that citizen data meeting the quality bar fills.")
     cols[4].metric("Citizen datasets", int(summary.citizen_datasets))
+
+
+def _not_in_database(what: str) -> None:
+    """The message shown instead of a map or chart for something with no series in the data shown."""
+    st.info(f"**{what}: {NOT_IN_DATABASE.label.lower()}.** {NOT_IN_DATABASE.meaning} "
+            "The sidebar's *Data shown* chooses the data; the Data page imports more.")
 
 
 def render(number: int) -> None:
@@ -51,16 +64,27 @@ def render(number: int) -> None:
     rules = ui.gap_controls()
     _headline(ui.query("goal_summary", goal=number, **rules).iloc[0])
 
-    indicators = ui.query("indicators_for_goal", goal=number)
+    indicators = ui.query("indicators_for_goal", goal=number, scope=rules["scope"])
     if indicators.empty:
         st.info("No series of this goal are in the database yet.")
         return
     titles = dict(zip(indicators.indicator, indicators.title))
     codes = list(indicators.indicator)
+    present = set(indicators.indicator[indicators.in_database])
+    if not present:
+        _not_in_database(f"No indicator of Goal {number}")
+        st.dataframe(indicators.assign(status=NOT_IN_DATABASE.label)[["indicator", "title", "series_codes", "status"]],
+                     hide_index=True)
+        return
+    missing = [c for c in codes if c not in present]
+    if missing:
+        st.caption(f"{NOT_IN_DATABASE.label} (no series in the data shown): {', '.join(missing)}.")
     c1, c2, c3 = st.columns([3, 2, 2])
+    first = next(c for c in codes if c in present)
     indicator = c1.selectbox("Indicator", codes, key=f"g{number}_indicator",
-                             index=codes.index(ui.param("indicator", codes, codes[0])),
-                             format_func=lambda c: f"{c} {titles[c]}")
+                             index=codes.index(ui.param("indicator", codes, first)),
+                             format_func=lambda c: f"{c} {titles[c]}" + ("" if c in present else
+                                                                         f" — {NOT_IN_DATABASE.label.lower()}"))
     groups = ui.query("population_groups")
     expected = set(indicators.set_index("indicator").expected_groups[indicator])
     group_ids = [g for g in groups.group_id if g in expected]
@@ -75,32 +99,38 @@ def render(number: int) -> None:
     if view == VIEWS[0]:
         st.markdown(f"**{indicator}** · {labels[group]} · {rules['first_year']}–{rules['last_year']}")
         areas = ui.query("gap_status_by_area", indicator=indicator, group_id=group, **rules)
-        fig = maps.status_map(areas)
+        fig = None if indicator not in present else maps.status_map(areas)
     else:
         st.markdown(f"**All indicators of Goal {number}** · share of expected cells with data, "
                     f"{rules['first_year']}–{rules['last_year']}")
         areas = ui.query("coverage_by_area", goal=number, **rules)
         fig = maps.coverage_map(areas, "with_citizen_pct", "With citizen data")
-    clicked = maps.clicked_area(ui.plotly_map(fig, key=f"g{number}_map_{indicator}_{group}_{view}"))
-    if clicked:
-        st.switch_page("pages/country.py", query_params={"area": clicked})
-    st.caption("Click a country to open its profile. Small island States are drawn as dots.")
-    if view == VIEWS[0]:
-        counts = areas.status.value_counts()
-        st.caption(" · ".join(f"{BY_CODE[s].label}: {n}" for s, n in counts.items()))
+    if fig is None:  # an all-grey map would read as "no data anywhere"
+        _not_in_database(f"{indicator}")
+    else:
+        clicked = maps.clicked_area(ui.plotly_map(fig, key=f"g{number}_map_{indicator}_{group}_{view}"))
+        if clicked:
+            st.switch_page("pages/country.py", query_params={"area": clicked})
+        st.caption("Click a country to open its profile. Small island States are drawn as dots.")
+        if view == VIEWS[0]:
+            counts = areas.status.value_counts()
+            st.caption(" · ".join(f"{BY_CODE[s].label}: {n}" for s, n in counts.items()))
 
     st.subheader("Coverage by indicator and group")
     matrix = ui.query("coverage_by_indicator_and_group", goal=number, **rules)
+    rows = (matrix.indicator + " " + matrix.indicator_title.str.slice(0, 60)
+            + matrix.in_database.map({True: "", False: f" · {NOT_IN_DATABASE.label.lower()}"}))
     st.plotly_chart(charts.coverage_heatmap(
-        matrix.assign(row=matrix.indicator + " " + matrix.indicator_title.str.slice(0, 60)),
-        row="row", column="group_label", value="with_citizen_pct",
-        row_order=list(dict.fromkeys(matrix.indicator + " " + matrix.indicator_title.str.slice(0, 60))),
-        column_order=list(groups.label), hover_label="Countries with data (official or citizen)",
+        matrix.assign(row=rows), row="row", column="group_label", value="with_citizen_pct",
+        row_order=list(dict.fromkeys(rows)), column_order=list(groups.label),
+        hover_label="Countries with data (official or citizen)",
     ), key=f"g{number}_matrix")
     st.caption("Share of countries with official data, or citizen data meeting the bar, for each indicator and "
-               "expected group. Blank: the group is not expected for the indicator.")
+               f"expected group. Blank: the group is not expected for the indicator, or the whole row is "
+               f"{NOT_IN_DATABASE.label.lower()} (no series in the data shown).")
 
-    _series_and_table(number, indicator, group, labels, rules)
+    if indicator in present:
+        _series_and_table(number, indicator, group, labels, rules)
 
 
 def _series_and_table(number: int, indicator: str, group: str, labels: dict, rules: dict) -> None:
