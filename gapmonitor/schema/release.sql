@@ -60,12 +60,12 @@ select * from released_rows(marked);
 -- observations) and group. A group comes from a dimension value (group_mapping: a value for rural women
 -- counts for women and for rural people) or from the series itself (series_group: every value of
 -- SI_COV_DISAB counts for persons with disabilities, whatever else its dimensions say; the group is not
--- given twice when a dimension says it too). A value with no dimension is the total, unless its series
--- measures a group by definition: it is that group's, not everyone's.
+-- given twice when a dimension says it too). A value with no dimension is the total: the headline
+-- value of its indicator (for a group series, also its group's).
 create macro groups_of(rows) as table
 select *, 'total' as group_id
 from query_table(rows)
-where dims = '' and series not in (select series from series_group)
+where dims = ''
 union all
 (with parts as (
     select *, unnest(dims_parts(dims)) as part
