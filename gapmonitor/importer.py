@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gapmonitor import db
+from gapmonitor import db, group_suggestions, reference
 from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, Problem, fatal, registry
 
 AREA_COLUMNS = ["code", "local_code", "name", "parent"]  # Batch.new_areas
@@ -214,7 +214,21 @@ def _preview_observations(con, result: Preview) -> Preview:
         group by all order by 1, 2
     """).fetchall():
         result.problems.append(Problem("warning", f"dimension value maps to no population group ({n} rows): kept, "
-                                       "counted for no group", batch.file, None, dimension, value))
+                                       f"counted for no group{_suggested(group_suggestions.for_value(dimension, value))}",
+                                       batch.file, None, dimension, value))
+    for series, description, indicator, n in con.execute("""
+        -- series new to the database that measure no group by definition, as far as the database knows
+        select series, any_value(coalesce(nullif(series_description, ''), '')), any_value(series_indicator), count(*)
+        from resolved
+        where new_series and series_indicator is not null and series not in (select series from series_group)
+        group by series order by series
+    """).fetchall():
+        if series in reference.official_series():
+            continue  # the official list says which group it measures, or that it measures everyone
+        result.problems.append(Problem("warning", f"series measures no population group by definition, as far as "
+                                       f"the database knows ({n} rows): counted for its dimensions' groups only"
+                                       f"{_suggested(group_suggestions.for_series(series, description, indicator))}",
+                                       batch.file, None, _source_column(batch, "series"), series))
 
     bad = con.execute("""
         select row from resolution
@@ -237,6 +251,14 @@ def _preview_observations(con, result: Preview) -> Preview:
     con.execute("drop view resolved")
     con.unregister("incoming")
     return result
+
+
+def _suggested(groups: list[tuple[str, str]]) -> str:
+    """A preview's hint: the group(s) an editor could map a value or series to, and why."""
+    if not groups:
+        return ""
+    return "; an editor can map it (Data page, or python -m gapmonitor map); suggested: " + \
+        "; ".join(f"{group} ({why})" for group, why in groups)
 
 
 TEXT_COLUMNS = ["series", "series_description", "indicator", "unit", "area", "area_name", "area_scheme", "dims", "nature",

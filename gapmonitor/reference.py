@@ -1,6 +1,8 @@
 """Reference data every database starts with: goals, the indicator framework, areas (UN M49 countries
 and regions), the population groups, the dimension values and series that count for them (data/reference)."""
 
+import csv
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -58,3 +60,10 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
 
 def _csv(name: str) -> dict:
     return {"path": str(REFERENCE / name)}
+
+
+@cache
+def official_series() -> frozenset[str]:
+    """The series codes data/reference/series_groups.csv judges (with a group, or total-only on purpose)."""
+    with open(REFERENCE / "series_groups.csv", encoding="utf-8", newline="") as f:
+        return frozenset(row["series"] for row in csv.DictReader(f))

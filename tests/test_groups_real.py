@@ -5,6 +5,7 @@ from the files and the reference tables, not from the code under test."""
 
 import csv
 import math
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -108,3 +109,22 @@ def test_rwanda_age_codes_count_for_their_groups(fresh):
                                 where pair.dimension = 'AGE' and list_contains(?, pair.dim_value))
             """, [dataset, group, codes]).fetchall()[0][0]
             assert by_code > 0 and counted == by_code, group
+
+
+UK_521 = REALDATA / "open_sdg_uk" / "data" / "indicator_5-2-1.csv"
+
+
+@pytest.mark.skipif(not UK_521.exists(), reason=f"real data not available at {UK_521}")
+def test_the_preview_names_series_that_count_for_no_group_with_a_suggestion(fresh):
+    """The UK's 5.2.1 series are the platform's own codes, so no table says they are about women: the
+    preview lists each (with its rows) and suggests women from its description ("Proportion of women
+    who experienced abuse..."); nothing is mapped by itself."""
+    with open(UK_521, encoding="utf-8", newline="") as f:
+        series = Counter(r["Series"] for r in csv.DictReader(f) if r["Value"].strip())
+    with duckdb.connect(str(fresh), read_only=True) as con:
+        preview = importer.load(con, UK_521, country="GBR")
+    told = {p.value: p.message for p in preview.warnings if "measures no population group" in p.message}
+    assert len(told) == len(series) == 3
+    for message in told.values():
+        assert "suggested: women (" in message
+    assert sorted(int(m.split("(")[1].split(" rows")[0]) for m in told.values()) == sorted(series.values())
