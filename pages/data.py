@@ -275,11 +275,11 @@ def who_counts() -> None:
     if not items:
         st.caption("Nothing to map.")
     else:
-        chosen = st.selectbox("Value" if kind == "A dimension value" else "Series", range(len(items)),
-                              format_func=lambda i: (f"{items[i][0]} = {items[i][1]}" if kind == "A dimension value"
-                                                     else f"{items[i][0]}: {items[i][1]}")
-                              + f" ({items[i][2]:,} rows)", key="map_item")
-        first, second, _, hints = items[chosen]
+        items.sort(key=lambda item: not item[3])  # those with a suggestion first, each kept in its list's order
+        named = {(f"{a} = {b}" if kind == "A dimension value" else f"{a}: {b}") + f" ({n:,} rows)": (a, b, n, h)
+                 for a, b, n, h in items}
+        chosen = st.selectbox("Value" if kind == "A dimension value" else "Series", list(named), key="map_item")
+        first, second, _, hints = named[chosen]
         for group, why in hints:
             st.caption(f"Suggested: **{labels.get(group, group)}**: {why}")
         with st.form("map_group"):
