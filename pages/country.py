@@ -29,8 +29,9 @@ cols = st.columns(len(STATUSES))
 for col, status in zip(cols, STATUSES):
     col.metric(status.label, int(counts.get(status.code, 0)), help=status.meaning)
 in_db, listed = present.indicator.nunique(), matrix.indicator.nunique()
-st.caption(f"Cells of the {in_db} indicators in this database (the data shown). The other {listed - in_db} "
-           f"indicators with series in the catalogue are *{NOT_IN_DATABASE.label.lower()}*: not counted, not even as no data.")
+st.caption(f"Cells of the {in_db} indicator{'s' * (in_db != 1)} in this database (the data shown). The other "
+           f"{listed - in_db} with series in the catalogue are *{NOT_IN_DATABASE.label.lower()}*: not counted, not even "
+           "as no data.")
 
 st.subheader("Indicators × groups")
 goals = ui.query("goals_in_database", scope=rules["scope"]).set_index("goal")
@@ -43,8 +44,9 @@ st.query_params.update(goal=str(chosen))
 of_goal = matrix if chosen == 0 else matrix[matrix.goal == chosen]
 shown = of_goal[of_goal.in_database]
 if shown.empty:
-    st.info(f"**{goal_labels[chosen].split(' · ')[0]}: {NOT_IN_DATABASE.label.lower()}.** {NOT_IN_DATABASE.meaning} "
-            "The sidebar's *Data shown* chooses the data; the Data page imports more.")
+    st.info(f"**{goal_labels[chosen].split(' · ')[0]}: {NOT_IN_DATABASE.label.lower()}.** None of its indicators "
+            "has a series in the data shown: nothing is expected of them, so they count neither as covered nor as no "
+            "data. The sidebar's *Data shown* chooses the data; the Data page imports more.")
 else:
     rows = shown.indicator + " " + shown.indicator_title.str.slice(0, 55)
     st.plotly_chart(charts.status_matrix(

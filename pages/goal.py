@@ -32,12 +32,13 @@ def _header(goal) -> None:
 
 
 def _headline(summary: pd.Series) -> None:
-    cols = st.columns(5)
-    cols[0].metric("In this database", f"{int(summary.indicators_in_database)} of {int(summary.framework_indicators)} indicators",
+    cols = st.columns([3, 3, 2, 2, 2])  # the first two labels are the longest
+    cols[0].metric("Indicators in this database", f"{int(summary.indicators_in_database)} of {int(summary.framework_indicators)}",
                    help="Indicators of this goal with some observation in the data shown, of all in the official "
                         f"framework ({int(summary.indicators_with_series)} have series in the catalogue). "
                         f"The others are {NOT_IN_DATABASE.label.lower()}: they are not counted, not even as no data.")
-    cols[1].metric("Series", int(summary.series))
+    cols[1].metric("Series in this database", f"{int(summary.series_in_database)} of {int(summary.series)}",
+                   help="Series of this goal with some observation in the data shown, of those in the catalogue.")
     if not summary.cells:  # nothing expected: a percentage of nothing would read as 0% covered
         cols[2].metric("Official coverage", "—", help=f"{NOT_IN_DATABASE.label}: no expected cells in the data shown.")
         cols[3].metric("With citizen data", "—", help=f"{NOT_IN_DATABASE.label}: no expected cells in the data shown.")
@@ -51,9 +52,9 @@ def _headline(summary: pd.Series) -> None:
     cols[4].metric("Citizen datasets", int(summary.citizen_datasets))
 
 
-def _not_in_database(what: str) -> None:
+def _not_in_database(what: str, why: str = NOT_IN_DATABASE.meaning) -> None:
     """The message shown instead of a map or chart for something with no series in the data shown."""
-    st.info(f"**{what}: {NOT_IN_DATABASE.label.lower()}.** {NOT_IN_DATABASE.meaning} "
+    st.info(f"**{what}: {NOT_IN_DATABASE.label.lower()}.** {why} "
             "The sidebar's *Data shown* chooses the data; the Data page imports more.")
 
 
@@ -72,7 +73,8 @@ def render(number: int) -> None:
     codes = list(indicators.indicator)
     present = set(indicators.indicator[indicators.in_database])
     if not present:
-        _not_in_database(f"No indicator of Goal {number}")
+        _not_in_database(f"Goal {number}", "None of its indicators has a series in the data shown: nothing is "
+                                            "expected of them, so the goal has no coverage figure, not 0%.")
         st.dataframe(indicators.assign(status=NOT_IN_DATABASE.label)[["indicator", "title", "series_codes", "status"]],
                      hide_index=True)
         return

@@ -22,6 +22,13 @@ cells as (
         count(*) filter (where status = 'citizen_below_bar') as below_bar_cells
     from covered_cells($first_year, $last_year, $min_tier, $scope, endorsed_only := $endorsed_only, only_goal := $goal)
 ),
+in_data as (  -- the goal's series with some observation in the data of $scope (observation: every row is released)
+    select count(distinct o.series) as series_in_database
+    from observation as o
+    join dataset as d on d.dataset_id = o.dataset_id
+    join series as s on s.code = o.series
+    where s.indicator in (select code from goal_indicators) and in_scope(d.is_demo, $scope)
+),
 citizen as (
     select count(distinct o.dataset_id) as citizen_datasets
     from released_observation as o
@@ -34,5 +41,6 @@ select
     cells.*,
     coverage_pct(official_cells, cells.cells) as official_pct,
     coverage_pct(official_cells + filled_cells, cells.cells) as with_citizen_pct,
+    in_data.series_in_database,
     citizen.citizen_datasets
-from catalogue, cells, citizen
+from catalogue, cells, in_data, citizen

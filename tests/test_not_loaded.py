@@ -82,6 +82,7 @@ def test_one_import_puts_only_its_indicator_in_the_database(imported):
     rules = {**WINDOW, "scope": "user"}
     summary = db.query(con, "goal_summary", goal=1, **rules).iloc[0]
     assert (summary.indicators_in_database, summary.cells) == (1, 7 * countries(con))
+    assert summary.series_in_database == 3  # SP_LGL_LNDDOC, SP_LGL_LNDSTR, SP_LGL_LNDSEC
     goal2 = db.query(con, "goal_summary", goal=2, **rules).iloc[0]
     assert (goal2.indicators_in_database, goal2.cells) == (0, 0)
 
@@ -155,7 +156,9 @@ def test_pages_say_not_in_this_database(imported, fresh, monkeypatch):
     assert box.value == "1.4.2"  # the first indicator in the database, not the first of the list
     marked = [o for o in box.options if o.endswith("not in this database")]
     assert len(marked) == len(box.options) - 1
-    assert "1 of 13 indicators" in [m.value for m in goal1.metric]  # Goal 1 has 13 indicators in the framework
+    metrics = {m.label: m.value for m in goal1.metric}
+    assert metrics["Indicators in this database"] == "1 of 13"  # Goal 1 has 13 indicators in the framework
+    assert metrics["Series in this database"].startswith("3 of ")  # the file has 3 series
 
     goal2 = app(fresh, monkeypatch, "from pages.goal import render\nrender(2)\n")
     assert any("not in this database" in i.value for i in goal2.info)
@@ -168,3 +171,10 @@ def test_pages_say_not_in_this_database(imported, fresh, monkeypatch):
     profile = app(fresh, monkeypatch, "pages/country.py")  # Kenya by default: not in the file
     metrics = {m.label: m.value for m in profile.metric}
     assert metrics["No data"] == "7" and metrics["Official data"] == "0"  # 1.4.2's seven groups, and only them
+
+
+def test_about_states_the_rule(imported, fresh, monkeypatch):
+    imported.close()
+    about = app(fresh, monkeypatch, "pages/about.py")
+    text = " ".join(m.value for m in about.markdown)
+    assert "Not in this database is not no data" in text and "in any country, region or subnational area" in text
