@@ -5,8 +5,11 @@ interaction then filters and groups those frames in Python.
 The rules are the app's (gapmonitor/schema/), restated in pandas:
 - released observations: official ones, and citizen ones from at least `min_sample_size` respondents and
   not withheld as a complement (the table `withheld`, which the app's writes keep up to date);
-- each observation counts for the groups its dimension key maps to (group_mapping), a key '' for the
-  total; subnational areas count for their country;
+- each observation counts for the groups its dimension key maps to (group_mapping) and the group its
+  series measures by definition (series_group), a key '' for the total; subnational areas count for
+  their country;
+- cells are expected only for indicators in the database for the scope (an observation of one of their
+  series in it); the others are 'not in this database';
 - a citizen dataset's quality tier is the citizen_quality rule over its seven criteria;
 - a cell (indicator, country, expected group) in the years first_year..last_year is official_and_citizen,
   official, citizen_fills_gap, citizen_below_bar or no_data by the gap_cells rule;
@@ -66,12 +69,18 @@ class Baseline:
             self.indicators = con.execute("select code, goal, title, sort_key from indicator").df()
             self.groups = con.execute("select group_id, label, sort from population_group").df()
             mapping = con.execute("select dimension, dim_value, group_id from group_mapping").df()
+            series_groups = con.execute("select series, group_id from series_group").df()
             self.expected = con.execute("select indicator, group_id from expected_group").df()
             self.min_sample_size = con.execute("select value from setting where key = 'min_sample_size'").fetchall()[0][0]
 
         # released observations, with their dataset's kind and quality tier
         tiers = pd.Series(quality_tier(criteria).to_numpy(), index=criteria.dataset_id)
         obs = obs.merge(datasets, on="dataset_id")
+        # the indicators in the database for each scope: any observation of theirs, released or not
+        present = pd.DataFrame({"indicator": obs.series.map(series.set_index("code").indicator), "is_demo": obs.is_demo})
+        present = present.drop_duplicates()
+        self.in_scope = {"all": set(present.indicator), "demo": set(present.indicator[present.is_demo]),
+                         "user": set(present.indicator[~present.is_demo])}
         obs = obs[(obs.kind == "official") | (obs.sample_size >= self.min_sample_size)]
         key = ["dataset_id", "series", "area", "dims", "time_detail"]
         obs = obs[~pd.MultiIndex.from_frame(obs[key]).isin(pd.MultiIndex.from_frame(withheld[key]))]
@@ -80,6 +89,7 @@ class Baseline:
         # series -> indicator, area -> its country, dimension key -> groups
         country = self.areas.parent.fillna(self.areas.code)
         rows = pd.DataFrame({
+            "series": obs.series.to_numpy(),
             "indicator": obs.series.map(series.set_index("code").indicator).astype("category"),
             "country": obs.area.map(pd.Series(country.to_numpy(), index=self.areas.code)).astype("category"),
             "dims": obs.dims.to_numpy(),
@@ -89,7 +99,9 @@ class Baseline:
             "tier": tier.to_numpy(),
         })
         keys = groups_of_keys(rows.dims, mapping)
-        self.og = (rows.merge(keys, on="dims").drop(columns="dims")
+        by_key = rows.merge(keys, on="dims")
+        by_series = rows.merge(series_groups, on="series")  # a group a dimension gives too is counted once
+        self.og = (pd.concat([by_key, by_series], ignore_index=True).drop(columns=["dims", "series"])
                    .astype({"group_id": "category"}).reset_index(drop=True))
         self.countries = self.areas[self.areas.kind == "country"].drop(columns=["kind", "parent"])
         self.countries = self.countries.rename(columns={"code": "area"})
@@ -103,7 +115,7 @@ class Baseline:
         keep = og.year.between(rules["first_year"], rules["last_year"])
         if rules["scope"] != "all":
             keep &= og.is_demo == (rules["scope"] == "demo")
-        expected = self.expected
+        expected = self.expected[self.expected.indicator.isin(self.in_scope[rules["scope"]])]
         countries = self.countries[["area"]]
         if indicators is not None:
             keep &= og.indicator.isin(indicators)
@@ -151,11 +163,18 @@ class Baseline:
     # -- the four interactions ----------------------------------------------------------------------
 
     def coverage_by_indicator_and_group(self, goal: int, **rules) -> pd.DataFrame:
-        """a. The gap matrix of one goal (queries/coverage_by_indicator_and_group.sql)."""
+        """a. The gap matrix of one goal (queries/coverage_by_indicator_and_group.sql): every expected
+        (indicator, group), those not in the database with no cells."""
         codes = self.indicators.code[self.indicators.goal == goal]
         cells = self._with_labels(self._cells(rules, indicators=codes))
         by = ["indicator", "indicator_title", "sort_key", "group_id", "group_label", "group_sort"]
-        return self._coverage(cells, by).sort_values(["sort_key", "group_sort"], ignore_index=True)
+        counts = self._coverage(cells, by)
+        pairs = self._with_labels(self.expected[self.expected.indicator.isin(codes)])[by]
+        out = pairs.merge(counts, on=by, how="left")
+        out.insert(len(by), "in_database", out.indicator.isin(self.in_scope[rules["scope"]]))
+        out = out.fillna({"cells": 0, "official_cells": 0, "filled_cells": 0})
+        return out.astype({c: int for c in ("cells", "official_cells", "filled_cells")}).sort_values(
+            ["sort_key", "group_sort"], ignore_index=True)
 
     def coverage_by_goal_and_group(self, **rules) -> pd.DataFrame:
         """b. The overview heatmap (queries/coverage_by_goal_and_group.sql)."""
@@ -165,14 +184,17 @@ class Baseline:
 
     def status_by_indicator_and_group(self, area: str, **rules) -> pd.DataFrame:
         """c. A country profile (queries/status_by_indicator_and_group.sql)."""
+        by = ["goal", "indicator", "indicator_title", "sort_key", "group_id", "group_label", "group_sort"]
         cells = self._with_labels(self._cells(rules, country=area))
-        columns = ["goal", "indicator", "indicator_title", "sort_key", "group_id", "group_label", "group_sort", "status"]
-        return cells[columns].sort_values(["goal", "sort_key", "group_sort"], ignore_index=True)
+        out = self._with_labels(self.expected)[by].merge(cells[by + ["status"]], on=by, how="left")
+        out.insert(len(by), "in_database", out.status.notna())
+        out["status"] = out.status.fillna("not_in_database")
+        return out.sort_values(["goal", "sort_key", "group_sort"], ignore_index=True)
 
     def gap_status_by_area(self, indicator: str, group_id: str, **rules) -> pd.DataFrame:
         """d. The map data of one indicator and group (queries/gap_status_by_area.sql)."""
         cells = self._cells(rules, indicator=indicator, group_id=group_id)
-        out = cells.merge(self.countries, on="area")
+        out = self.countries.merge(cells, on="area", how="left").fillna({"status": "not_in_database"})
         return out[["area", "name", "region", "is_sids", "lat", "lon", "status"]].sort_values("name", ignore_index=True)
 
 

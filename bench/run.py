@@ -109,7 +109,7 @@ def choose_parameters(con: duckdb.DuckDBPyConnection) -> dict:
         select coalesce(a.parent, a.code) as country from released_observation as o join area as a on a.code = o.area
         group by country order by count(*) desc, country limit 1
     """).fetchall()[0][0]
-    indicators = db.query(con, "indicators_for_goal", goal=goal)
+    indicators = db.query(con, "indicators_for_goal", goal=goal, scope=rules["scope"])
     indicator = indicators.indicator.iloc[0]
     groups = db.query(con, "population_groups")
     expected = set(indicators.set_index("indicator").expected_groups[indicator])

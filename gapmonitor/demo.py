@@ -5,6 +5,7 @@ the citizen datasets are generated, deterministically from one seed, and every o
 is_demo so that each screen can say so.
 """
 
+import zlib
 from pathlib import Path
 
 import duckdb
@@ -66,7 +67,7 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
     official = _official_observations(rng, series.assign(dims=dims), countries)
     _insert_dataset(con, "demo-official", "official", "Illustrative official statistics (demo)")
     _insert_observations(con, "demo-official", official)
-    _load_citizen(con, rng, series, official)
+    _load_citizen(con, series, official)
     con.unregister("series_csv")
 
 
@@ -182,7 +183,7 @@ def _insert_observations(con, dataset_id: str, obs: pd.DataFrame) -> None:
     con.unregister("generated")
 
 
-def _load_citizen(con, rng, series: pd.DataFrame, official: pd.DataFrame) -> None:
+def _load_citizen(con, series: pd.DataFrame, official: pd.DataFrame) -> None:
     """Citizen datasets from data/demo/citizen_datasets.csv, with observations for the groups,
     indicators, areas and years each one states, near the official level of its country."""
     specs = pd.read_csv(DEMO / "citizen_datasets.csv", dtype=str, keep_default_na=False)
@@ -193,11 +194,13 @@ def _load_citizen(con, rng, series: pd.DataFrame, official: pd.DataFrame) -> Non
     totals = official[official.dims == ""].groupby(["series", "area"]).value.mean()
     percent = series[series.unit == "PERCENT"]
     for spec in specs.itertuples():
+        # each dataset draws from its own stream: a change elsewhere in the demo leaves its values as they are
+        own = np.random.default_rng([SEED, zlib.crc32(spec.dataset_id.encode())])
         chosen = percent[percent.indicator.isin(spec.indicators.split("|"))]
         if spec.subnational_of:
             units = con.execute("select code from area where parent = ? order by code",
                                 [spec.subnational_of]).df().code.to_numpy()
-            areas = rng.choice(units, size=min(8, len(units)), replace=False)
+            areas = own.choice(units, size=min(8, len(units)), replace=False)
         else:
             areas = np.array(spec.countries.split("|"))
         grid = pd.MultiIndex.from_product(
@@ -208,7 +211,7 @@ def _load_citizen(con, rng, series: pd.DataFrame, official: pd.DataFrame) -> Non
         country = [spec.subnational_of] * len(grid) if spec.subnational_of else grid.area
         base = np.array([totals.get((c, a), np.nan) for c, a in zip(rows.series_code, country)])
         base = np.where(np.isnan(base), (rows.value_min + rows.value_max) / 2, base)
-        level = _level(rows, base) + grid.dims.map(shifts).to_numpy() + rng.normal(0, 0.3, len(grid))
+        level = _level(rows, base) + grid.dims.map(shifts).to_numpy() + own.normal(0, 0.3, len(grid))
         _insert_dataset(con, spec.dataset_id, "citizen", spec.title, spec.licence)
         con.execute(
             """insert into citizen_dataset (dataset_id, producer, producer_type, method, collection_start, collection_end,
@@ -222,5 +225,11 @@ def _load_citizen(con, rng, series: pd.DataFrame, official: pd.DataFrame) -> Non
         _insert_observations(con, spec.dataset_id, pd.DataFrame({
             "series": rows.series_code, "area": grid.area, "dims": grid.dims, "year": grid.year,
             "value": _scale(rows, level),
-            "sample_size": rng.integers(int(spec.sample_min), int(spec.sample_max) + 1, len(grid)),
+            "sample_size": _sample_sizes(own, int(spec.sample_min), int(spec.sample_max), len(grid)),
         }))
+
+
+def _sample_sizes(rng, low: int, high: int, n: int) -> np.ndarray:
+    """Sample sizes from low to high, spread evenly on a log scale as survey samples are (many small
+    ones, a few large): a dataset drawn from 5 to 600 has its share of cells under the thresholds."""
+    return np.clip(np.exp(rng.uniform(np.log(low), np.log(high + 1), n)).astype(int), low, high)

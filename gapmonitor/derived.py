@@ -15,8 +15,11 @@ PRIMARY, SECONDARY = Path(__file__).with_name("suppression.sql").read_text(encod
 
 
 def add_expected_groups(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None) -> None:
-    """Add expected groups for indicators with series (expected_groups.sql); never removes any. With
-    `indicators`, only the groups their data brings are looked for."""
+    """The expected groups of indicators with series (expected_groups.sql): all made again by a full
+    refresh (so removing a dataset or an editor's mapping takes back what it made expected); with
+    `indicators`, only the groups their new data brings are added."""
+    if indicators is None:
+        con.execute("delete from expected_group")
     run(con, EXPECTED_GROUPS, people=PEOPLE, indicators=indicators, series=series_of(con, indicators))
 
 

@@ -225,8 +225,8 @@ def _preview_observations(con, result: Preview) -> Preview:
     """).fetchall():
         if series in reference.official_series():
             continue  # the official list says which group it measures, or that it measures everyone
-        result.problems.append(Problem("warning", f"series measures no population group by definition, as far as "
-                                       f"the database knows ({n} rows): counted for its dimensions' groups only"
+        result.problems.append(Problem("warning", f"series that, as far as the database knows, measures no population "
+                                       f"group of its own ({n} rows): counted for its dimensions' groups only"
                                        f"{_suggested(group_suggestions.for_series(series, description, indicator))}",
                                        batch.file, None, _source_column(batch, "series"), series))
 

@@ -95,7 +95,8 @@ def test_baseline_gives_the_query_layers_results(bench_db):
             if "status" in ours:
                 statuses |= set(ours.status)
     assert len(cases) == 6 * 7
-    assert statuses == {"official", "official_and_citizen", "citizen_fills_gap", "citizen_below_bar", "no_data"}
+    assert statuses == {"official", "official_and_citizen", "citizen_fills_gap", "citizen_below_bar", "no_data",
+                        "not_in_database"}  # the cases cover every status, and an indicator not in the data shown
 
 
 def test_same_result_notices_a_difference(bench_db):

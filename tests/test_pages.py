@@ -131,6 +131,7 @@ def test_data_page_shows_controls_only_to_a_signed_in_editor(demo_db, monkeypatc
     at.button[0].click()
     run(at)
     assert [h.value for h in at.header] == ["Import a file", "Turn citizen records into estimates",
+                                           "Who counts: values and series that count for no group",
                                            "Confidentiality thresholds", "Remove a dataset"]
 
 
