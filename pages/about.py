@@ -39,7 +39,8 @@ A *cell* is one **indicator × country × population group × period window**. O
 *expected* for the indicator are counted. An indicator expects a group when its series are disaggregated by
 the matching dimension, or when it concerns people and the group is one the 2030 Agenda (para. 74g) names:
 data *"disaggregated by income, sex, age, race, ethnicity, migratory status, disability and geographic
-location"*. Age groups (youth, older persons) are expected only where the indicator speaks of age.
+location"*. Age groups (children, youth, older persons) are expected only where the indicator speaks of age
+or of children.
 
 **{NOT_IN_DATABASE.label} is not no data.** Cells are counted only for the indicators *in this database*:
 those with at least one observation of one of their series in the data shown (the sidebar's *Data shown*:
@@ -52,9 +53,28 @@ figure at all, rather than 0%.
 
 ### The gap status of a cell
 The period window is the latest *N* years ending in the year chosen (default: {ui.DEFAULT_WINDOW} years ending in the latest
-year with data). An observation counts for a group when one of its dimension values maps to the group
-(for example `Sex = FEMALE` → women; an observation for rural women counts for women and for rural people).
-Citizen observations at a subnational level count for their country.
+year with data). Citizen observations at a subnational level count for their country.
+
+### Who is counted
+An observation counts for every group that one of two things gives it:
+- **its series measures the group by definition**: every value of `SI_COV_DISAB` (*population with
+  severe disabilities receiving disability cash benefit*) counts for persons with disabilities, of
+  `SG_GEN_PARL` (*seats held by women in national parliaments*) for women, of `SE_TOT_PRFL` (*children
+  and young people achieving a minimum proficiency*) for children, whatever its dimensions say. Each of
+  the 606 series of the UN Global SDG Indicators Database has its group(s), or is marked total-only on
+  purpose, from the words of its official description (the list is under *Population groups* below).
+  A value of such a series without dimensions is also its indicator's headline value;
+- **one of its dimension values denotes the group**: `Sex = FEMALE` (or `F`, `Female`) → women; an
+  observation for rural women counts for women and for rural people. Codes come from the SDG SDMX code
+  lists and the spellings of the UN export and national platforms. **Ages are ranges**: an age band
+  wholly under 18 counts for children (the Convention on the Rights of the Child), one within 15 to 24
+  for youth (the UN definition), one from 60 up for older persons (the UN's definition; 65+ bands
+  count too); a band across a limit (15-64, 18 and over) counts for no age group, and one band can count
+  for two (15-17: youth and children).
+
+A value or series that maps to no group counts for no group: the import preview and the Data page list
+them with a suggested group, and an editor can map them, with who, when and why. A mapping never changes
+an observation, only how it is counted; removing it restores the counts exactly.
 """)
 st.table(pd.DataFrame({"Status": [s.label for s in STATUSES], "Rule": [s.meaning for s in STATUSES]}))
 settings = ui.settings()
@@ -99,13 +119,15 @@ citizen estimate's 95% interval (Wilson score interval for a percentage computed
 
 st.subheader("Population groups")
 st.dataframe(ui.query("population_groups").drop(columns=["group_id"]), hide_index=True)
+with st.expander("Series that measure a group by definition"):
+    st.dataframe(ui.query("series_groups"), hide_index=True)
 
 st.subheader("Your data")
 st.markdown("""
 Editors import official data as published (UN SDG database exports, Open SDG CSV, SDMX, the IAEG-SDGs
 tier classification, boundary files) on the **Data** page or with `python -m gapmonitor import`. Dimension
-values are mapped to the groups by the table above; values that map to no group are listed at import,
-never dropped silently, and count for no group. A national file's own area codes become subnational areas
+values and series are mapped to the groups as *Who is counted* says; what maps to no group is listed at
+import, never dropped silently, and counts for no group. A national file's own area codes become subnational areas
 of the country chosen at import. The sidebar's *Data shown* says whether pages show your data, the demo
 data, or both.
 """)
