@@ -54,6 +54,15 @@ figure at all, rather than 0%.
 ### The gap status of a cell
 The period window is the latest *N* years ending in the year chosen (default: {ui.DEFAULT_WINDOW} years ending in the latest
 year with data). Citizen observations at a subnational level count for their country.
+""")
+st.table(pd.DataFrame({"Status": [s.label for s in STATUSES], "Rule": [s.meaning for s in STATUSES]}))
+settings = ui.settings()
+tiers = "\n".join(f"| {TIER_LABELS[t.tier_rank]} | {tier_rule(t)} |" for t in ui.query("quality_tiers").itertuples())
+st.markdown(f"""
+Statuses are tested in that order: official data with citizen data meeting the bar is *official and citizen
+data*; official data alone (or with citizen data below the bar) is *official data*. **Coverage** is the
+share of expected cells whose status is official (with or without citizen data); **coverage with citizen
+data** adds the cells that citizen data fills.
 
 ### Who is counted
 An observation counts for every group that one of two things gives it:
@@ -75,15 +84,6 @@ An observation counts for every group that one of two things gives it:
 A value or series that maps to no group counts for no group: the import preview and the Data page list
 them with a suggested group, and an editor can map them, with who, when and why. A mapping never changes
 an observation, only how it is counted; removing it restores the counts exactly.
-""")
-st.table(pd.DataFrame({"Status": [s.label for s in STATUSES], "Rule": [s.meaning for s in STATUSES]}))
-settings = ui.settings()
-tiers = "\n".join(f"| {TIER_LABELS[t.tier_rank]} | {tier_rule(t)} |" for t in ui.query("quality_tiers").itertuples())
-st.markdown(f"""
-Statuses are tested in that order: official data with citizen data meeting the bar is *official and citizen
-data*; official data alone (or with citizen data below the bar) is *official data*. **Coverage** is the
-share of expected cells whose status is official (with or without citizen data); **coverage with citizen
-data** adds the cells that citizen data fills.
 
 ### Confidentiality
 A citizen estimate based on fewer than **{settings['min_sample_size']}** respondents or records (or on an
