@@ -66,7 +66,7 @@ data** adds the cells that citizen data fills.
 
 ### Who is counted
 An observation counts for every group that one of two things gives it:
-- **its series measures the group by definition**: every value of `SI_COV_DISAB` (*population with
+- **its series measures the group, by its definition**: every value of `SI_COV_DISAB` (*population with
   severe disabilities receiving disability cash benefit*) counts for persons with disabilities, of
   `SG_GEN_PARL` (*seats held by women in national parliaments*) for women, of `SE_TOT_PRFL` (*children
   and young people achieving a minimum proficiency*) for children, whatever its dimensions say. Each of
