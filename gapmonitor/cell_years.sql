@@ -76,3 +76,12 @@ from (
     select 'all', indicator from present
 )
 order by scope, indicator;
+
+-- Rebuild expected_in_scope whole (expected_group can change for any indicator; it is small).
+delete from expected_in_scope;
+insert into expected_in_scope
+select d.scope, i.goal, e.indicator, e.group_id
+from expected_group as e
+join indicator as i on i.code = e.indicator
+join indicator_in_scope as d on d.indicator = e.indicator
+order by d.scope, i.goal, e.indicator;

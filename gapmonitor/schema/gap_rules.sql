@@ -97,13 +97,20 @@ create table indicator_in_scope (
 create macro in_database(indicator_code, scope_name) as
     exists (select 1 from indicator_in_scope as d where d.indicator = indicator_code and d.scope = scope_name);
 
--- The expected (indicator, group) pairs of the indicators in this database for a scope, with the
--- indicator's goal: each is one cell per country. Every count of expected cells starts here.
+-- The expected (indicator, group) pairs of the indicators in this database, per scope, with the
+-- indicator's goal: each is one cell per country. Derived (cell_years.sql), a few thousand rows kept
+-- ready so that every page's count of expected cells reads one small table instead of joining three.
+create table expected_in_scope (
+    data_scope varchar not null,       -- 'all', 'demo' or 'user' (a column named scope would clash with
+                                       -- the gap rules' parameter of that name)
+    goal integer not null,
+    indicator varchar not null,
+    group_id varchar not null
+);
+
+-- The expected pairs of a scope: every count of expected cells starts here.
 create macro expected_pairs(scope_name) as table
-select e.indicator, e.group_id, i.goal
-from expected_group as e
-join indicator as i on i.code = e.indicator
-join indicator_in_scope as d on d.indicator = e.indicator and d.scope = scope_name;
+select indicator, group_id, goal from expected_in_scope where data_scope = scope_name;
 
 -- Years as bits: 1950-2075 (126 bits). A year outside counts as the nearest end (bit_year), in the
 -- data and in a window alike, so a window still finds every year inside it; an import warns of such rows.

@@ -76,11 +76,17 @@ select parts.* exclude (part), m.group_id
 from parts
 join (select distinct dims_part(dimension, dim_value) as part, group_id from group_mapping) as m using (part))
 union all
-select r.*, g.group_id
+(with by_series as (  -- each series' groups, with the key parts that give the group already (a few rows)
+    select g.series, g.group_id,
+        coalesce(list(dims_part(m.dimension, m.dim_value)) filter (where m.group_id is not null), []) as parts
+    from series_group as g
+    left join group_mapping as m on m.group_id = g.group_id
+    group by g.series, g.group_id
+)
+select r.*, s.group_id
 from query_table(rows) as r
-join series_group as g on g.series = r.series
-where g.group_id not in (
-    select m.group_id from group_mapping as m where list_contains(dims_parts(r.dims), dims_part(m.dimension, m.dim_value)));
+join by_series as s on s.series = r.series
+where not list_has_any(dims_parts(r.dims), s.parts));
 
 -- One row per released (not suppressed) observation and group it speaks for.
 create view observation_group as
