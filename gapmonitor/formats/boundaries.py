@@ -172,11 +172,39 @@ def _check_length(path: Path, zf: zipfile.ZipFile, member: str) -> None:
         raise fatal(path, f"{member} is truncated or corrupt (its size does not match its header)", value=member)
 
 
+# Property pairs that name an area's code and name, as common publishers write them: the ONS convention
+# (a prefix and a two-digit year: rgn17cd/rgn17nm, LAD16CD/LAD16NM), then plain pairs.
+ONS = re.compile(r"(?i)([a-z]+\d{2})(cd)")
+PAIRS = [("code", "name"), ("id", "name"), ("shapeISO", "shapeName"), ("ISO_3166_2", "name"), ("iso_3166_2", "name")]
+
+
+def guess_properties(fields: list[str]) -> tuple[str, str] | None:
+    """The (code, name) properties of a boundary file when its names say which they are: exactly one ONS
+    pair (rgn17cd, rgn17nm), else one of PAIRS (case-insensitive); None when it is not clear."""
+    lower = {f.lower(): f for f in fields}
+    ons = [(f, lower[m.group(1).lower() + "nm"]) for f in fields
+           if (m := ONS.fullmatch(f)) and m.group(1).lower() + "nm" in lower]
+    if len(ons) == 1:
+        return ons[0]
+    for code, name in PAIRS:
+        if code.lower() in lower and name.lower() in lower:
+            return lower[code.lower()], lower[name.lower()]
+    return None
+
+
 def _read(path, con, country, code_property=None, name_property=None) -> Batch:
-    if not (code_property and name_property):
+    fields = layer_properties(path)
+    guessed = None if (code_property and name_property) else guess_properties(fields)
+    if not (code_property and name_property) and guessed is None:
         raise fatal(path, "boundaries need the properties that hold the area code and name; "
-                          f"this file has: {', '.join(layer_properties(path))}")
-    return read_boundaries(path, code_property, name_property, country)
+                          f"this file has: {', '.join(fields)}")
+    code_property, name_property = code_property or guessed[0], name_property or guessed[1]
+    batch = read_boundaries(path, code_property, name_property, country)
+    if guessed:
+        batch.problem("warning", f"area codes read from the property {code_property!r} and names from "
+                                 f"{name_property!r} (their names say so; give --code-property and --name-property "
+                                 "to choose others)", None, code_property, None)
+    return batch
 
 
 FORMAT = Format(

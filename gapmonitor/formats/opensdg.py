@@ -4,6 +4,7 @@ Year holds text such as "2000 Q1" or "2004/05"; a blank disaggregation cell mean
 names a subnational area. The country is chosen by the user: the files do not say it.
 """
 
+import csv
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,7 @@ import yaml
 
 from gapmonitor import dimensions
 from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, check_csv_text, fatal
-from gapmonitor.formats.registry import COUNTRY, Format
+from gapmonitor.formats.registry import COUNTRY, Format, Option
 
 # Columns that qualify a value rather than break it down by group.
 ATTRIBUTES = {"Year", "Value", "GeoCode", "Series", "Units", "Unit measure", "Unit multiplier", "Observation status"}
@@ -56,17 +57,19 @@ def _year(text: pd.Series) -> pd.Series:
     return full.where(end.notna(), start)
 
 
-def read(path: str | Path, country: str) -> Batch:
-    """Read an Open SDG indicator CSV for `country` (ISO alpha-3) into a Batch."""
+def read(path: str | Path, country: str, indicator: str | None = None) -> Batch:
+    """Read an Open SDG indicator CSV for `country` (ISO alpha-3) into a Batch; `indicator` (e.g. 1.1.1)
+    names the indicator of a file whose name and meta do not."""
     path = Path(path)
     batch = Batch(file=path.name, format="open-sdg")
     if not path.exists() or path.stat().st_size == 0:
         raise fatal(path, "the file is empty")
     meta = read_meta(path)
-    indicator = str(meta.get("indicator_number") or indicator_of(path)).strip()
+    indicator = str(indicator or meta.get("indicator_number") or indicator_of(path)).strip()
     if not re.fullmatch(r"\d+\.[0-9a-z]+\.[0-9a-z]+", indicator):
-        raise fatal(path, "cannot tell the indicator: name the file indicator_<goal>-<target>-<n>.csv "
-                          "or give indicator_number in meta/<id>.md")
+        raise fatal(path, "cannot tell the indicator: name the file indicator_<goal>-<target>-<n>.csv, "
+                          "give indicator_number in meta/<id>.md, or choose it (--indicator 1.1.1)",
+                    value=indicator or None)
     check_csv_text(path)
     con = duckdb.connect()
     try:
@@ -85,7 +88,7 @@ def read(path: str | Path, country: str) -> Batch:
                     column=", ".join(missing))
     if frame.empty:
         raise fatal(path, "the file has a header but no data rows")
-    frame = frame.fillna("").apply(lambda c: c.str.strip() if c.dtype == object else c)
+    frame = _trimmed(frame.fillna(""), batch, path)
     geocode = frame["GeoCode"] if "GeoCode" in frame else pd.Series("", index=frame.index)
     dims = [c for c in columns if c not in ATTRIBUTES]
     geography = [c for c in dims if c in GEOGRAPHY]
@@ -142,13 +145,39 @@ def read(path: str | Path, country: str) -> Batch:
     return batch
 
 
+def _trimmed(frame: pd.DataFrame, batch: Batch, path: Path) -> pd.DataFrame:
+    """Headers and cells without leading or trailing spaces, so that " M" and "M" are one value; one
+    warning per header and per column that had them, naming the rows (sdg-build refuses such files)."""
+    with open(path, encoding="utf-8-sig", newline="") as f:  # DuckDB trims header names itself
+        header = next(csv.reader(f), [])
+    for raw in header:
+        if raw != raw.strip():
+            batch.problem("warning", "spaces around the column name: trimmed", 1, raw.strip(), raw)
+    frame = frame.rename(columns={c: c.strip() for c in frame.columns})
+    for column in frame.columns:
+        cells = frame[column]
+        if not pd.api.types.is_string_dtype(cells):
+            continue
+        padded = cells.str.len() != cells.str.strip().str.len()
+        if padded.any():
+            rows = frame["_row"][padded].astype(int).tolist()
+            shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+            batch.problem("warning", f"spaces around {len(rows)} value(s) in rows {shown}: trimmed", rows[0], column,
+                          cells[padded].iloc[0])
+            frame[column] = cells.str.strip()
+    return frame
+
+
 def _slug(text: pd.Series) -> pd.Series:
     return text.astype(str).str.lower().str.replace(r"[^a-z0-9]+", "_", regex=True).str.strip("_")
 
 
+INDICATOR = Option("indicator", "the indicator a file holds, when its name does not say it (e.g. 1.1.1)")
+
 FORMAT = Format(
-    name="open-sdg", label="Open SDG tidy CSV (a national SDG platform)", read=lambda path, con, country: read(path, country),
+    name="open-sdg", label="Open SDG tidy CSV (a national SDG platform)",
+    read=lambda path, con, country, indicator=None: read(path, country, indicator),
     recognise=lambda f: f.header[:1] == ["Year"] and "Value" in f.header, sign="Open SDG CSV (Year ... Value)", order=70,
-    options=(replace(COUNTRY, required=True),),
+    options=(replace(COUNTRY, required=True), INDICATOR),
     columns={"series": "Series", "area": "GeoCode", "year": "Year"},
 )
