@@ -183,3 +183,118 @@ def test_csv_missing_column(tmp_path):
 def test_csv_empty_file(tmp_path):
     with pytest.raises(ReadError, match="empty"):
         read_sdmx_csv(write(tmp_path, ""))
+
+
+# Structure-specific data of the global SDG structure IAEG-SDGs:SDG, read without a structure message.
+PEER_SDMX = REALDATA / "peer_sdg_build" / "data" / "sdmx"
+PEER_111 = PEER_SDMX / "structure-specific" / "1-1-1--structure-specific.xml"
+PEER_121 = PEER_SDMX / "multiple" / "1-2-1--structure-specific.xml"
+needs_peer = pytest.mark.skipif(not PEER_111.exists() or not PEER_121.exists(),
+                                reason=f"peer SDMX files not found under {PEER_SDMX}")
+
+# What both peer files hold (read by hand from the XML): three <Series> of REF_AREA 826, UNIT_MEASURE PT,
+# SEX _T / M / F (every other dimension _T), each with <Obs> 2020 and 2021; NATURE _X on every <Obs>.
+PEER_ROWS = [(100.0, 2020, ""), (120.0, 2021, ""), (50.0, 2020, "SEX=M"), (60.0, 2021, "SEX=M"),
+             (70.0, 2020, "SEX=F"), (80.0, 2021, "SEX=F")]
+
+
+def rows_of(batch):
+    obs = batch.observations
+    return list(zip(obs["value"], obs["year"], obs["dims"]))
+
+
+@needs_peer
+@pytest.mark.parametrize("path, series", [(PEER_111, "SI_POV_DAY1"), (PEER_121, "SI_POV_NAHC")])
+def test_global_structure_specific_without_structure(path, series):
+    batch = read_sdmx_ml(path)
+    obs = batch.observations
+    assert batch.format == "sdmx-ml" and batch.problems == []
+    assert list(obs.columns) == OBSERVATION_COLUMNS
+    assert rows_of(batch) == PEER_ROWS
+    assert list(obs["row"]) == [1, 2, 3, 4, 5, 6]
+    assert set(obs["series"]) == {series}
+    assert set(obs["area"]) == {"826"} and set(obs["area_scheme"]) == {"code"}
+    assert set(obs["unit"]) == {"PT"} and set(obs["nature"]) == {"_X"}
+    assert list(obs["time_detail"]) == ["2020", "2021"] * 3
+    # no structure, no code lists: the importer fills known series from its catalogue
+    assert set(obs["series_description"]) == set(obs["indicator"]) == set(obs["area_name"]) == {""}
+    # attributes are never dimensions
+    pairs = {pair.split("=")[0] for key in obs["dims"] for pair in key.split("|") if pair}
+    assert pairs == {"SEX"}
+    # counted again with ElementTree: one row per <Obs>
+    root = ET.parse(path).getroot()
+    assert len(obs) == sum(1 for e in root.iter() if local(e.tag) == "Obs") == 6
+
+
+@needs_peer
+def test_global_structure_specific_matches_the_generic_file():
+    generic = read_sdmx_ml(PEER_SDMX / "structure" / "1-1-1--structure.xml").observations
+    specific = read_sdmx_ml(PEER_111).observations
+    assert specific.equals(generic)
+
+
+SS_HEAD = ('<?xml version="1.0"?>\n<message:StructureSpecificData '
+           'xmlns:ss="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific" '
+           'xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message" '
+           'xmlns:common="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common" '
+           'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n<message:Header><message:ID>X</message:ID>'
+           '<message:Test>false</message:Test><message:Prepared>2024-01-01T00:00:00Z</message:Prepared>'
+           '<message:Sender id="ME"/>\n<message:Structure structureID="S" namespace="{urn}" '
+           'dimensionAtObservation="{at}">{ref}</message:Structure></message:Header>\n'
+           '<message:DataSet ss:structureRef="S" {dataset}>\n')
+SS_FOOT = '</message:DataSet>\n</message:StructureSpecificData>\n'
+URN = "urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure={}:ObsLevelDim:TIME_PERIOD"
+
+
+def structure_specific(tmp_path, body, urn, ref="", at="TIME_PERIOD", dataset=""):
+    path = tmp_path / "ss.xml"
+    path.write_text(SS_HEAD.format(urn=urn, at=at, ref=ref, dataset=dataset) + body + SS_FOOT, encoding="utf-8")
+    return path
+
+
+def test_global_structure_named_only_by_namespace(tmp_path):
+    # another version (1.3), no <Ref>; observations straight under <DataSet> (all dimensions at <Obs>),
+    # an attribute on the <DataSet>
+    dims = ('FREQ="A" REPORTING_TYPE="G" SERIES="SL_TLF_UEM" REF_AREA="646" SEX="F" AGE="Y15T24" '
+            'URBANISATION="R" INCOME_WEALTH_QUANTILE="_T" EDUCATION_LEV="_T" OCCUPATION="_T" CUST_BREAKDOWN="_T" '
+            'COMPOSITE_BREAKDOWN="_T" DISABILITY_STATUS="_T" ACTIVITY="_T" PRODUCT="_T"')
+    total = dims.replace('SEX="F"', 'SEX="_T"')
+    body = (f'<Obs {dims} TIME_PERIOD="2019" OBS_VALUE="17.5" UNIT_MEASURE="PT" UNIT_MULT="0" OBS_STATUS="A" '
+            'NATURE="E" LOWER_BOUND="15" UPPER_BOUND="20" SOURCE_DETAIL=" Labour Force Survey"/>\n'
+            f'<Obs {total} TIME_PERIOD="2020-Q1" OBS_VALUE="NaN" '
+            'UNIT_MEASURE="PT"/>\n')
+    path = structure_specific(tmp_path, body, URN.format("IAEG-SDGs:SDG(1.3)"), dataset='SOURCE_DETAIL="NISR"')
+    batch = read_sdmx_ml(path)
+    obs = batch.observations
+    assert len(obs) == 1
+    first = obs.iloc[0]
+    assert first["dims"] == "AGE=Y15T24|SEX=F|URBANISATION=R"
+    assert (first["series"], first["area"], first["unit"], first["year"], first["value"]) == (
+        "SL_TLF_UEM", "646", "PT", 2019, 17.5)
+    assert (first["lower_bound"], first["upper_bound"], first["nature"], first["source"]) == (
+        15.0, 20.0, "E", "Labour Force Survey")
+    assert [(p.severity, p.row, p.column, p.value) for p in batch.problems] == [("error", 2, "OBS_VALUE", "NaN")]
+
+
+def test_structure_specific_of_another_structure_is_refused(tmp_path):
+    body = ('<Series FREQ="A" SERIES="X_1" REF_AREA="RW" UNIT_MEASURE="PT">'
+            '<Obs TIME_PERIOD="2020" OBS_VALUE="1"/></Series>\n')
+    ref = '<common:Structure><Ref agencyID="NISR-SDGs" id="SDG" version="1.3"/></common:Structure>'
+    path = structure_specific(tmp_path, body, URN.format("NISR-SDGs:SDG(1.3)"), ref=ref)
+    with pytest.raises(ReadError, match=r"NISR-SDGs:SDG\(1\.3\).*needs its structure message") as caught:
+        read_sdmx_ml(path)
+    assert caught.value.problem.severity == "fatal"
+    # named only by its namespace
+    path = structure_specific(tmp_path, body, URN.format("ESTAT:NA_MAIN(1.0)"))
+    with pytest.raises(ReadError, match=r"ESTAT:NA_MAIN\(1\.0\)"):
+        read_sdmx_ml(path)
+
+
+def test_global_structure_specific_cut_off(tmp_path):
+    body = '<Series FREQ="A" SERIES="SI_POV_DAY1" REF_AREA="826"><Obs TIME_PERIOD="2020" OBS_VAL'
+    path = tmp_path / "cut.xml"
+    ref = '<common:Structure><Ref agencyID="IAEG-SDGs" id="SDG" version="1.8"/></common:Structure>'
+    path.write_text(SS_HEAD.format(urn=URN.format("IAEG-SDGs:SDG(1.8)"), at="TIME_PERIOD", ref=ref, dataset="")
+                    + body, encoding="utf-8")
+    with pytest.raises(ReadError, match="not well-formed"):
+        read_sdmx_ml(path)

@@ -3,9 +3,14 @@
 REF_AREA is passed through as given with area_scheme 'code'; the importer resolves it. The UN global
 dataflow uses M49 numbers; Rwanda's national platform uses 'RW' for the country, 1-5 for the
 provinces and two-digit 11-57 for the districts (first digit = province).
+
+Structure-specific data names its structure in its header. With no structure file given, data of the
+global SDG structure (IAEG-SDGs:SDG, any version) is read from its codes with the global DSD's
+dimension list built in here (GLOBAL_SDG_DIMENSIONS); data of any other structure needs its DSD.
 """
 
 import math
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -20,6 +25,18 @@ from .registry import COUNTRY, Format, Option
 # Dimensions that say which series, place and time an observation is, not which population group.
 NOT_GROUP_DIMENSIONS = {"FREQ", "REPORTING_TYPE", "SERIES", "REF_AREA", "TIME_PERIOD"}
 
+# The dimensions of the global SDG data structure IAEG-SDGs:SDG, in its order (the DimensionList of the
+# IAEG-SDGs DSD; checked against Rwanda's national DSD NISR-SDGs:SDG(1.3), which is built on the global
+# one and keeps the same sixteen, in /work/shared/realdata/open_sdg_rwanda/RWA_2025_SDG_DSD.xml).
+# Every other XML attribute of a structure-specific <DataSet>, <Series> or <Obs> is an attribute
+# (UNIT_MEASURE, UNIT_MULT, NATURE, OBS_STATUS, SOURCE_DETAIL...) or the measure OBS_VALUE.
+GLOBAL_SDG_DIMENSIONS = (
+    "FREQ", "REPORTING_TYPE", "SERIES", "REF_AREA", "SEX", "AGE", "URBANISATION", "INCOME_WEALTH_QUANTILE",
+    "EDUCATION_LEV", "OCCUPATION", "CUST_BREAKDOWN", "COMPOSITE_BREAKDOWN", "DISABILITY_STATUS", "ACTIVITY",
+    "PRODUCT", "TIME_PERIOD",
+)
+GLOBAL_SDG_STRUCTURE = ("IAEG-SDGs", "SDG")  # (agencyID, id); any version
+
 
 def read_sdmx_ml(data_path, structure_path=None) -> Batch:
     """Read an SDMX-ML 2.1 data message; structure-specific data needs its structure message."""
@@ -32,6 +49,17 @@ def read_sdmx_ml(data_path, structure_path=None) -> Batch:
         if len(dsds) != 1:
             raise fatal(structure_path, f"expected one data structure definition (DSD), found {len(dsds)}")
         dsd = dsds[0]
+    else:
+        named = _structure_specific(data_path)
+        if named is not None:
+            agency, id_, version = named
+            if (agency, id_) == GLOBAL_SDG_STRUCTURE:
+                return _read_global_sdg(data_path)
+            # sdmx1 would guess a structure, taking attributes such as UNIT_MEASURE for dimensions.
+            which = f"{agency}:{id_}({version})" if agency or id_ else "an unnamed structure"
+            raise fatal(data_path, f"structure-specific data of {which} needs its structure message "
+                                   "(DSD + codelists); none given (only the global SDG structure "
+                                   f"{':'.join(GLOBAL_SDG_STRUCTURE)} is built in)")
     message = _read_xml(data_path, structure=dsd)
     if not isinstance(message, sdmx.message.DataMessage):
         raise fatal(data_path, f"not an SDMX data message (it is a {type(message).__name__})")
@@ -56,6 +84,82 @@ def read_sdmx_ml(data_path, structure_path=None) -> Batch:
             batch.problem("warning", f"{concept} code is not in the structure's codelist",
                           column=concept, value=code)
     return batch
+
+
+def _structure_specific(path) -> tuple[str, str, str] | None:
+    """(agencyID, id, version) of the structure a structure-specific data message names in its header
+    (the <Ref> of <common:Structure>, else the DataStructure in the namespace URN; '' where not found);
+    None if the file is not structure-specific data or not readable (then _read_xml tells why)."""
+    ref, urn, root = None, None, None
+    try:
+        with open(path, "rb") as f:
+            for event, element in ET.iterparse(f, events=("start", "end")):
+                name = local(element.tag)
+                if root is None:
+                    root = name
+                    if "StructureSpecific" not in root:
+                        return None
+                if event == "start" and name == "DataSet" or event == "end" and name == "Header":
+                    break
+                if event == "end" and name == "Ref" and ref is None:
+                    ref = element.attrib
+                if event == "end" and name == "Structure" and element.get("namespace"):
+                    urn = element.get("namespace")
+    except (OSError, ET.ParseError):  # missing, empty, not XML, cut off in the header: _read_xml tells
+        return None
+    if root is None:
+        return None
+    if ref is not None and ref.get("id"):
+        return ref.get("agencyID", ""), ref.get("id", ""), ref.get("version", "")
+    found = re.search(r"DataStructure=([^:]+):([^(:]+)\(([^)]*)\)", urn or "")
+    return found.groups() if found else ("", "", "")
+
+
+def _read_global_sdg(data_path) -> Batch:
+    """Structure-specific data of the global SDG structure without its DSD: the codes as they stand,
+    the dimensions those of GLOBAL_SDG_DIMENSIONS, every other XML attribute an attribute. No code
+    lists, so series descriptions, indicators and area names stay empty (the importer fills known
+    series from its catalogue)."""
+    batch = Batch(Path(data_path).name, "sdmx-ml")
+    rows, number, groups = [], 0, 0
+    dataset, series = {}, {}
+    try:
+        with open(data_path, "rb") as f:
+            for event, element in ET.iterparse(f, events=("start", "end")):
+                name = local(element.tag)
+                if event == "start":
+                    if name == "DataSet":
+                        dataset, series = plain(element), {}
+                    elif name == "Series":
+                        series = plain(element)
+                    continue
+                if name == "Obs":  # under a <Series>, or straight under <DataSet> (all dimensions at Obs)
+                    number += 1
+                    values = {**dataset, **series, **plain(element)}
+                    rows.append(observation(batch, number, values, list(GLOBAL_SDG_DIMENSIONS)))
+                    element.clear()
+                elif name == "Series":
+                    series = {}
+                    element.clear()
+                elif name == "Group":
+                    groups += 1
+                    element.clear()
+    except FileNotFoundError:
+        raise fatal(data_path, "file not found")
+    except ET.ParseError as e:
+        raise fatal(data_path, f"not well-formed XML (cut off?): {e}", row=e.position[0]) from e
+    if groups:
+        batch.problem("warning", f"{groups} <Group> element(s): their attributes are left out")
+    return finish(batch, rows)
+
+
+def local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def plain(element) -> dict:
+    """An element's XML attributes without namespace (ss:structureRef, xsi:type are not SDMX concepts)."""
+    return {k: v for k, v in element.attrib.items() if not k.startswith("{")}
 
 
 def observation(batch, row, values, dimensions, series=None, areas=None) -> dict | None:
@@ -166,7 +270,8 @@ def _number(text: str) -> float | None:
 
 
 COLUMNS = {"series": "SERIES", "area": "REF_AREA", "year": "TIME_PERIOD"}
-STRUCTURE = Option("structure", "the SDMX structure file (DSD) of structure-specific SDMX-ML data", kind="file")
+STRUCTURE = Option("structure", "the SDMX structure file (DSD) of structure-specific SDMX-ML data "
+                   "(not needed for the global SDG structure IAEG-SDGs:SDG)", kind="file")
 
 FORMAT = Format(
     name="sdmx-ml", label="SDMX-ML 2.1 data (with its structure file)",
