@@ -1,7 +1,9 @@
 """Command line: python -m gapmonitor import|datasets|remove|map|unmap|unmapped ... (the same code as the Data page)."""
 
 import argparse
+import glob
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +16,19 @@ def _options(args) -> dict:
     return {o.name: getattr(args, o.name) for f in registry.formats() for o in f.options}
 
 
+def _several(files: list[Path]) -> bool:
+    """Whether the paths given make a several-file import: more than one, a folder, a data zip or a
+    quoted glob; one plain file is imported as always."""
+    if len(files) != 1:
+        return True
+    only = files[0]
+    return only.is_dir() or importer.is_data_zip(only) or (not only.exists() and glob.has_magic(str(only)))
+
+
 def _import(args) -> int:
+    if _several(args.files):
+        return _import_many(args)
+    args.file = args.files[0]
     path = db.ensure_database(args.db)
     try:
         with db.connect(path) as con:
@@ -54,6 +68,53 @@ def _import(args) -> int:
         return 1
     print(f"imported as {dataset}")
     return 0
+
+
+def _description(args) -> dict:
+    return {"producer": args.producer, "producer_type": args.producer_type, "method": args.method,
+            "collection_start": args.collection_start and args.collection_start.isoformat(),
+            "collection_end": args.collection_end and args.collection_end.isoformat()}
+
+
+def _import_many(args) -> int:
+    """Several files (folders, globs, zips of data files): each previewed and imported on its own, all
+    or nothing per file, then one summary of all. Exit 1 when any was refused or not read."""
+    path = db.ensure_database(args.db)
+
+    def load_one(file, fmt, name, **options):
+        with db.connect(path) as con:  # a connection per file: it sees the files written before it
+            return importer.load(con, file, fmt, name=name, **options)
+
+    def report(outcome, preview):
+        if preview is None:
+            print(f"{outcome.item.name}: {outcome.result}\n")
+            return
+        print(f"{outcome.item.name} ({outcome.format})")
+        for key, value in preview.summary.items():
+            print(f"  {key}: {value}")
+        shown = preview.errors[:5] + preview.warnings[:max(0, 5 - len(preview.errors))]
+        for problem in shown:
+            print(f"  {problem}")
+        if len(preview.problems) > len(shown):
+            print(f"  … and {len(preview.problems) - len(shown)} more problem(s) (import the file alone to see all)")
+        print(f"  {outcome.result}\n")
+
+    with tempfile.TemporaryDirectory(prefix="gapmonitor-import-") as scratch:
+        items = importer.expand(args.files, scratch)
+        outcomes = importer.import_each(
+            items, load_one, fmt=args.format, options=_options(args), dry_run=args.dry_run, title=args.title,
+            source=args.source, licence=args.licence, kind=args.kind, description=_description(args),
+            accept_rejected=args.skip_rejected, path=path, report=report)
+    table = importer.summary(outcomes)
+    counts = {word: sum(o.result.startswith(word) for o in outcomes)
+              for word in ("imported", "would import", "already", "skipped")}
+    failed = sum(not o.ok for o in outcomes)
+    done = "would import" if args.dry_run else "imported"
+    print(f"Summary of {len(outcomes)} file(s): {counts[done]} {done}, {counts['already']} already imported, "
+          f"{counts['skipped']} skipped, {failed} refused or not read"
+          f"{' (dry run: nothing written)' if args.dry_run else ''}")
+    print(table.to_string(index=False) if len(table) else "  no files")
+    return 0 if outcomes and all(o.ok for o in outcomes) else 1
 
 
 def _datasets(args) -> int:
@@ -135,8 +196,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, default=None, help="database file (default: $GAPMONITOR_DB or data/gapmonitor.duckdb)")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    imp = commands.add_parser("import", help="check a file, show what it holds and its problems, then import it")
-    imp.add_argument("file", type=Path)
+    imp = commands.add_parser("import", help="check a file, show what it holds and its problems, then import it; "
+                                              "several files, folders, globs and zips of data files: each its own "
+                                              "dataset, then one summary")
+    imp.add_argument("files", type=Path, nargs="+", metavar="FILE",
+                     help="a file; or several, a folder (its files, not its subfolders), a glob ('data/*.csv'), a zip "
+                          "of data files (a zipped shapefile is one boundaries file): each file is previewed and "
+                          "imported on its own, all or nothing per file; exit code 1 if any is refused or not read")
     imp.add_argument("--format", choices=[f.name for f in registry.formats()], help="default: detected from the file")
     taken = {}
     for f in registry.formats():  # each option once, for the formats that take it
@@ -145,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, (o, names) in taken.items():
         imp.add_argument("--" + name.replace("_", "-"), type=Path if o.kind in ("file", "spec") else str,
                          metavar="FILE" if o.kind in ("file", "spec") else None, help=f"{o.help} ({', '.join(names)})")
-    imp.add_argument("--title", help="dataset title (default: the citizen template's title, or the file name)")
+    imp.add_argument("--title", help="dataset title (default: the citizen template's title, or the file name); with "
+                                     "several files, TITLE: file name")
     imp.add_argument("--source", required=True, help="who published the data, as you would cite it")
     imp.add_argument("--licence", default="", help="licence of the data, e.g. CC BY 4.0 (default: the citizen "
                                                    "template's)")

@@ -457,3 +457,305 @@ class ImportRefused(Exception):
         shown = "\n".join(str(p) for p in problems[:20])
         more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
         super().__init__(f"{len(problems)} problem(s) stop this import:\n{shown}{more}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Several files in one go (the command line's `import A B folder/ 'x/*.csv' data.zip`, the Data page's
+# "Import all"): each file is read, previewed and written on its own, all or nothing per file, and
+# one summary says what became of each.
+
+import os  # noqa: E402
+from pathlib import PurePosixPath  # noqa: E402  (this section's own; the module's head is left as it was)
+
+from gapmonitor.formats import ReadError  # noqa: E402
+
+ZIP_DATA_FOLDER = "zip"  # where a zip of data files is unpacked, inside the caller's scratch folder
+
+
+@dataclass
+class Item:
+    """One file of a several-file import: `name` as messages show it (`archive.zip:member.csv` for a
+    member of a zip), `path` the file to read, `group` the folder or zip it came from (a structure file
+    serves the data files of its own group), `note` why it is not read (no such file, skipped)."""
+
+    name: str
+    path: Path | None
+    group: str = ""
+    structure: bool = False      # an SDMX structure message: a data file's --structure, not data
+    note: str = ""               # set: not read, for this reason
+    skipped: bool = False        # not read on purpose (not a data file): no failure
+
+
+@dataclass
+class Outcome:
+    """What became of one file: its preview (when it was read) and a result for the summary."""
+
+    item: Item
+    format: str = ""
+    rows: int | None = None
+    rejected: int | None = None
+    result: str = ""
+    ok: bool = False             # imported, already there, or skipped on purpose
+    preview: "Preview | None" = None
+    dataset: str | None = None
+
+
+def data_suffixes() -> set[str]:
+    """The suffixes of the files a folder is read for: those the formats read, and .zip."""
+    return {s for f in registry.formats() for s in f.suffixes} | {".zip"}
+
+
+def is_structure_message(path: str | Path) -> bool:
+    """An SDMX-ML structure message (a DSD with its codelists), not data: its root is `Structure`."""
+    path = Path(path)
+    if path.suffix.lower() != ".xml" or not path.is_file():
+        return False
+    import xml.etree.ElementTree as ET
+
+    try:
+        for _, element in ET.iterparse(path, events=("start",)):
+            return element.tag.rsplit("}", 1)[-1] == "Structure"
+    except ET.ParseError:
+        return False
+    return False
+
+
+def _zip_members(path: Path) -> list[str] | None:
+    """The file members of a zip of data files; None when the file is not a zip or is a zipped
+    shapefile (one boundaries file, read whole by gapmonitor/formats/boundaries.py)."""
+    import zipfile
+
+    if path.suffix.lower() != ".zip" or not zipfile.is_zipfile(path):
+        return None
+    with zipfile.ZipFile(path) as zf:
+        names = [i.filename for i in zf.infolist() if not i.is_dir()]
+    if any(n.lower().endswith(".shp") for n in names):
+        return None
+    return [n for n in names if not n.startswith("__MACOSX/") and not PurePosixPath(n).name.startswith(".")]
+
+
+def _zip_state(path: Path) -> str | None:
+    """Why a .zip cannot be unpacked (not a zip, a damaged one), or None."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            bad = zf.testzip()
+    except (zipfile.BadZipFile, OSError) as e:
+        return f"not a readable zip ({e})"
+    return None if bad is None else f"a damaged zip (member {bad} does not match its checksum)"
+
+
+def is_data_zip(path: str | Path) -> bool:
+    """A zip of data files (each imported on its own), not a zipped shapefile."""
+    return Path(path).is_file() and _zip_members(Path(path)) is not None
+
+
+def _unzip(path: Path, scratch: Path, name: str) -> list[Item]:
+    """Each member of a zip of data files, unpacked into the scratch folder; an unsafe member (absolute
+    or with '..') is not unpacked, and says so."""
+    import zipfile
+
+    folder = scratch / ZIP_DATA_FOLDER / hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+    items = []
+    with zipfile.ZipFile(path) as zf:
+        for member in sorted(_zip_members(path)):
+            shown = f"{name}:{member}"
+            parts = PurePosixPath(member.replace("\\", "/")).parts
+            if member.startswith(("/", "\\")) or (len(member) > 1 and member[1] == ":") or ".." in parts:
+                items.append(Item(shown, None, name, note="an unsafe path in the zip (absolute or '..'): not unpacked"))
+                continue
+            if PurePosixPath(member).suffix.lower() not in data_suffixes() - {".zip"}:
+                items.append(Item(shown, None, name, note="not a data file (by its suffix)", skipped=True))
+                continue
+            target = folder.joinpath(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not (target.is_file() and target.stat().st_size == zf.getinfo(member).file_size):
+                aside = target.with_name(f".{target.name}.{os.getpid()}")  # renamed whole: never read half
+                with zf.open(member) as src, open(aside, "wb") as out:
+                    while block := src.read(1 << 20):
+                        out.write(block)
+                os.replace(aside, target)
+            items.append(Item(shown, target, name, structure=is_structure_message(target)))
+    return items
+
+
+def expand(paths: list[str | Path], scratch: str | Path) -> list[Item]:
+    """The files a several-file import reads, in order: a file as given; a folder's files, sorted by
+    name (not its subfolders: a folder tree often holds other tools' inputs and outputs, and importing
+    them unasked would write datasets nobody chose; name a subfolder to import it); a glob's matches,
+    sorted (a quoted glob the shell did not expand); a zip of data files unpacked into `scratch`, each
+    member an item named `archive.zip:member.csv` (a zipped shapefile stays one boundaries file). A
+    path that is none of these is an item with a note that says so."""
+    import glob
+
+    scratch = Path(scratch)
+    suffixes = data_suffixes()
+    items: list[Item] = []
+
+    def one(path: Path, name: str, group: str, named: bool) -> None:
+        if path.is_dir():
+            items.append(Item(name, None, group, note="a folder inside the folder: not read (name it to import it)",
+                              skipped=True))
+        elif path.suffix.lower() == ".zip" and _zip_state(path) is not None:
+            items.append(Item(name, None, group, note=_zip_state(path)))
+        elif is_data_zip(path):
+            items.extend(_unzip(path, scratch, name))
+        elif not named and (path.name.startswith(".") or path.suffix.lower() not in suffixes):
+            items.append(Item(name, None, group, note="not a data file (by its suffix)", skipped=True))
+        else:
+            items.append(Item(name, path, group, structure=is_structure_message(path)))
+
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for child in sorted(path.iterdir(), key=lambda p: p.name):
+                if not child.name.startswith("."):
+                    one(child, child.name, str(path), named=False)
+        elif path.exists():
+            one(path, path.name, str(path.parent), named=True)
+        elif glob.has_magic(str(given)):
+            matches = sorted(glob.glob(str(given)))
+            if not matches:
+                items.append(Item(str(given), None, "", note="no file matches this pattern"))
+            for match in matches:
+                m = Path(match)
+                if m.is_dir():
+                    items.append(Item(m.name, None, str(m.parent), note="a folder: not read (name it to import it)",
+                                      skipped=True))
+                else:
+                    one(m, m.name, str(m.parent), named=True)
+        else:
+            items.append(Item(str(given), None, "", note="no such file or folder"))
+    return items
+
+
+def _structures(items: list[Item]) -> dict[str, Path]:
+    """The structure file each group's data files are read with: the group's only structure message
+    (or the only one of all, for a group that has none)."""
+    by_group: dict[str, list[Path]] = {}
+    for item in items:
+        if item.structure and item.path is not None:
+            by_group.setdefault(item.group, []).append(item.path)
+    every = [p for paths in by_group.values() for p in paths]
+    found = {g: paths[0] for g, paths in by_group.items() if len(paths) == 1}
+    return {"": every[0]} | found if len(every) == 1 else found
+
+
+def _counted(preview: Preview) -> int:
+    """The rows (indicators, areas) an import writes."""
+    writes = registry.get(preview.batch.format).writes
+    if writes == "indicators":
+        return len(preview.batch.indicators)
+    if writes == "boundaries":
+        return len(preview.batch.boundaries) - preview.rejected
+    return len(preview.rows)
+
+
+def refusal(preview: Preview, accept_rejected: bool = False) -> Problem | None:
+    """The first problem apply() would refuse a preview for (as apply decides), or None."""
+    fatal_problems = [p for p in preview.problems if p.severity == "fatal"]
+    if fatal_problems:
+        return fatal_problems[0]
+    if preview.rejected and not accept_rejected:
+        return (preview.errors or [Problem("error", f"{preview.rejected} row(s) rejected", preview.batch.file)])[0]
+    return None
+
+
+def preview_each(items: list[Item], load_one, fmt: str | None = None, **options):
+    """Each item with its preview, one at a time (a generator: the caller writes one before the next is
+    previewed, so the next sees it). `load_one(path, fmt, name, **options) -> Preview` reads a file
+    against the database (importer.load on a connection, or ui.import_preview). A file that cannot be
+    read is an Outcome with the reason; it stops nothing."""
+    structures = {} if options.get("structure") else _structures(items)
+    users: dict[Path, list[str]] = {}
+    for item in items:
+        if item.path is not None and not item.structure and item.path.suffix.lower() == ".xml":
+            used = structures.get(item.group) or structures.get("")
+            if used is not None:
+                users.setdefault(used, []).append(item.name)
+    for item in items:
+        if item.note:
+            yield Outcome(item, result=("skipped: " if item.skipped else "not read: ") + item.note, ok=item.skipped)
+            continue
+        if item.structure:
+            served = users.get(item.path, [])
+            why = (f"used as the structure of {', '.join(served)}" if served else
+                   "--structure given" if options.get("structure") else "no data file here to read with it")
+            yield Outcome(item, format="sdmx structure", result=f"skipped: an SDMX structure message, not data ({why})",
+                          ok=True)
+            continue
+        given = dict(options)
+        used = structures.get(item.group) or structures.get("")
+        if used is not None and item.path.suffix.lower() == ".xml":
+            given["structure"] = used
+        try:
+            preview = load_one(item.path, fmt, item.name, **given)
+        except ReadError as e:
+            yield Outcome(item, result=f"not read: {e.problem.message}"
+                          + (f" (row {e.problem.row})" if e.problem.row is not None else ""))
+            continue
+        except Exception as e:  # noqa: BLE001 - one unreadable file must not stop the others; say why
+            yield Outcome(item, result=f"not read: {type(e).__name__}: {e}")
+            continue
+        yield Outcome(item, format=registry.get(preview.batch.format).label, rows=_counted(preview),
+                      rejected=preview.rejected, preview=preview)
+
+
+def import_each(items: list[Item], load_one, *, fmt: str | None = None, options: dict | None = None,
+                dry_run: bool = False, title: str | None = None, source: str = "", licence: str = "",
+                kind: str = "official", description: dict | None = None, accept_rejected: bool = False,
+                path: Path | None = None, report=None) -> list[Outcome]:
+    """Preview each file and (unless dry_run) write it as its own dataset, all or nothing per file;
+    a refused or unreadable file writes nothing and stops nothing. Each dataset's title: `title` and the
+    file's name (or the file's own title, or its name, when no title is given). `report(outcome,
+    preview)` is called as each file is done (the command line prints its preview then)."""
+    outcomes = []
+    for outcome in preview_each(items, load_one, fmt, **(options or {})):
+        outcomes.append(outcome)
+        preview = outcome.preview
+        if preview is None:
+            if report is not None:
+                report(outcome, None)
+            continue
+        problem = refusal(preview, accept_rejected)
+        if preview.already:
+            outcome.result, outcome.ok, outcome.dataset = f"already imported as {preview.already}", True, preview.already
+        elif problem is not None:
+            outcome.result = f"{'would be ' if dry_run else ''}refused: {_first(problem)}"
+        elif dry_run:
+            outcome.result, outcome.ok = f"would import as {preview.dataset_id}", True
+        else:
+            described = preview.batch.dataset or {}
+            named = f"{title.strip()}: {outcome.item.name}" if title and title.strip() else \
+                described.get("title") or outcome.item.name
+            try:
+                outcome.dataset = apply(preview, title=named, source=source,
+                                        licence=licence or described.get("licence", ""), kind=kind,
+                                        description=description, accept_rejected=accept_rejected, path=path)
+            except ImportRefused as e:
+                outcome.result = f"refused: {_first(e.problems[0]) if e.problems else 'no reason given'}"
+            except ValueError as e:  # a missing title, source or citizen description
+                outcome.result = f"refused: {e}"
+            else:
+                outcome.result, outcome.ok = f"imported as {outcome.dataset}", True
+        if report is not None:
+            report(outcome, preview)
+        outcome.preview = None  # the rows are written (or not): keep only what the summary shows
+    return outcomes
+
+
+def _first(problem: Problem) -> str:
+    """A problem for the summary: its message, where and what, without the file (the row names it)."""
+    where = ", ".join(x for x in (f"row {problem.row}" if problem.row is not None else "",
+                                  f"column {problem.column!r}" if problem.column else "",
+                                  f"value {problem.value!r}" if problem.value not in (None, "") else "") if x)
+    return problem.message + (f" ({where})" if where else "")
+
+
+def summary(outcomes: list[Outcome]) -> pd.DataFrame:
+    """One line per file: file, format, rows, rejected, result."""
+    return pd.DataFrame({"file": [o.item.name for o in outcomes], "format": [o.format for o in outcomes],
+                         "rows": pd.array([o.rows for o in outcomes], dtype="Int64"),
+                         "rejected": pd.array([o.rejected for o in outcomes], dtype="Int64"),
+                         "result": [o.result for o in outcomes]})

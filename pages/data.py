@@ -10,7 +10,7 @@ import streamlit as st
 
 from gapmonitor import group_suggestions, stewardship, ui
 from gapmonitor.formats import ReadError, boundaries, records, registry
-from gapmonitor.importer import ImportRefused, apply, remove
+from gapmonitor.importer import ImportRefused, apply, expand, import_each, is_data_zip, remove, summary
 
 ui.ensure_navigation()
 
@@ -125,10 +125,14 @@ def import_file() -> None:
     st.header("Import a file")
     # records need a spec: they have their own section below
     choices = [f for f in registry.formats() if not any(o.kind == "spec" for o in f.options)]
-    upload = st.file_uploader("File", type=sorted({s.lstrip(".") for f in choices for s in f.suffixes}),
-                              help="; ".join(f.label for f in choices))
-    if upload is not None:
-        path = saved_upload(upload)
+    uploads = st.file_uploader("File", type=sorted({s.lstrip(".") for f in choices for s in f.suffixes}),
+                               help="; ".join(f.label for f in choices) + ". Several files, or a zip of data files: "
+                                    "each is imported as its own dataset.", accept_multiple_files=True)
+    paths = [saved_upload(u) for u in uploads or []]
+    if len(paths) > 1 or (len(paths) == 1 and is_data_zip(paths[0])):
+        import_several(paths)
+    elif paths:
+        upload, path = uploads[0], paths[0]
         try:
             detected = registry.detect(path)
         except ReadError as e:
@@ -149,6 +153,36 @@ def import_file() -> None:
             st.info(f"This file was imported before (dataset {result.already}): importing it again changes nothing.")
             return
         import_form(result, upload.name, form)
+
+
+def import_several(paths: list[Path]) -> None:
+    """Several files (or a zip of data files): one preview line each, then one button that imports each
+    as its own dataset, all or nothing per file, and shows what became of each."""
+    # uploads are saved under their own names, and a zip is unpacked beside the uploads (by its content)
+    items = expand(paths, Path(tempfile.gettempdir()) / "gapmonitor-upload-unpacked")
+    countries = ui.query("countries")
+    names = dict(zip(countries.code, countries.name))
+    options = {"country": st.selectbox(
+        "Country the files cover (national files only)", [None] + list(countries.code),
+        format_func=lambda c: names.get(c, "— global files —"), key="several_country",
+        help="Applied to every file that takes a country. An SDMX structure file uploaded with its data is used as "
+             "their structure. A file that needs another option (a boundaries file's properties) is imported alone.")}
+    st.subheader(f"Preview of {len(items)} files: nothing is written yet")
+    st.dataframe(summary(import_each(items, ui.import_preview, options=options, dry_run=True)), hide_index=True)
+    with st.form("import_several"):
+        title = st.text_input("Title (each dataset: this title and its file name; blank: the file name)")
+        source = st.text_input("Source (publisher, as you would cite it)")
+        licence = st.text_input("Licence", placeholder="e.g. CC BY 4.0")
+        kind = st.radio("Kind", ["official", "citizen"], horizontal=True)
+        description = describe({}) if kind == "citizen" else None
+        if st.form_submit_button("Import all", type="primary"):
+            outcomes = import_each(items, ui.import_preview, options=options, title=title, source=source,
+                                   licence=licence, kind=kind, description=description)
+            failed = [o for o in outcomes if not o.ok]
+            (st.warning if failed else st.success)(
+                f"{len(outcomes) - len(failed)} of {len(outcomes)} files imported, already there or skipped"
+                + (f"; {len(failed)} refused or not read (nothing of theirs was written)." if failed else "."))
+            st.dataframe(summary(outcomes), hide_index=True)
 
 
 def import_records() -> None:
