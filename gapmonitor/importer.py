@@ -3,8 +3,9 @@ what would change (a Preview), then write it whole or not at all. The Data page 
 both use these functions."""
 
 import hashlib
+import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import duckdb
 import numpy as np
@@ -12,7 +13,7 @@ import pandas as pd
 import shapely
 
 from gapmonitor import db, group_suggestions, reference
-from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, Problem, fatal, registry
+from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, Problem, ReadError, fatal, registry
 
 AREA_COLUMNS = ["code", "local_code", "name", "parent"]  # Batch.new_areas
 RESOLVE = Path(__file__).with_name("resolve_import.sql").read_text(encoding="utf-8")
@@ -463,11 +464,6 @@ class ImportRefused(Exception):
 # Several files in one go (the command line's `import A B folder/ 'x/*.csv' data.zip`, the Data page's
 # "Import all"): each file is read, previewed and written on its own, all or nothing per file, and
 # one summary says what became of each.
-
-import os  # noqa: E402
-from pathlib import PurePosixPath  # noqa: E402  (this section's own; the module's head is left as it was)
-
-from gapmonitor.formats import ReadError  # noqa: E402
 
 ZIP_DATA_FOLDER = "zip"  # where a zip of data files is unpacked, inside the caller's scratch folder
 

@@ -115,8 +115,13 @@ def option_inputs(form, path: Path, folder: Path, countries: pd.DataFrame) -> di
             except ReadError as e:
                 st.error(str(e.problem))
                 return None
-            index = min(list(form.options).index(option) - 1, len(properties) - 1)  # code first, then name
-            options[option.name] = st.selectbox(option.help[:1].upper() + option.help[1:], properties, index=max(index, 0))
+            # the pair the properties' names give (ONS rgn17cd/rgn17nm...), else the first two: code, then name
+            guessed = boundaries.guess_properties(properties) or tuple(properties[:2])
+            default = guessed[0] if option.name == "code_property" else guessed[-1]
+            options[option.name] = st.selectbox(option.help[:1].upper() + option.help[1:], properties,
+                                                index=properties.index(default) if default in properties else 0)
+        elif option.kind == "text":  # e.g. the indicator of an Open SDG file whose name does not say it
+            options[option.name] = st.text_input(option.help[:1].upper() + option.help[1:]).strip() or None
     return options
 
 

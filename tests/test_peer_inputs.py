@@ -114,3 +114,15 @@ def test_england_regions_import_with_the_country_alone(fresh):
         regions = con.execute("select local_code, name from area where parent = 'GBR' and local_code like 'E12%' "
                               "and geometry is not null order by local_code").fetchall()
     assert len(regions) == 9 and regions[0] == ("E12000001", "North East")
+
+
+@needs_peer
+def test_the_sdmx_folder_imports_as_one_input(fresh):
+    """sdmx/multiple, read by sdg-build as one input: one command imports each of its files, 1.1.1's
+    six observations (generic SDMX-ML) and 1.2.1's (structure-specific, the same six values)."""
+    assert main(["--db", str(fresh), "import", str(DATA / "sdmx" / "multiple"), "--source", "sdg-build"]) == 0
+    with duckdb.connect(str(fresh), read_only=True) as con:
+        datasets = dict(con.execute("select file_name, dataset_id from dataset where file_name like '1-%'").fetchall())
+    assert sorted(datasets) == ["1-1-1--structure.xml", "1-2-1--structure-specific.xml"]
+    for dataset in datasets.values():
+        assert six_of(fresh, dataset) == SIX
