@@ -162,7 +162,8 @@ def _trimmed(frame: pd.DataFrame, batch: Batch, path: Path) -> pd.DataFrame:
         if padded.any():
             rows = frame["_row"][padded].astype(int).tolist()
             shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
-            batch.problem("warning", f"spaces around {len(rows)} value(s) in rows {shown}: trimmed", rows[0], column,
+            many = "s" if len(rows) > 1 else ""
+            batch.problem("warning", f"spaces around {len(rows)} value{many} in row{many} {shown}: trimmed", rows[0], column,
                           cells[padded].iloc[0])
             frame[column] = cells.str.strip()
     return frame
