@@ -49,13 +49,10 @@ def _import(args) -> int:
         print("dry run: nothing written")
         return 0
     described = batch.dataset or {}  # a citizen template's own description; the options come first
-    description = {"producer": args.producer, "producer_type": args.producer_type, "method": args.method,
-                   "collection_start": args.collection_start and args.collection_start.isoformat(),
-                   "collection_end": args.collection_end and args.collection_end.isoformat()}
     try:
         dataset = importer.apply(preview, title=args.title or described.get("title") or batch.file, source=args.source,
                                  licence=args.licence or described.get("licence", ""), kind=args.kind,
-                                 description=description, accept_rejected=args.skip_rejected, path=path)
+                                 description=_description(args), accept_rejected=args.skip_rejected, path=path)
     except importer.ImportRefused as e:
         for problem in e.problems[:5]:
             print(problem, file=sys.stderr)
@@ -71,6 +68,7 @@ def _import(args) -> int:
 
 
 def _description(args) -> dict:
+    """A citizen dataset's description as the options give it."""
     return {"producer": args.producer, "producer_type": args.producer_type, "method": args.method,
             "collection_start": args.collection_start and args.collection_start.isoformat(),
             "collection_end": args.collection_end and args.collection_end.isoformat()}

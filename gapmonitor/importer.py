@@ -320,11 +320,8 @@ def apply(result: Preview, *, title: str, source: str, licence: str = "", kind: 
     collection_end as dates): `description`, over what the file itself says (Batch.dataset)."""
     if result.already:
         return result.already
-    fatal_problems = [p for p in result.problems if p.severity == "fatal"]
-    if fatal_problems:
-        raise ImportRefused(fatal_problems)
-    if result.rejected and not accept_rejected:
-        raise ImportRefused(result.errors)
+    if stopping := refusal(result, accept_rejected):
+        raise ImportRefused(stopping)
     if not title.strip() or not source.strip():
         raise ValueError("an import needs a title and a source")
     form = registry.get(result.batch.format)
@@ -593,8 +590,8 @@ def expand(paths: list[str | Path], scratch: str | Path) -> list[Item]:
         if path.is_dir():
             items.append(Item(name, None, group, note="a folder inside the folder: not read (name it to import it)",
                               skipped=True))
-        elif path.suffix.lower() == ".zip" and _zip_state(path) is not None:
-            items.append(Item(name, None, group, note=_zip_state(path)))
+        elif path.suffix.lower() == ".zip" and (broken := _zip_state(path)) is not None:
+            items.append(Item(name, None, group, note=broken))
         elif is_data_zip(path):
             items.extend(_unzip(path, scratch, name))
         elif not named and (path.name.startswith(".") or path.suffix.lower() not in suffixes):
@@ -648,14 +645,15 @@ def _counted(preview: Preview) -> int:
     return len(preview.rows)
 
 
-def refusal(preview: Preview, accept_rejected: bool = False) -> Problem | None:
-    """The first problem apply() would refuse a preview for (as apply decides), or None."""
+def refusal(preview: Preview, accept_rejected: bool = False) -> list[Problem]:
+    """The problems that stop an import (apply refuses it for them): fatal ones, else the rejected rows'
+    errors unless they are accepted; [] when it can be written."""
     fatal_problems = [p for p in preview.problems if p.severity == "fatal"]
     if fatal_problems:
-        return fatal_problems[0]
+        return fatal_problems
     if preview.rejected and not accept_rejected:
-        return (preview.errors or [Problem("error", f"{preview.rejected} row(s) rejected", preview.batch.file)])[0]
-    return None
+        return preview.errors or [Problem("error", f"{preview.rejected} row(s) rejected", preview.batch.file)]
+    return []
 
 
 def preview_each(items: list[Item], load_one, fmt: str | None = None, **options):
@@ -714,11 +712,11 @@ def import_each(items: list[Item], load_one, *, fmt: str | None = None, options:
             if report is not None:
                 report(outcome, None)
             continue
-        problem = refusal(preview, accept_rejected)
+        stopping = refusal(preview, accept_rejected)
         if preview.already:
             outcome.result, outcome.ok, outcome.dataset = f"already imported as {preview.already}", True, preview.already
-        elif problem is not None:
-            outcome.result = f"{'would be ' if dry_run else ''}refused: {_first(problem)}"
+        elif stopping:
+            outcome.result = f"{'would be ' if dry_run else ''}refused: {_first(stopping[0])}"
         elif dry_run:
             outcome.result, outcome.ok = f"would import as {preview.dataset_id}", True
         else:
