@@ -112,6 +112,33 @@ def _label(dimension: str, value: str) -> str:
     return f"{dimension}={value!r}"
 
 
+def _add(con, table: str, key: dict, group_id: str, by: str, why: str, label: str) -> None:
+    """An editor's row of group_mapping or series_group (`key`: its columns besides the group), refused
+    when that mapping exists."""
+    where = " and ".join(f"{identifier(c)} = ?" for c in key)
+    existing = con.execute(f"select source, mapped_by from {identifier(table)} where {where} and group_id = ?",
+                           [*key.values(), group_id]).fetchall()
+    if existing:
+        source, who = existing[0]
+        raise ValueError(f"{label} already counts for {group_id} ({source} mapping{f' by {who}' if who else ''})")
+    columns = ", ".join(identifier(c) for c in key)
+    con.execute(f"insert into {identifier(table)} ({columns}, group_id, reason, source, mapped_by, mapped_at) "
+                f"values ({', '.join('?' for _ in key)}, ?, ?, 'editor', ?, current_timestamp)",
+                [*key.values(), group_id, why, by])
+
+
+def _remove(table: str, key: dict, group_id: str, label: str, path: Path | None) -> None:
+    """Delete an editor's mapping; refused when there is none, or when it is not an editor's."""
+    where = " and ".join(f"{identifier(c)} = ?" for c in key) + " and group_id = ?"
+    with db.writing(path) as con:
+        found = con.execute(f"select source from {identifier(table)} where {where}", [*key.values(), group_id]).fetchall()
+        if not found:
+            raise ValueError(f"there is no mapping of {label} to {group_id!r}")
+        if found[0][0] != "editor":
+            raise ValueError(f"{label} -> {group_id} is not removed: {NOT_EDITORS[found[0][0]]}")
+        con.execute(f"delete from {identifier(table)} where {where}", [*key.values(), group_id])
+
+
 def map_value(dimension: str, value: str, group_id: str, by: str, why: str, path: Path | None = None) -> None:
     """Count the observations with the dimension value `dimension`=`value` for `group_id` (an editor's mapping)."""
     by, why = _required(by, why)
@@ -123,27 +150,13 @@ def map_value(dimension: str, value: str, group_id: str, by: str, why: str, path
                 [dimension, value]).fetchall()[0][0]:
             raise ValueError(f"no observation has {_label(dimension, value)}: a mapping is made for a value in the "
                              "data (dimension and value exactly as written, case included)")
-        existing = con.execute("select source, mapped_by from group_mapping where dimension = ? and dim_value = ? "
-                               "and group_id = ?", [dimension, value, group_id]).fetchall()
-        if existing:
-            source, who = existing[0]
-            raise ValueError(f"{_label(dimension, value)} already counts for {group_id} "
-                             f"({source} mapping{f' by {who}' if who else ''})")
-        con.execute("insert into group_mapping (dimension, dim_value, group_id, reason, source, mapped_by, mapped_at) "
-                    "values (?, ?, ?, ?, 'editor', ?, current_timestamp)", [dimension, value, group_id, why, by])
+        _add(con, "group_mapping", {"dimension": dimension, "dim_value": value}, group_id, by, why,
+             _label(dimension, value))
 
 
 def unmap_value(dimension: str, value: str, group_id: str, path: Path | None = None) -> None:
     """Remove an editor's mapping of a dimension value to a group; the counts are as before it."""
-    with db.writing(path) as con:
-        found = con.execute("select source from group_mapping where dimension = ? and dim_value = ? and group_id = ?",
-                            [dimension, value, group_id]).fetchall()
-        if not found:
-            raise ValueError(f"there is no mapping of {_label(dimension, value)} to {group_id!r}")
-        if found[0][0] != "editor":
-            raise ValueError(f"{_label(dimension, value)} -> {group_id} is not removed: {NOT_EDITORS[found[0][0]]}")
-        con.execute("delete from group_mapping where dimension = ? and dim_value = ? and group_id = ?",
-                    [dimension, value, group_id])
+    _remove("group_mapping", {"dimension": dimension, "dim_value": value}, group_id, _label(dimension, value), path)
 
 
 def map_series(series: str, group_id: str, by: str, why: str, path: Path | None = None) -> None:
@@ -153,26 +166,12 @@ def map_series(series: str, group_id: str, by: str, why: str, path: Path | None 
         _check_group(con, group_id)
         if not con.execute("select count(*) from observation where series = ?", [series]).fetchall()[0][0]:
             raise ValueError(f"no observation is of series {series!r}: a mapping is made for a series in the data")
-        existing = con.execute("select source, mapped_by from series_group where series = ? and group_id = ?",
-                               [series, group_id]).fetchall()
-        if existing:
-            source, who = existing[0]
-            raise ValueError(f"series {series} already counts for {group_id} "
-                             f"({source} mapping{f' by {who}' if who else ''})")
-        con.execute("insert into series_group (series, group_id, reason, source, mapped_by, mapped_at) "
-                    "values (?, ?, ?, 'editor', ?, current_timestamp)", [series, group_id, why, by])
+        _add(con, "series_group", {"series": series}, group_id, by, why, f"series {series}")
 
 
 def unmap_series(series: str, group_id: str, path: Path | None = None) -> None:
     """Remove an editor's mapping of a series to a group; the counts are as before it."""
-    with db.writing(path) as con:
-        found = con.execute("select source from series_group where series = ? and group_id = ?",
-                            [series, group_id]).fetchall()
-        if not found:
-            raise ValueError(f"there is no mapping of series {series} to {group_id!r}")
-        if found[0][0] != "editor":
-            raise ValueError(f"series {series} -> {group_id} is not removed: {NOT_EDITORS[found[0][0]]}")
-        con.execute("delete from series_group where series = ? and group_id = ?", [series, group_id])
+    _remove("series_group", {"series": series}, group_id, f"series {series}", path)
 
 
 def editor_mappings(path: Path | None = None):
