@@ -8,6 +8,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 
+import openpyxl
 import pytest
 from conftest import REALDATA, ROOT
 
@@ -200,7 +201,6 @@ def real_ages() -> dict[str, set[str]]:
                 for row in rows[1:]:
                     add(row[i] if i < len(row) else "", f"{path.name}:{column}")
     for path in sorted(REALDATA.rglob("*.xlsx")):
-        openpyxl = pytest.importorskip("openpyxl")
         for sheet in openpyxl.load_workbook(path, read_only=True).worksheets:
             rows = sheet.iter_rows(values_only=True)
             header = next(rows, ())
