@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from gapmonitor import group_suggestions, stewardship, ui
+from gapmonitor import group_suggestions, record_files, stewardship, ui
 from gapmonitor.formats import ReadError, boundaries, records, registry
 from gapmonitor.importer import ImportRefused, apply, expand, import_each, is_data_zip, remove, summary
 
@@ -201,7 +201,7 @@ def import_records() -> None:
     if raw is not None:
         records_path = saved_upload(raw)
         try:
-            columns = records.columns_of(records_path)
+            columns = record_files.columns_of(records_path)
         except ReadError as e:
             st.error(f"Cannot read the records. {e.problem}")
             return
@@ -209,7 +209,7 @@ def import_records() -> None:
         indicator = c1.text_input("SDG indicator (official code)", placeholder="e.g. 6.1.1")
         description = c2.text_input("What the estimate measures", placeholder="e.g. Households using an improved water source")
         measure = c1.selectbox("Measure column", columns)
-        answers = records.values_of(records_path, measure)
+        answers = record_files.values_of(records_path, measure)
         yes = c2.multiselect("Values that count as yes (none: the measure is a number, averaged)", answers)
         where = st.radio("Where each record is", ["Area name column", "Area code column", "Coordinates", "Country only"],
                          horizontal=True)
@@ -243,7 +243,7 @@ def import_records() -> None:
                                           help="Written with each value, e.g. Sex=Female. 'Sex' values Female/FEMALE "
                                                "already mean women.")
                 mapping = {v: st.selectbox(v, list(labels), format_func=labels.get, key=f"grp_{column}_{v}")
-                           for v in records.values_of(records_path, column)}
+                           for v in record_files.values_of(records_path, column)}
                 spec["groups"].append({"column": column, "dimension": dimension,
                                        "groups": {v: g for v, g in mapping.items() if g}})
         spec["country_totals"] = st.checkbox("Also estimate each country from all its records")

@@ -11,15 +11,14 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import yaml
 
-from gapmonitor import area_matching, estimates
-from gapmonitor.formats import Batch, check_csv_text, fatal
+from gapmonitor import area_matching, estimates, record_files
+from gapmonitor.formats import Batch, fatal
 from gapmonitor.formats.registry import Format, Option
 
 MISSING = ("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "-")
@@ -61,6 +60,11 @@ class RecordSpec:
     country_totals: bool = False                      # also one estimate per country from all its records
     area_review: dict[str, str] = field(default_factory=dict)  # 'ISO3:name' -> area code, 'new' or 'skip'
     missing: list[str] = field(default_factory=lambda: list(MISSING))
+    # Computed measures (issue 14): `measure` is a column name or an expression of the grammar in
+    # gapmonitor/expressions.py (sums, ratios, thresholds); blank cells in it count as 0 when blanks_as_zero.
+    blanks_as_zero: bool = False
+    weight: str | None = None                         # a column of survey weights (Kish effective n)
+    snap_km: float = 5.0                              # a point at sea this close to one country's coast joins it
 
     @classmethod
     def from_dict(cls, d: dict) -> "RecordSpec":
@@ -96,23 +100,15 @@ def checksum(path: str | Path, spec: RecordSpec) -> str:
     return digest.hexdigest()
 
 
-def columns_of(path: str | Path) -> list[str]:
-    """The column names of a records file (for the mapping form)."""
-    return list(_load(Path(path), nrows=0).columns)
-
-
-def values_of(path: str | Path, column: str, limit: int = 40) -> list[str]:
-    """The most frequent values of a column (for mapping yes/no answers and groups)."""
-    return list(_load(Path(path))[column].str.strip().value_counts().index[:limit])
-
-
 def read(con: duckdb.DuckDBPyConnection, path: str | Path, spec: RecordSpec, name: str | None = None) -> Batch:
     """The estimates the records give, as a Batch for importer.preview. Records that cannot be placed
     (an unmatched area name, no coordinates, no period) are errors, each naming row, column and value:
     the import then stops until they are reviewed (RecordSpec.area_review) or knowingly left out."""
     path = Path(path)
     batch = Batch(file=name or path.name, format="records")
-    records = _load(path)
+    records = record_files.load(path)
+    for level, message, column in record_files.notes(path):
+        batch.problem(level, message, None, column, None)
     needed = [c for c in (spec.measure, spec.country_column, spec.area_column, spec.latitude, spec.longitude,
                           spec.period_column, *(g.column for g in spec.groups)) if c]
     absent = [c for c in needed if c not in records.columns]
@@ -143,25 +139,6 @@ def read(con: duckdb.DuckDBPyConnection, path: str | Path, spec: RecordSpec, nam
         named = batch.observations.area.map(dict(zip(new_areas.code, new_areas.name)))
         batch.observations["area_name"] = named.fillna(batch.observations.area_name)
     return batch
-
-
-def _load(path: Path, nrows: int | None = None) -> pd.DataFrame:
-    """Every cell as text, as written (so messages can quote it). Read once per file version: the
-    mapping form asks for columns and values on every rerun. Callers must not change the frame."""
-    stat = path.stat()
-    return _read_text_cells(str(path), stat.st_mtime_ns, stat.st_size, nrows)
-
-
-@lru_cache(maxsize=4)
-def _read_text_cells(name: str, mtime_ns: int, size: int, nrows: int | None) -> pd.DataFrame:
-    path = Path(name)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            return pd.read_excel(path, dtype=str, keep_default_na=False, nrows=nrows).fillna("")
-        except Exception as e:
-            raise fatal(path, f"not a readable Excel workbook ({type(e).__name__})") from e
-    check_csv_text(path)
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", nrows=nrows)
 
 
 def _periods(records: pd.DataFrame, spec: RecordSpec, batch: Batch):
