@@ -59,7 +59,7 @@ def leftovers(folder: Path) -> list[str]:
 def test_the_schema_version_is_the_last_migration_and_none_is_missing():
     numbers = sorted(db.migrations())
     assert numbers == list(range(2, numbers[-1] + 1))
-    assert db.SCHEMA_VERSION == str(numbers[-1]) == "8"
+    assert db.SCHEMA_VERSION == str(numbers[-1]) == "9"
 
 
 # A few rows a user could have at any version since 1: column lists that every version has.
@@ -71,7 +71,7 @@ insert into dataset (dataset_id, kind, title, source, is_demo) values
 insert into citizen_dataset (dataset_id, producer, producer_type, method, nso_review, participation_level,
     relevance, methodology, accuracy, timeliness, coherence, ethics, confidentiality) values
     ('theirs', 'Water NGO', 'ngo', 'survey', 'endorsed', 3, 2, 2, 1, 1, 1, 1, 2);
-insert into group_mapping values ('Quantile', 'Bottom 40%', 'poorest'), ('Sex', 'FEMALE', 'women');
+insert into group_mapping (dimension, dim_value, group_id) values ('Quantile', 'Bottom 40%', 'poorest'), ('Sex', 'FEMALE', 'women');
 insert into observation (dataset_id, series, area, dims, year, time_detail, value, sample_size) values
     ('mine', 'S1', 'AAA', '', 2019, '2019', 1.5, null),
     ('mine', 'S1', 'AAA', 'Quantile=Bottom 40%|Sex=FEMALE', 2019, '2019', 2.5, null),
@@ -152,7 +152,9 @@ def test_a_stored_schema_6_database_with_an_import_is_migrated(tmp_path):
         assert con.execute("select value from meta where key = 'schema_version'").fetchall() == [(db.SCHEMA_VERSION,)]
         assert con.execute("select * from dataset order by dataset_id").fetchall() == datasets
         assert dict(con.execute("select dataset_id, count(*) from observation group by all").fetchall()) == per_dataset
-        assert con.execute("select * from citizen_dataset order by dataset_id").fetchall() == citizen
+        # each dataset kept as it was, and about people: the suppression it had before version 9
+        assert con.execute("select * exclude (subject) from citizen_dataset order by dataset_id").fetchall() == citizen
+        assert {s for s, in con.execute("select subject from citizen_dataset").fetchall()} == {"people"}
         # every mapping it held is still there (kept as a file's rows); the shipped ones of this version join them
         after = set(con.execute("select dimension, dim_value, group_id from group_mapping").fetchall())
         assert set(mapping) <= after

@@ -59,7 +59,8 @@ create table area (
     lat double,
     lon double,
     geometry varchar,                  -- subnational boundaries as GeoJSON (WGS84, simplified)
-    boundary_dataset varchar           -- the import that gave the geometry
+    boundary_dataset varchar,          -- the import that gave the geometry
+    added_by varchar                   -- the import that added the area (none: shipped or kept); see remove
 );
 
 create table population_group (
@@ -140,7 +141,9 @@ create table citizen_dataset (
     confidentiality integer not null default 0 check (confidentiality between 0 and 2),
     assessed_at timestamp,
     assessed_by varchar,
-    assessment_note varchar
+    assessment_note varchar,
+    subject varchar not null default 'people' check (subject in ('people', 'places'))
+        -- people or households (confidentiality suppression applies); places and things (it does not)
 );
 
 create table observation (
