@@ -65,6 +65,7 @@ class RecordSpec:
     blanks_as_zero: bool = False
     weight: str | None = None                         # a column of survey weights (Kish effective n)
     snap_km: float = 5.0                              # a point at sea this close to one country's coast joins it
+    subject: str = "people"                          # what records are about: people (suppression) or places
 
     @classmethod
     def from_dict(cls, d: dict) -> "RecordSpec":
