@@ -1,6 +1,16 @@
 """Reading a file of raw citizen records: every cell as text, as written (so messages can quote it).
-The records path (formats/records.py) and the Data page's mapping form read files only through here."""
+The records path (formats/records.py) and the Data page's mapping form read files only through here.
 
+Survey tools' exports are read as they come: KoboToolbox (CSV with ';' or ',', or XLSX whose first
+sheet holds the submissions and further sheets the repeat groups; headers 'group/question') and ODK
+Central (CSV; headers 'group-question', geopoints split into '-Latitude'...). In both a
+select_multiple question gives a text column of space-separated choices and one 0/1 column per
+choice ('question/choice'). Submissions a reviewer turned down are left out, and notes() says so."""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -8,18 +18,38 @@ import pandas as pd
 
 from gapmonitor.formats import check_csv_text, fatal
 
+# A header is a path: Kobo joins groups with '/', ODK Central with '-'; both add '/choice' for the
+# 0/1 column of a select_multiple choice.
+SEPARATORS = ("/", "-")
+# Submissions a reviewer turned down: Kobo's validation status (its code in an export with XML values,
+# its label in one with labels), ODK Central's review state.
+TURNED_DOWN = {"_validation_status": ("not approved", {"validation_status_not_approved", "not approved"}),
+               "ReviewState": ("rejected", {"rejected"})}
+# The date a record is from, when a spec asks for a period column: the server's submission time
+# first (a phone's clock can be wrong), then the form's own start-of-day and end questions.
+PERIODS = ("_submission_time", "SubmissionDate", "today", "end")
+# A point's latitude column and its longitude: Kobo's '_gps_latitude', ODK Central's 'location-Latitude',
+# then plain names.
+POINTS = (("_latitude", "_longitude"), ("-Latitude", "-Longitude"), ("latitude", "longitude"),
+          ("Latitude", "Longitude"), ("lat", "lon"), ("lat", "lng"))
+
+
+@dataclass(frozen=True)
+class _Read:
+    frame: pd.DataFrame
+    notes: tuple[tuple[str, str, str | None], ...]
+
 
 def load(path: str | Path, nrows: int | None = None) -> pd.DataFrame:
-    """The records of a file, one row a record, every cell as text. Read once per file version: the
-    mapping form asks for columns and values on every rerun. Callers must not change the frame."""
-    path = Path(path)
-    stat = path.stat()
-    return _read_text_cells(str(path), stat.st_mtime_ns, stat.st_size, nrows)
+    """The records of a file, one row a record, every cell as text; rows keep the file's numbering
+    (index + 2 is the row), also where turned-down submissions are left out. Read once per file
+    version: the mapping form asks for columns and values on every rerun. Callers must not change the frame."""
+    return _read(path, nrows).frame
 
 
 def notes(path: str | Path) -> list[tuple[str, str, str | None]]:
     """What reading the file left out or changed, as (level, message, column) for the import's problems."""
-    return []
+    return list(_read(path, None).notes)
 
 
 def columns_of(path: str | Path) -> list[str]:
@@ -32,13 +62,146 @@ def values_of(path: str | Path, column: str, limit: int = 40) -> list[str]:
     return list(load(path)[column].str.strip().value_counts().index[:limit])
 
 
+def column_name(path: str | Path, name: str) -> str:
+    """The file's column for a name as a spec gives it: the column itself, or the one column whose
+    path ends in it ('respondent_gender' for 'household/respondent_gender' or 'household-respondent_gender',
+    'problems/broken' for the 0/1 column of a choice)."""
+    columns = columns_of(path)
+    if name in columns:
+        return name
+    found = [c for c in columns if c.endswith(tuple(s + name for s in SEPARATORS))]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise fatal(path, f"the column {name!r} could be any of {', '.join(found)}: name it by its full path")
+    raise fatal(path, f"no column {name!r}; the file has: {', '.join(columns)}")
+
+
+def guess(path: str | Path) -> dict[str, str | None]:
+    """The columns a mapping form can offer first: the latitude and longitude of the first point
+    (a survey tool's geopoint before plain names), and the period. None where there is none."""
+    columns = columns_of(path)
+    guessed = {"latitude": None, "longitude": None, "period": next((c for c in PERIODS if c in columns), None)}
+    for lat, lon in POINTS:
+        for c in columns:
+            head = c.removesuffix(lat)
+            if c.endswith(lat) and head + lon in columns and (not head or lat[0] in "_-" or head[-1] in "/-_"):
+                return guessed | {"latitude": c, "longitude": head + lon}
+    return guessed
+
+
+def form_labels(xlsform_path: str | Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The labels an XLSForm gives: ({question name: label}, {question name: {choice code: label}}).
+    Labels are the 'label' column, or of several languages 'label::English (en)' (English first)."""
+    path = Path(xlsform_path)
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
+    except Exception as e:
+        raise fatal(path, f"not a readable Excel workbook ({type(e).__name__})") from e
+    named = {str(k).strip().lower(): v for k, v in sheets.items()}
+    missing = [s for s in ("survey", "choices") if s not in named]
+    if missing:
+        raise fatal(path, f"not an XLSForm: no {' or '.join(map(repr, missing))} sheet; its sheets: "
+                          f"{', '.join(map(str, sheets))}")
+    survey = _form_sheet(path, named["survey"], "survey", ("type", "name"))
+    choices = _form_sheet(path, named["choices"], "choices", ("list_name", "name"))
+    lists: dict[str, dict[str, str]] = {}
+    for row in choices.itertuples(index=False):
+        if row.list_name and row.name:
+            lists.setdefault(row.list_name, {})[row.name] = row.label
+    questions, codes = {}, {}
+    for number, row in enumerate(survey.itertuples(index=False), start=2):
+        kind = row.type.split()
+        if not row.name or not kind or kind[0] in ("begin", "end", "begin_group", "end_group", "begin_repeat",
+                                                    "end_repeat"):
+            continue
+        if row.label:
+            questions[row.name] = row.label
+        if kind[0] in ("select_one", "select_multiple", "rank") and len(kind) > 1:
+            if kind[1] not in lists:
+                raise fatal(path, f"the question {row.name!r} takes its choices from the list {kind[1]!r}, which "
+                                  "the choices sheet does not have", row=number, column="type", value=row.type)
+            codes[row.name] = lists[kind[1]]
+    return questions, codes
+
+
+def _form_sheet(path: Path, frame: pd.DataFrame, sheet: str, needed: tuple[str, ...]) -> pd.DataFrame:
+    """A sheet of an XLSForm with its columns type/list_name, name, label, every cell stripped."""
+    frame = frame.rename(columns=lambda c: str(c).strip()).rename(columns={"list name": "list_name"})
+    absent = [c for c in needed if c not in frame.columns]
+    languages = [c for c in frame.columns if c.lower().startswith("label::")]
+    label = "label" if "label" in frame.columns else next(
+        (c for c in languages if "english" in c.lower() or c.endswith("(en)")), languages[0] if languages else None)
+    if absent or label is None:
+        raise fatal(path, f"not an XLSForm: the {sheet} sheet has no column "
+                          f"{' or '.join(map(repr, absent + ([] if label else ['label'])))}; "
+                          f"its columns: {', '.join(frame.columns)}")
+    frame = frame.fillna("")
+    return pd.DataFrame({c: frame[c].astype(str).str.strip() for c in (*needed, label)}).rename(columns={label: "label"})
+
+
+def _read(path: str | Path, nrows: int | None) -> _Read:
+    path = Path(path)
+    stat = path.stat()
+    return _read_text_cells(str(path), stat.st_mtime_ns, stat.st_size, nrows)
+
+
 @lru_cache(maxsize=4)
-def _read_text_cells(name: str, mtime_ns: int, size: int, nrows: int | None) -> pd.DataFrame:
+def _read_text_cells(name: str, mtime_ns: int, size: int, nrows: int | None) -> _Read:
     path = Path(name)
+    said = []
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
-            return pd.read_excel(path, dtype=str, keep_default_na=False, nrows=nrows).fillna("")
+            workbook = pd.ExcelFile(path)
+            frame = workbook.parse(0, dtype=str, keep_default_na=False, nrows=nrows).fillna("")
         except Exception as e:
             raise fatal(path, f"not a readable Excel workbook ({type(e).__name__})") from e
-    check_csv_text(path)
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", nrows=nrows)
+        if len(workbook.sheet_names) > 1:  # Kobo puts each repeat group in a sheet of its own
+            said.append(("warning", f"only the first sheet, {workbook.sheet_names[0]!r}, is read; the others "
+                                    f"({', '.join(workbook.sheet_names[1:])}) are left out", None))
+    else:
+        delimiter = _delimiter(path)
+        check_csv_text(path, delimiter)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", nrows=nrows, sep=delimiter)
+    tool = _tool(frame.columns)
+    if tool:
+        said.insert(0, ("warning", f"read as an export of {tool}: a column can be named by its full path or by "
+                                   "its question name alone", None))
+    for column, (word, values) in TURNED_DOWN.items():
+        if column in frame.columns:
+            out = frame[column].str.strip().str.lower().isin(values)
+            if out.any():
+                n = int(out.sum())
+                said.append(("warning", f"{n} submission{'s' if n != 1 else ''} marked {word} in {column}: left out",
+                             column))
+                frame = frame[~out]
+    return _Read(frame, tuple(said))
+
+
+def _tool(columns) -> str | None:
+    """Which survey tool's export the columns look like, by the metadata columns it adds."""
+    columns = set(columns)
+    if "_submission_time" in columns and columns & {"_uuid", "_id"}:
+        return "KoboToolbox"
+    if {"SubmissionDate", "KEY"} <= columns:
+        return "ODK Central"
+    return None
+
+
+def _delimiter(path: Path) -> str:
+    """',', ';' or a tab: the one that splits the first lines into the most cells, alike in every line
+    (Kobo writes ';' by default, and a spreadsheet saved in many locales does too)."""
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
+        sample = f.read(65536)
+    lines = sample.splitlines(keepends=True)[:20]
+    if len(lines) > 1 and len(sample) == 65536:
+        lines = lines[:-1]  # the last may be cut short
+
+    def score(delimiter: str):
+        try:
+            widths = [len(r) for r in csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delimiter)]
+        except csv.Error:
+            return (False, 0)
+        return (bool(widths) and widths[0] > 1 and len(set(widths)) == 1, widths[0] if widths else 0)
+
+    return max((",", ";", "\t"), key=score)
