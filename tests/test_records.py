@@ -3,9 +3,12 @@ number is computed here from the file with the csv module and arithmetic (Wilson
 not by the code under test."""
 
 import csv
+import dataclasses
+import hashlib
 import math
 from collections import defaultdict
 from itertools import product
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -259,3 +262,126 @@ def test_the_shipped_record_specs_import_from_the_command_line(fresh, spec, data
 def test_a_yaml_spec_with_a_bare_yes_value_is_refused_plainly():
     with pytest.raises(TypeError, match="quote the values of 'yes'"):
         RecordSpec.from_dict({True: [True], "indicator": "6.1.1", "description": "d", "measure": "m"})
+
+
+# Computed measures, weights and the counts of records left out (issue 14).
+BEACHES = Path(__file__).parent / "records" / "beach_litter.csv"
+SPECS = db.ROOT / "data" / "templates" / "records"
+
+
+def beach_spec(**changes) -> RecordSpec:
+    return dataclasses.replace(RecordSpec.load(SPECS / "beach_litter.yaml"), **changes)
+
+
+def test_beach_litter_per_100_m_worked_by_hand(con):
+    batch = records.read(con, BEACHES, beach_spec())
+    got = {r.area: (r.value, r.sample_size) for r in batch.observations.itertuples()}
+    # litter per 100 m = (sum of the item cells, a blank one 0) / length_m * 100, averaged per county:
+    # Mombasa: Nyali (12+5+0+1)/100 -> 18, (8+0+4+0)/100 -> 12; Jomo Kenyatta (20+10+6+4)/200 -> 20,
+    #          nothing found (all blank) -> 0; mean (18+12+20+0)/4 = 12.5
+    # Kilifi:  Watamu (9+3+3+0)/150 -> 10, (6+0+0+3)/150 -> 6; Malindi (30+12+5+3)/250 -> 20; mean 36/3 = 12
+    # Kwale:   Diani (15+6+0+0)/300 -> 7, (27+6+4+2)/300 -> 13; mean 10
+    assert got == {"KE-28": (pytest.approx(12.5), 4), "KE-14": (pytest.approx(12.0), 3),
+                   "KE-19": (pytest.approx(10.0), 2)}  # ISO 3166-2:KE Mombasa, Kilifi, Kwale
+    assert set(batch.observations.unit) == {"NUMBER"} and set(batch.observations.year) == {2023}
+    assert batch.summary["records read"] == batch.summary["records in the estimates"] == 9
+    assert batch.summary["records left out"] == 0
+    # the blank cells of each item column (counted by eye: bottles 1, bags 3, caps 4, nets 4) are told
+    told = {p.column: p.message for p in batch.problems if "counted as 0" in p.message}
+    assert told == {"item_plastic_bottles": "blank cells counted as 0: 1", "item_bags": "blank cells counted as 0: 3",
+                    "item_bottle_caps": "blank cells counted as 0: 4", "item_fishing_nets": "blank cells counted as 0: 4"}
+
+
+def test_beach_litter_without_blanks_as_zero_leaves_out_the_surveys_with_a_blank(con):
+    batch = records.read(con, BEACHES, beach_spec(blanks_as_zero=False))
+    got = {r.area: (r.value, r.sample_size) for r in batch.observations.itertuples()}
+    # only the three surveys with every cell filled: Jomo Kenyatta 40/200 -> 20, Malindi 50/250 -> 20,
+    # Diani in July 39/300 -> 13; the other six have no value
+    assert got == {"KE-28": (pytest.approx(20.0), 1), "KE-14": (pytest.approx(20.0), 1), "KE-19": (pytest.approx(13.0), 1)}
+    assert (batch.summary["records left out"], batch.summary["left out: no value"]) == (6, 6)
+    assert batch.summary["records in the estimates"] == 3
+
+
+def test_a_formula_gets_a_series_code_of_its_own_and_a_column_keeps_its_old_one():
+    digest = hashlib.sha256("\x1f".join(["name:sum", "symbol:(", "pattern:item_*", "symbol:)", "symbol:/",
+                                         "name:length_m", "symbol:*", "number:100", "end:"]).encode()).hexdigest()
+    assert beach_spec().series_code == f"CGD_14_1_1_SUM_ITEM_LENGTH_M_100_{digest[:6].upper()}"
+    assert SURVEY.series_code == "CGD_6_1_1_MAIN_WATER_SOURCE"  # as before formulas
+    assert beach_spec(series="EN_MAR_BEALIT_CGD").series_code == "EN_MAR_BEALIT_CGD"
+
+
+def test_a_threshold_is_a_percentage(con, tmp_path):
+    path = tmp_path / "visits.csv"
+    path.write_text("district,minutes\n" + "".join(f"Zomba,{m}\n" for m in ["10", "45", "31", "30", "NA", "90"]),
+                    encoding="utf-8")
+    spec = RecordSpec(indicator="6.1.1", description="Households more than 30 minutes from water",
+                      measure="minutes > 30", country="MWI", area_column="district", period="2021")
+    batch = records.read(con, path, spec)
+    (e,) = batch.observations.itertuples()
+    # 45, 31, 90 of 10, 45, 31, 30, 90 are over 30 (NA has no value): 3 of 5, 60%, Wilson's interval
+    assert (e.area, e.sample_size, e.unit) == ("MW-ZO", 5, "PERCENT")
+    assert e.value == pytest.approx(60.0)
+    assert (e.lower_bound, e.upper_bound) == pytest.approx(wilson(3, 5))
+    assert batch.summary["left out: no value"] == 1
+
+
+def test_bad_weights_are_errors_with_row_column_and_value(con, tmp_path):
+    path = tmp_path / "weighted.csv"
+    path.write_text("district,litres,w\nZomba,10,2\nZomba,99,\nZomba,99,heavy\nZomba,99,0\nZomba,99,-1\nZomba,40,0.5\n",
+                    encoding="utf-8")
+    spec = RecordSpec(indicator="6.1.1", description="Litres a day", measure="litres", weight="w", country="MWI",
+                      area_column="district", period="2021")
+    batch = records.read(con, path, spec)
+    errors = [(p.row, p.column, p.value) for p in batch.problems if p.severity == "error"]
+    assert errors == [(3, "w", ""), (4, "w", "heavy"), (5, "w", "0"), (6, "w", "-1")]  # the header is row 1
+    assert (batch.summary["left out: bad weight"], batch.summary["rows rejected"]) == (4, 4)
+    (e,) = batch.observations.itertuples()
+    assert e.value == pytest.approx((2 * 10 + 0.5 * 40) / 2.5)  # weighted mean of the two usable records: 16
+    assert records.read(con, path, dataclasses.replace(spec, weight=None)).observations.value[0] == pytest.approx(
+        (10 + 4 * 99 + 40) / 6)  # no weight column: every record counts once
+
+
+@needs_realdata
+def test_malawi_counts_of_records_left_out_match_pandas(con):
+    survey = pd.read_csv(MALAWI, dtype=str, keep_default_na=False)
+    spec = RecordSpec.load(SPECS / "malawi_household_water_survey.yaml")
+    summary = records.read(con, MALAWI, spec).summary
+    # the shipped spec: every household has a district, a date and an answer, so none is left out
+    placed = survey.district.isin(["Zomba", "Mangochi"]) & pd.to_datetime(survey.submitted_on, format="%m/%d/%Y",
+                                                                         errors="coerce").notna()
+    answered = ~survey.main_water_source.isin(records.MISSING)
+    assert summary["records read"] == len(survey) == 423
+    assert summary["records in the estimates"] == int((placed & answered).sum()) == 423
+    assert summary["records left out"] == 0
+
+    # a threshold, a weight, and Mangochi left out on review: each record counted once, for its first reason
+    changed = dataclasses.replace(spec, measure="water_collection_time_minutes > 30", yes=[],
+                                  weight="daily_water_use_buckets", area_review={"MWI:Mangochi": "skip"})
+    summary = records.read(con, MALAWI, changed).summary
+    minutes = pd.to_numeric(survey.water_collection_time_minutes, errors="coerce")
+    buckets = pd.to_numeric(survey.daily_water_use_buckets, errors="coerce")
+    reviewed = survey.district == "Mangochi"
+    no_value = ~reviewed & survey.water_collection_time_minutes.isin(records.MISSING)
+    not_number = ~reviewed & ~no_value & minutes.isna()
+    bad_weight = ~reviewed & ~no_value & ~not_number & ~(buckets > 0)
+    kept = ~(reviewed | no_value | not_number | bad_weight)
+    assert summary["left out: rejected on review"] == int(reviewed.sum()) == 140
+    assert summary.get("left out: no value", 0) == int(no_value.sum())
+    assert summary.get("left out: not a number", 0) == int(not_number.sum()) == 0
+    assert summary.get("left out: bad weight", 0) == int(bad_weight.sum())
+    assert summary["records left out"] == int((~kept).sum())
+    assert summary["records in the estimates"] == int(kept.sum())
+    assert summary["rows rejected"] == int(bad_weight.sum())  # the errors; a review and a blank are warnings
+
+
+@needs_realdata
+def test_the_preview_counts_rejected_records_not_problem_rows(con):
+    # district names matched as codes: Zomba is reviewed to its code, Mangochi matches nothing, and its
+    # 140 households are one error problem (one per name) but 140 rejected records
+    spec = dataclasses.replace(SURVEY, area_match="code", area_review={"MWI:Zomba": "MW-ZO"})
+    batch = records.read(con, MALAWI, spec)
+    assert len([p for p in batch.problems if p.severity == "error"]) == 1
+    mangochi = sum(r["district"] == "Mangochi" for r in rows_of(MALAWI))
+    result = importer.preview(con, batch, records.checksum(MALAWI, spec))
+    assert result.summary["rows rejected"] == result.summary["left out: no place"] == mangochi == 140
+    assert result.summary["records in the estimates"] == 423 - mangochi

@@ -3,8 +3,9 @@ become one estimate per area x group x period, with its sample size and a 95% in
 DuckDB. Only the estimates go on to the importer; the records themselves never reach the database.
 
 A RecordSpec says how to read the records: where each record is (an area name or code column, or
-latitude/longitude joined to boundaries), its groups, its period, and the measure (a yes/no condition
-gives a percentage with a Wilson interval; a number gives a mean with a normal interval)."""
+latitude/longitude joined to boundaries), its groups, its period, its weight, and the measure: a
+column (with yes values a percentage, else a mean) or a formula over columns (gapmonitor/expressions.py:
+sum(item_*) / length_m * 100 a mean; collection_time > 30 a percentage)."""
 
 import hashlib
 import json
@@ -17,11 +18,16 @@ import duckdb
 import pandas as pd
 import yaml
 
-from gapmonitor import area_matching, estimates, record_files
+from gapmonitor import area_matching, estimates, expressions, record_files
 from gapmonitor.formats import Batch, fatal
 from gapmonitor.formats.registry import Format, Option
 
 MISSING = ("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "-")
+# Why a record is left out of the estimates, in the order a record's first reason is taken; the
+# ERRORS among them reject the import until reviewed or accepted, the others are told as warnings.
+LEFT_OUT = ("rejected on review", "no place", "no period", "not a number", "neither yes nor no", "no value",
+            "bad weight")
+ERRORS = ("no place", "no period", "bad weight")
 
 
 @dataclass
@@ -42,11 +48,11 @@ class GroupColumn:
 class RecordSpec:
     indicator: str                                    # official indicator code, e.g. 6.1.1
     description: str                                  # what the estimate measures, in words
-    measure: str                                      # the column measured
-    yes: list[str] = field(default_factory=list)      # values that count as yes: a percentage; empty: a mean
+    measure: str                                      # a column, or a formula of expressions.py (not exactly a column)
+    yes: list[str] = field(default_factory=list)      # a column's values that count as yes: a percentage; empty: a mean
     no: list[str] = field(default_factory=list)       # values that count as no; empty: every other value
     unit: str = ""                                    # default PERCENT for a yes/no measure
-    series: str = ""                                  # series code; default CGD_<indicator>_<measure>
+    series: str = ""                                  # series code; default CGD_<indicator>_<measure slug>
     country: str | None = None                        # ISO alpha-3 of every record, or
     country_column: str | None = None                 # a column with country names or codes
     area_column: str | None = None                    # a column with area names or codes ...
@@ -60,10 +66,10 @@ class RecordSpec:
     country_totals: bool = False                      # also one estimate per country from all its records
     area_review: dict[str, str] = field(default_factory=dict)  # 'ISO3:name' -> area code, 'new' or 'skip'
     missing: list[str] = field(default_factory=lambda: list(MISSING))
-    # Computed measures (issue 14): `measure` is a column name or an expression of the grammar in
-    # gapmonitor/expressions.py (sums, ratios, thresholds); blank cells in it count as 0 when blanks_as_zero.
+    # Computed measures (issue 14): a formula (sums, ratios, thresholds) reads cells as numbers; a blank
+    # one (a `missing` value) counts as 0 with blanks_as_zero, else the record has no value.
     blanks_as_zero: bool = False
-    weight: str | None = None                         # a column of survey weights (Kish effective n)
+    weight: str | None = None                         # a column of survey weights (numbers above 0)
     snap_km: float = 5.0                              # a point at sea this close to one country's coast joins it
     subject: str = "people"                          # what records are about: people (suppression) or places
 
@@ -90,8 +96,14 @@ class RecordSpec:
 
     @property
     def series_code(self) -> str:
-        slug = re.sub(r"[^A-Z0-9]+", "_", self.measure.upper()).strip("_")
-        return self.series or f"CGD_{self.indicator.replace('.', '_')}_{slug}"
+        """The series given, or one made from the indicator and the measure (expressions.slug: a column's
+        name as it always was; a formula's words and a short hash of it)."""
+        return self.series or f"CGD_{self.indicator.replace('.', '_')}_{expressions.slug(self.measure)}"
+
+    @property
+    def percentage(self) -> bool:
+        """Whether the estimate is a percentage: a column with yes values, or a formula that compares."""
+        return bool(self.yes) or expressions.compares(self.measure)
 
 
 def checksum(path: str | Path, spec: RecordSpec) -> str:
@@ -104,17 +116,20 @@ def checksum(path: str | Path, spec: RecordSpec) -> str:
 def read(con: duckdb.DuckDBPyConnection, path: str | Path, spec: RecordSpec, name: str | None = None) -> Batch:
     """The estimates the records give, as a Batch for importer.preview. Records that cannot be placed
     (an unmatched area name, no coordinates, no period) are errors, each naming row, column and value:
-    the import then stops until they are reviewed (RecordSpec.area_review) or knowingly left out."""
+    the import then stops until they are reviewed (RecordSpec.area_review) or knowingly left out. The
+    summary counts records: read, left out (each once, for its first reason in LEFT_OUT), estimated."""
     path = Path(path)
     batch = Batch(file=name or path.name, format="records")
     records = record_files.load(path)
     for level, message, column in record_files.notes(path):
         batch.problem(level, message, None, column, None)
-    needed = [c for c in (spec.measure, spec.country_column, spec.area_column, spec.latitude, spec.longitude,
-                          spec.period_column, *(g.column for g in spec.groups)) if c]
+    needed = [c for c in (spec.measure if spec.yes else None, spec.weight, spec.country_column, spec.area_column,
+                          spec.latitude, spec.longitude, spec.period_column, *(g.column for g in spec.groups)) if c]
     absent = [c for c in needed if c not in records.columns]
     if absent:
         raise fatal(batch.file, f"no column {', '.join(map(repr, absent))}; the file has: {', '.join(records.columns)}")
+    # a yes/no column is read by its values; anything else is a formula (a bare column name is one too)
+    measure = None if spec.yes else expressions.parse(spec.measure, list(records.columns), batch.file)
     if not (spec.country or spec.country_column or (spec.latitude and spec.longitude)):
         raise fatal(batch.file, "say where the records are: a country, a country column, or coordinates")
     if not (spec.period or spec.period_column):
@@ -127,19 +142,44 @@ def read(con: duckdb.DuckDBPyConnection, path: str | Path, spec: RecordSpec, nam
     frame["country"] = area_matching.countries(con, records, spec, batch)
     frame["area"], new_areas = area_matching.areas(con, records, frame.country, spec, batch)
     frame["year"], frame["time_detail"] = _periods(records, spec, batch)
-    frame["y"] = _measure(records, spec, batch, missing)
+    if measure is None:
+        frame["y"], no_value = _yes_no(records, spec, batch, missing)
+    else:
+        frame["y"], no_value = _computed(con, records, measure, spec, batch, missing)
+    frame["w"], bad_weight = _weights(con, records, spec, batch, missing)
     for i, g in enumerate(spec.groups):
         frame[f"g{i}"] = records[g.column].where(~records[g.column].str.strip().isin(missing)).str.strip()
-    placed = frame.area.notna() & frame.year.notna()
-    batch.summary = {"records": len(records), "records placed": int(placed.sum()),
-                     "records with a value": int((placed & frame.y.notna()).sum())}
+    why = pd.Series(None, index=records.index, dtype="object")  # each record's first reason to be left out
+    for reason, out in (("rejected on review", _reviewed(records, frame.country, spec)), ("no place", frame.area.isna()),
+                        ("no period", frame.year.isna())):
+        why = why.mask(why.isna() & out, reason)
+    why = why.fillna(no_value)
+    why = why.mask(why.isna() & bad_weight, "bad weight")
+    batch.summary = _summary(why)
     batch.new_areas = new_areas
     batch.group_mapping = _group_mapping(con, spec, batch)
-    batch.observations = estimates.from_records(con, frame[placed & frame.y.notna()], spec)
+    batch.observations = estimates.from_records(con, frame[why.isna()], spec)
     if len(new_areas) and len(batch.observations):  # names of the areas this file adds
         named = batch.observations.area.map(dict(zip(new_areas.code, new_areas.name)))
         batch.observations["area_name"] = named.fillna(batch.observations.area_name)
     return batch
+
+
+def _summary(why: pd.Series) -> dict:
+    """Records read, left out and why (nonzero reasons only), estimated; and the records rejected,
+    those left out for an error, which the preview shows as its rows rejected."""
+    counts = why.value_counts()
+    left = {f"left out: {r}": int(counts[r]) for r in LEFT_OUT if r in counts}
+    return {"records read": len(why), "records left out": int(why.notna().sum()), **left,
+            "records in the estimates": int(why.isna().sum()), "rows rejected": int(why.isin(ERRORS).sum())}
+
+
+def _reviewed(records: pd.DataFrame, country: pd.Series, spec: RecordSpec) -> pd.Series:
+    """The records whose area name an editor decided to leave out (area_review: 'skip')."""
+    skipped = {k for k, d in spec.area_review.items() if d == area_matching.SKIP}
+    if not (skipped and spec.area_column):
+        return pd.Series(False, index=records.index)
+    return (country.astype(str) + ":" + records[spec.area_column].str.strip()).isin(skipped)
 
 
 def _periods(records: pd.DataFrame, spec: RecordSpec, batch: Batch):
@@ -167,27 +207,56 @@ def _periods(records: pd.DataFrame, spec: RecordSpec, batch: Batch):
     return years, years.astype("string")
 
 
-def _measure(records: pd.DataFrame, spec: RecordSpec, batch: Batch, missing: set) -> pd.Series:
-    """1.0/0.0 for a yes/no measure, the number for a numeric one; None where there is no value."""
+def _yes_no(records: pd.DataFrame, spec: RecordSpec, batch: Batch, missing: set) -> tuple[pd.Series, pd.Series]:
+    """1.0/0.0 for each record of a yes/no column (NaN where none), and why a record has none."""
     raw = records[spec.measure].str.strip()
     absent = raw.isin(missing)
-    if spec.yes:
-        yes = raw.isin(spec.yes)
-        no = raw.isin(spec.no) if spec.no else ~yes
-        y = pd.Series(1.0, index=raw.index).where(yes, 0.0).where(yes | no)
-        odd = ~absent & ~yes & ~no
-        for value, rows in raw[odd].groupby(raw[odd]).groups.items():
-            batch.problem("warning", f"neither a yes nor a no value ({len(rows)} records): left out of the estimates",
-                          int(rows[0]) + 2, spec.measure, value)
-    else:
-        y = pd.to_numeric(raw.where(~absent), errors="coerce")
-        for i in records.index[~absent & y.isna()]:
-            batch.problem("warning", "not a number: left out of the estimates", int(i) + 2, spec.measure, raw[i])
-    y = y.where(~absent)
+    yes = raw.isin(spec.yes)
+    no = raw.isin(spec.no) if spec.no else ~yes
+    y = pd.Series(1.0, index=raw.index).where(yes, 0.0).where((yes | no) & ~absent)
+    odd = ~absent & ~yes & ~no
+    for value, rows in raw[odd].groupby(raw[odd]).groups.items():
+        batch.problem("warning", f"neither a yes nor a no value ({len(rows)} records): left out of the estimates",
+                      int(rows[0]) + 2, spec.measure, value)
     if absent.any():
         batch.problem("warning", f"{int(absent.sum())} records have no value: left out of the estimates", None,
                       spec.measure, None)
-    return y
+    return y, pd.Series(None, index=raw.index, dtype="object").mask(odd, "neither yes nor no").mask(absent, "no value")
+
+
+def _computed(con, records: pd.DataFrame, measure: expressions.Measure, spec: RecordSpec, batch: Batch,
+              missing: set) -> tuple[pd.Series, pd.Series]:
+    """A number (or 1.0/0.0 for a comparison) for each record, computed in DuckDB, and why a record has
+    none: a cell not a number (a warning each), a blank cell (unless blanks count as 0), division by 0."""
+    got = expressions.evaluate(con, records, measure, missing, spec.blanks_as_zero)
+    for cell in got.bad_cells.itertuples():
+        batch.problem("warning", "not a number: the record is left out of the estimates", int(cell.index) + 2,
+                      cell.column, cell.value)
+    for column, n in got.blanks.items():
+        if n and spec.blanks_as_zero:
+            batch.problem("warning", f"blank cells counted as 0: {n}", None, column, None)
+        elif n:
+            batch.problem("warning", f"records with a blank cell here: {n}, left out of the estimates (blanks_as_zero "
+                          "counts a blank as 0)", None, column, None)
+    divided = got.y.isna() & ~got.not_number & ~got.blank
+    if divided.any():
+        batch.problem("warning", f"division by zero in {int(divided.sum())} records: no value, left out of the "
+                      "estimates", int(records.index[divided][0]) + 2, None, measure.text)
+    why = pd.Series(None, index=records.index, dtype="object")
+    return got.y, why.mask(got.y.isna(), "no value").mask(got.not_number, "not a number")
+
+
+def _weights(con, records: pd.DataFrame, spec: RecordSpec, batch: Batch, missing: set) -> tuple[pd.Series, pd.Series]:
+    """Each record's survey weight (1.0 each without a weight column) and whether it is unusable: blank,
+    not a number, zero or negative is an error naming row, column and value, and the record is left out."""
+    if not spec.weight:
+        return pd.Series(1.0, index=records.index), pd.Series(False, index=records.index)
+    w = expressions.evaluate(con, records, expressions.parse(spec.weight, [spec.weight], batch.file), missing).y
+    bad = ~(w > 0)
+    for i in records.index[bad]:
+        batch.problem("error", "not a usable weight (a weight is a number above 0): the record is left out",
+                      int(i) + 2, spec.weight, records.at[i, spec.weight])
+    return w.where(~bad), bad
 
 
 def _group_mapping(con, spec: RecordSpec, batch: Batch) -> pd.DataFrame:
