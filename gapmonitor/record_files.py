@@ -125,6 +125,32 @@ def form_labels(xlsform_path: str | Path) -> tuple[dict[str, str], dict[str, dic
     return questions, codes
 
 
+def labels_of(path: str | Path, xlsform_path: str | Path) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The XLSForm's labels by the records file's columns, for the mapping form: ({column: label},
+    {column: {code: label}}); a choice's 0/1 column is labelled 'question label: choice label'."""
+    questions, choices = form_labels(xlsform_path)
+    names = questions.keys() | choices.keys()
+    labels, codes = {}, {}
+    for column in columns_of(path):
+        question = _question(column, names)
+        if question:
+            labels[column] = questions.get(question, question)
+            if question in choices:
+                codes[column] = choices[question]
+            continue
+        base, _, choice = column.rpartition("/")
+        question = _question(base, names) if base else None
+        if question and choice in choices.get(question, {}):
+            labels[column] = f"{questions.get(question, question)}: {choices[question][choice]}"
+    return labels, codes
+
+
+def _question(column: str, names) -> str | None:
+    """The question a column answers: the longest end of its path that is a question's name."""
+    ends = [column] + [column[m.end():] for m in re.finditer("[/-]", column)]
+    return next((end for end in ends if end in names), None)
+
+
 def _form_sheet(path: Path, frame: pd.DataFrame, sheet: str, needed: tuple[str, ...]) -> pd.DataFrame:
     """A sheet of an XLSForm with its columns type/list_name, name, label, every cell stripped."""
     frame = frame.rename(columns=lambda c: str(c).strip()).rename(columns={"list name": "list_name"})

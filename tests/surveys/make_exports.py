@@ -23,7 +23,9 @@ It writes, beside itself:
 Which submissions a reviewer turned down is a fixed rule of the row number (NOT_APPROVED, REJECTED)."""
 
 import csv
+import re
 import uuid
+import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -120,6 +122,18 @@ def gps_cells(lat: str, lon: str, altitude: str = "") -> list[str]:
     return [f"{lat} {lon} {altitude or 0} 0", lat, lon, altitude or "0", "0"]
 
 
+def save(book: Workbook, out: Path) -> Path:
+    """The workbook with fixed times inside (its properties, its zip entries): made again, the same bytes."""
+    book.save(out)
+    with zipfile.ZipFile(out) as z:  # openpyxl stamps the time of saving
+        parts = [(i.filename, re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>2024-03-01T00:00:00Z",
+                                     z.read(i))) for i in z.infolist()]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts:
+            z.writestr(zipfile.ZipInfo(name, date_time=(2024, 3, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return out
+
+
 def kobo_malawi() -> Path:
     rows = rows_of(MALAWI)
     header = kobo_header(MALAWI_GROUPS, {"shortage_months": MONTHS})
@@ -170,9 +184,7 @@ def kobo_water_points() -> Path:
         submissions.append([number(v) if c in numbers else v for c, v in zip(header + KOBO_META, row)])
         if answer(r["photo_wp"]):
             repeat.append([r["photo_wp"].rsplit("/", 1)[-1], r["photo_wp"], i + 1, main, i + 1] + meta[:-1])
-    out = HERE / "kobo_rwpfunctionality.xlsx"
-    book.save(out)
-    return out
+    return save(book, HERE / "kobo_rwpfunctionality.xlsx")
 
 
 # The made ODK form: (type, name, English label, French label); groups as begin/end rows.
@@ -221,9 +233,7 @@ def odk_form() -> Path:
     settings = book.create_sheet("settings")
     settings.append(["form_title", "form_id", "version"])
     settings.append(["Household water report", "water_reports", "2024030101"])
-    out = HERE / "odk_water_reports.xlsx"
-    book.save(out)
-    return out
+    return save(book, HERE / "odk_water_reports.xlsx")
 
 
 def odk_export() -> Path:
@@ -245,8 +255,8 @@ def odk_export() -> Path:
             started = datetime(2024, 3, 4 + i % 5, 8, 0) + timedelta(minutes=17 * i)
             chosen = [p for j, p in enumerate(problems) if (i >> j) & 1 and i % 5]
             instance = f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'water_reports/{i}')}"
-            review = ("rejected" if i in REJECTED else "approved" if i % 3 == 1 else "hasIssues" if i == 7 else
-                      "edited" if i == 13 else "")
+            review = ("rejected" if i in REJECTED else "hasIssues" if i == 7 else "edited" if i == 13 else
+                      "approved" if i % 3 == 1 else "")
             writer.writerow(
                 [(started + timedelta(hours=3)).isoformat(timespec="milliseconds") + "Z",
                  started.isoformat(timespec="milliseconds") + "+02:00",
