@@ -284,6 +284,7 @@ def test_beach_litter_per_100_m_worked_by_hand(con):
     assert got == {"KE-28": (pytest.approx(12.5), 4), "KE-14": (pytest.approx(12.0), 3),
                    "KE-19": (pytest.approx(10.0), 2)}  # ISO 3166-2:KE Mombasa, Kilifi, Kwale
     assert set(batch.observations.unit) == {"NUMBER"} and set(batch.observations.year) == {2023}
+    assert batch.dataset == {"subject": "places"}  # beaches: the spec says so, the import's description takes it
     assert batch.summary["records read"] == batch.summary["records in the estimates"] == 9
     assert batch.summary["records left out"] == 0
     # the blank cells of each item column (counted by eye: bottles 1, bags 3, caps 4, nets 4) are told

@@ -156,6 +156,7 @@ def read(con: duckdb.DuckDBPyConnection, path: str | Path, spec: RecordSpec, nam
     why = why.fillna(no_value)
     why = why.mask(why.isna() & bad_weight, "bad weight")
     batch.summary = _summary(why)
+    batch.dataset = {"subject": spec.subject}  # the description's default: people, or places (beaches)
     batch.new_areas = new_areas
     batch.group_mapping = _group_mapping(con, spec, batch)
     batch.observations = estimates.from_records(con, frame[why.isna()], spec)
