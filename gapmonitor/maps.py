@@ -5,18 +5,21 @@ TOPOJSON_CONFIG), so a map never fetches shapes from the internet. Areas too sma
 file (most small island developing States) are drawn as points, so no country with data is invisible.
 """
 
+import html
 import json
+import re
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from gapmonitor.statuses import STATUSES
+from gapmonitor.statuses import BY_CODE, STATUSES, TIER_LABELS
 
 WORLD_TOPOJSON = Path(__file__).resolve().parents[1] / "static" / "world_110m.json"
 # Plotly.js loads "<topojsonURL>world_110m.json"; Streamlit serves static/ at /app/static/.
 TOPOJSON_CONFIG = {"topojsonURL": "/app/static/", "displaylogo": False}
+NO_DATA = BY_CODE["no_data"].colour
 COVERAGE_SCALE = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
 
 
@@ -52,21 +55,28 @@ def status_map(df: pd.DataFrame, height: int = 480) -> go.Figure:
     so the legend lists the statuses in order and clicking one hides it."""
     shapes, points = _split(df)
     fig = go.Figure()
+    _status_traces(fig, shapes, points, lambda s: dict(locations=s.area, locationmode="ISO-3"))
+    return _layout(fig, height)
+
+
+def _status_traces(fig: go.Figure, shapes: pd.DataFrame, points: pd.DataFrame | None, place) -> None:
+    """One shape trace (placed by `place(rows)`: its locations) and one point trace per status."""
     for status in STATUSES:
-        s, p = shapes[shapes.status == status.code], points[points.status == status.code]
+        s = shapes[shapes.status == status.code]
         hover = "<b>%{customdata[1]}</b><br>" + status.label + "<extra></extra>"
         fig.add_trace(go.Choropleth(
-            locations=s.area, locationmode="ISO-3", z=[1] * len(s), customdata=s[["area", "name"]],
+            **place(s), z=[1] * len(s), customdata=s[["area", "name"]],
             colorscale=[[0, status.colour], [1, status.colour]], showscale=False, name=status.label,
             legendgroup=status.code, showlegend=True, hovertemplate=hover,
             marker_line_color="#ffffff", marker_line_width=0.5,
         ))
-        fig.add_trace(go.Scattergeo(
-            lat=p.lat, lon=p.lon, customdata=p[["area", "name"]], mode="markers", name=status.label,
-            legendgroup=status.code, showlegend=False, hovertemplate=hover,
-            marker=dict(size=8, color=status.colour, line=dict(color="#555555", width=0.6)),
-        ))
-    return _layout(fig, height)
+        if points is not None:
+            p = points[points.status == status.code]
+            fig.add_trace(go.Scattergeo(
+                lat=p.lat, lon=p.lon, customdata=p[["area", "name"]], mode="markers", name=status.label,
+                legendgroup=status.code, showlegend=False, hovertemplate=hover,
+                marker=dict(size=8, color=status.colour, line=dict(color="#555555", width=0.6)),
+            ))
 
 
 def coverage_map(df: pd.DataFrame, column: str, label: str, height: int = 480) -> go.Figure:
@@ -113,19 +123,130 @@ def clicked_area(selection) -> str | None:
     return data[0] if data else None
 
 
-def subnational_map(df: pd.DataFrame, column: str, label: str, height: int = 480) -> go.Figure:
-    """Subnational areas (columns code, name, geometry as GeoJSON text, and `column`) coloured by a
-    count, zoomed to their country; the world topojson still comes from the app, not a CDN."""
-    shaped = df[df.geometry.notna()]
-    features = [{"type": "Feature", "id": code, "geometry": _clockwise(json.loads(geometry))}
-                for code, geometry in zip(shaped.code, shaped.geometry)]
-    fig = go.Figure(go.Choropleth(
-        geojson={"type": "FeatureCollection", "features": features}, locations=shaped.code,
-        z=shaped[column], customdata=shaped[["code", "name", column]], colorscale=COVERAGE_SCALE[1:],
-        zmin=0, marker_line_color="#ffffff", marker_line_width=0.4,
-        hovertemplate="<b>%{customdata[1]}</b><br>" + label + ": %{customdata[2]}<extra></extra>",
-        colorbar=dict(title=dict(text=label), thickness=12, len=0.7),
-    ))
+def _geojson(df: pd.DataFrame) -> dict:
+    """The areas' boundaries (columns area, geometry as GeoJSON text) as one FeatureCollection."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": code, "geometry": _clockwise(json.loads(geometry))}
+        for code, geometry in zip(df.area, df.geometry)]}
+
+
+def _subnational_layout(fig: go.Figure, height: int) -> go.Figure:
+    """Zoomed to the areas drawn; the world topojson under them still comes from the app, not a CDN."""
     _layout(fig, height)
     fig.update_geos(fitbounds="locations", projection_type="mercator", lataxis_range=None)
     return fig
+
+
+def subnational_status_map(df: pd.DataFrame, height: int = 480) -> go.Figure:
+    """Subnational areas (columns area, name, geometry as GeoJSON text, status) in the status colours of
+    the world map; an area without a boundary is not drawn."""
+    shaped = df[df.geometry.notna()]
+    geojson = _geojson(shaped)
+    fig = go.Figure()
+    _status_traces(fig, shaped, None, lambda s: dict(geojson=geojson, locations=s.area))
+    return _subnational_layout(fig, height)
+
+
+# ---- maps of values: one series at a time, so one unit on one scale ----
+
+# Sequential (ColorBrewer YlGnBu without its near-white end, which would read as "no data") for values;
+# diverging (PuOr), centred on 0, for citizen − official.
+VALUE_SCALE = [[0.0, "#edf8b1"], [0.2, "#c7e9b4"], [0.4, "#7fcdbb"], [0.6, "#41b6c4"], [0.8, "#225ea8"],
+               [1.0, "#081d58"]]
+DIFFERENCE_SCALE = [[0.0, "#b35806"], [0.25, "#f1a340"], [0.5, "#f7f7f7"], [0.75, "#998ec3"], [1.0, "#542788"]]
+# What a value map can show: the column prefix of queries/latest_values_by_area.sql and its words.
+VALUE_KINDS = {"official": "Official values", "citizen": "Citizen values", "difference": "Citizen − official"}
+NO_VALUE = "No value in the period"
+UNIT_WORDS = {"PERCENT": "%", "POP": "population", "NUMBER": "number", "INDEX": "index"}
+
+
+def unit_label(unit: str) -> str:
+    """A series unit as people read it: PERCENT -> %, PER_100000_POP -> per 100,000 population."""
+    if not unit:
+        return "unit not given"
+    if not re.fullmatch(r"[A-Z0-9_]+", unit):
+        return unit
+    words = [UNIT_WORDS.get(w, f"{int(w):,}" if w.isdigit() else w.lower()) for w in unit.split("_")]
+    return " ".join(words)
+
+
+def number_text(x: float) -> str:
+    """A number as hover texts write it: thousands separated, at most two decimals."""
+    text = f"{x:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _with_unit(x: float, unit: str, sign: bool = False) -> str:
+    text = ("+" if sign and x > 0 else "") + number_text(x)
+    return text + unit if unit == "%" else text if unit == unit_label("") else f"{text} {unit}"
+
+
+def _hover(row, kind: str, unit: str) -> str:
+    """The hover text of one area (`unit` as unit_label gives it): value with unit, year, source and
+    breakdown; a citizen value's interval, sample and reliability; a difference's two values."""
+    head = f"<b>{html.escape(str(row.name))}</b><br>"
+    value = getattr(row, f"{kind}_value")
+    if pd.isna(value):
+        return head + NO_VALUE
+    year = int(getattr(row, f"{kind}_year"))
+    if kind == "difference":
+        return (head + f"Citizen − official: {_with_unit(value, unit, sign=True)} · {year}<br>"
+                f"citizen {_with_unit(row.difference_citizen, unit)}, official {_with_unit(row.difference_official, unit)}")
+    text = head + f"{_with_unit(value, unit)} · {year}<br>"
+    dataset = html.escape(str(getattr(row, f"{kind}_dataset")))
+    if kind == "official":
+        return text + f"Official data: {dataset}<br>Breakdown: {html.escape(str(row.official_breakdown))}"
+    interval = (f"95% interval {number_text(row.citizen_lower)}–{number_text(row.citizen_upper)}"
+                if pd.notna(row.citizen_lower) and pd.notna(row.citizen_upper) else "no interval given")
+    sample = f"sample {int(row.citizen_sample_size):,}" if pd.notna(row.citizen_sample_size) else "sample size not given"
+    return (text + f"Citizen data: {dataset} (quality {TIER_LABELS.get(row.citizen_tier, '?')})<br>"
+            f"{interval} · {sample} · {row.citizen_reliability}<br>Breakdown: {html.escape(str(row.citizen_breakdown))}")
+
+
+def _value_traces(fig: go.Figure, shapes: pd.DataFrame, points: pd.DataFrame | None, place, kind: str,
+                  unit: str) -> None:
+    """Areas with a value on one colour axis; the others in the no-data grey of the status maps."""
+    column = f"{kind}_value"
+    for has in (True, False):
+        s = shapes[shapes[column].notna() == has]
+        colour = dict(coloraxis="coloraxis") if has else dict(colorscale=[[0, NO_DATA], [1, NO_DATA]], showscale=False)
+        common = dict(hovertemplate="%{text}<extra></extra>", name=VALUE_KINDS[kind] if has else NO_VALUE)
+        fig.add_trace(go.Choropleth(
+            **place(s), z=s[column] if has else [0] * len(s), **colour, customdata=s[["area", "name", column]],
+            text=_hovers(s, kind, unit), showlegend=not has, marker_line_color="#ffffff", marker_line_width=0.5,
+            **common))
+        if points is not None:
+            p = points[points[column].notna() == has]
+            fig.add_trace(go.Scattergeo(
+                lat=p.lat, lon=p.lon, customdata=p[["area", "name", column]], mode="markers",
+                text=_hovers(p, kind, unit), showlegend=False, **common,
+                marker=dict(size=8, line=dict(color="#555555", width=0.6),
+                            **(dict(color=p[column], coloraxis="coloraxis") if has else dict(color=NO_DATA))),
+            ))
+    title = unit_label(unit) if kind != "difference" else f"citizen − official ({unit_label(unit)})"
+    axis = dict(colorscale=VALUE_SCALE, colorbar=dict(title=dict(text=title), thickness=12, len=0.7))
+    if kind == "difference":
+        axis.update(colorscale=DIFFERENCE_SCALE, cmid=0)
+    fig.update_layout(coloraxis=axis)
+
+
+def _hovers(df: pd.DataFrame, kind: str, unit: str) -> list[str]:
+    return [_hover(row, kind, unit_label(unit)) for row in df.itertuples(index=False)]
+
+
+def value_map(df: pd.DataFrame, kind: str, unit: str, height: int = 480) -> go.Figure:
+    """Countries coloured by the values of one series (rows of queries/latest_values_by_area.sql for one
+    series; `kind`: official, citizen or difference); countries without a value in the no-data grey."""
+    shapes, points = _split(df)
+    fig = go.Figure()
+    _value_traces(fig, shapes, points, lambda s: dict(locations=s.area, locationmode="ISO-3"), kind, unit)
+    return _layout(fig, height)
+
+
+def subnational_value_map(df: pd.DataFrame, kind: str, unit: str, height: int = 480) -> go.Figure:
+    """Subnational areas (the rows of value_map, with a geometry column) coloured by the values of one series."""
+    shaped = df[df.geometry.notna()]
+    geojson = _geojson(shaped)
+    fig = go.Figure()
+    _value_traces(fig, shaped, None, lambda s: dict(geojson=geojson, locations=s.area), kind, unit)
+    return _subnational_layout(fig, height)

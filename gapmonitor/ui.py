@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from gapmonitor import db
-from gapmonitor.maps import TOPOJSON_CONFIG
+from gapmonitor.maps import TOPOJSON_CONFIG, VALUE_KINDS, unit_label
 from gapmonitor.statuses import QUALITY_BARS, STATUSES
 
 DEMO_NOTICE = "Illustrative demo data — not official statistics"
@@ -57,12 +57,13 @@ def import_preview(path, fmt: str | None, name: str, **options):
         return importer.load(cur, path, fmt, name=name, **options)
 
 
-def released_estimates(rows: pd.DataFrame) -> pd.DataFrame:
-    """A records preview's estimates as they would be released (estimates.as_released)."""
+def released_estimates(rows: pd.DataFrame, subject: str = "people") -> pd.DataFrame:
+    """A records preview's estimates as they would be released (estimates.as_released): of people,
+    small cells suppressed; of places, only flagged."""
     from gapmonitor import estimates
 
     with db.cursor(_connection(_stamp())) as cur:
-        return estimates.as_released(cur, rows)
+        return estimates.as_released(cur, rows, subject)
 
 
 def query(name: str, **params) -> pd.DataFrame:
@@ -147,6 +148,44 @@ def gap_controls() -> dict:
 def plotly_map(fig, key: str):
     """Show a map drawn from the app's own topojson; returns the selection (a click on a country)."""
     return st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", config=TOPOJSON_CONFIG)
+
+
+def series_and_kind(key: str, values: pd.DataFrame) -> tuple[str, str]:
+    """The series to map (rows of queries/latest_values_by_area.sql: only series with a value, one at a
+    time so that one unit is on one scale) and which values (official, citizen or citizen − official), kept
+    in the URL. `key` names the widgets."""
+    listed = values.drop_duplicates("series")
+    codes = list(listed.series)
+    counts = values[[f"{k}_value" for k in VALUE_KINDS]].notna().sum(axis=1).groupby(values.series).sum()
+    described = {r.series: f"{r.series} ({unit_label(r.unit)}): {r.series_description}" for r in listed.itertuples()}
+    c1, c2 = st.columns([3, 2])
+    series = c1.selectbox("Series to map", codes, key=f"{key}_series", format_func=described.get,
+                          index=codes.index(param("series", codes, counts.idxmax())),
+                          help="Only series with a value for the group in the period; one at a time, so "
+                               "values of different units never share a scale.")
+    kinds = list(VALUE_KINDS)
+    mine = values[values.series == series]
+    first = next((k for k in kinds if mine[k + "_value"].notna().any()), kinds[0])
+    kind = c2.radio("Values", kinds, key=f"{key}_values", format_func=VALUE_KINDS.get, horizontal=True,
+                    index=kinds.index(param("values", kinds, first)))
+    st.query_params.update(series=series, values=kind)
+    return series, kind
+
+
+def value_caption(shown: pd.DataFrame, kind: str, rules: dict, areas: str = "countries") -> str:
+    """What a value map shows: how many areas have a value, and which value each one shows."""
+    bar = {rank: name for name, rank in QUALITY_BARS.items()}[rules["min_tier"]]
+    period = f"{rules['first_year']}–{rules['last_year']}"
+    which = {
+        "official": f"the latest official value in {period}",
+        "citizen": f"the latest released citizen estimate in {period} of a dataset meeting the quality bar "
+                   f"(now *{bar}*{', endorsed' if rules['endorsed_only'] else ''}; the sidebar changes it)",
+        "difference": f"citizen − official in the latest year of {period} with both "
+                      "(orange: citizen lower, purple: citizen higher)",
+    }[kind]
+    return (f"**{shown[kind + '_value'].notna().sum()} of {len(shown)} {areas} have a value**. "
+            f"Each shows {which}. Only values of the group itself count: the whole group, or a breakdown by "
+            "this group alone (never, say, women aged 15-24 for women).")
 
 
 def status_legend() -> None:

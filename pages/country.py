@@ -6,6 +6,69 @@ from gapmonitor import charts, maps, ui
 from gapmonitor.goals import GOALS
 from gapmonitor.statuses import BY_CODE, NOT_IN_DATABASE, STATUSES, TIER_LABELS
 
+SUB_VIEWS = ["Gap status", "Values"]
+SUBNATIONAL_RULE = (
+    "An area's status counts its own data only: official data for the whole country does not count for a "
+    "district, since official statistics seldom break down by district. So an area with citizen data meeting the "
+    "bar and no official value of its own is where citizen data fills the gap.")
+
+
+def subnational_maps(area: str, units, rules: dict) -> None:
+    """For an indicator and group with subnational values: the areas by gap status or by the values of a series."""
+    indicators = ui.query("subnational_indicators", area=area, scope=rules["scope"])
+    if indicators.empty:
+        st.caption("No values for these areas in the data shown.")
+        return
+    codes = list(indicators.indicator)
+    titles = dict(zip(indicators.indicator, indicators.title))
+    c1, c2, c3 = st.columns([3, 2, 2])
+    indicator = c1.selectbox("Indicator with subnational data", codes, key="profile_sub_indicator",
+                             index=codes.index(ui.param("sub_indicator", codes, codes[0])),
+                             format_func=lambda c: f"{c} {titles[c]}")
+    row = indicators.set_index("indicator").loc[indicator]
+    groups = ui.query("population_groups")
+    labels = dict(zip(groups.group_id, groups.label))
+    expected = [g for g in groups.group_id if g in set(row.expected_groups)]
+    with_data = [g for g in expected if g in set(row.groups)] or expected
+    group = c2.selectbox("Population group", expected, key=f"profile_sub_group_{indicator}", format_func=labels.get,
+                         index=expected.index(ui.param("sub_group", expected, with_data[0])))
+    view = c3.radio("Colour the areas by", SUB_VIEWS, key="profile_sub_view", horizontal=True,
+                    index=SUB_VIEWS.index(ui.param("sub_view", SUB_VIEWS, SUB_VIEWS[0])))
+    st.query_params.update(sub_indicator=indicator, sub_group=group, sub_view=view)
+    shapes = units.rename(columns={"code": "area"})[["area", "geometry"]]
+    drawn = shapes.geometry.notna().any()
+    period = f"{rules['first_year']}–{rules['last_year']}"
+    if view == SUB_VIEWS[0]:
+        status = ui.query("subnational_status", area=area, indicator=indicator, group_id=group, **rules)
+        st.markdown(f"**{indicator}** · {labels[group]} · {period}")
+        if drawn:
+            st.plotly_chart(maps.subnational_status_map(status.merge(shapes, on="area")), key="profile_sub_status",
+                            config=maps.TOPOJSON_CONFIG)
+        else:
+            st.dataframe(status.assign(status=status.status.map(lambda s: BY_CODE[s].label)).drop(columns="area"),
+                         hide_index=True, height=220)
+        counts = status.status.value_counts()
+        st.caption(" · ".join(f"{s.label}: {counts[s.code]}" for s in STATUSES if s.code in counts))
+        st.caption(SUBNATIONAL_RULE)
+    else:
+        values = ui.query("latest_values_by_area", indicator=indicator, group_id=group, country=area, **rules)
+        if values.empty:
+            st.info(f"No values of {indicator} for {labels[group]} in these areas in {period} in the data shown.")
+            return
+        series, kind = ui.series_and_kind(f"profile_sub_{indicator}_{group}", values)
+        shown = values[values.series == series]
+        st.markdown(f"**{indicator}** · {labels[group]} · {series} · {maps.VALUE_KINDS[kind].lower()} · {period}")
+        if drawn:
+            st.plotly_chart(maps.subnational_value_map(shown.merge(shapes, on="area"), kind, shown.unit.iloc[0]),
+                            key="profile_sub_values", config=maps.TOPOJSON_CONFIG)
+        else:
+            st.dataframe(shown[shown[kind + "_value"].notna()][["name", kind + "_value", kind + "_year"]],
+                         hide_index=True, height=220)
+        st.caption(ui.value_caption(shown, kind, rules, areas="areas"))
+    if not drawn:
+        st.caption("No boundaries for these areas yet: an editor can import them on the Data page.")
+
+
 ui.ensure_navigation()
 
 countries = ui.query("countries")
@@ -65,13 +128,9 @@ ui.download(table, f"gap_status_{area}_{rules['first_year']}-{rules['last_year']
 units = ui.query("subnational_areas", area=area, **rules)
 if len(units):
     st.subheader("Subnational areas")
-    st.caption(f"{len(units)} areas; observations in {rules['first_year']}–{rules['last_year']} (official and citizen).")
-    if units.geometry.notna().any():
-        st.plotly_chart(maps.subnational_map(units, "observations", "Observations"), key="profile_units",
-                        config=maps.TOPOJSON_CONFIG)
-    else:
-        st.caption("No boundaries for these areas yet: an editor can import them on the Data page.")
+    subnational_maps(area, units, rules)
     st.dataframe(units.drop(columns=["code", "geometry"]), hide_index=True, height=220)
+    st.caption(f"{len(units)} areas; observations in {rules['first_year']}–{rules['last_year']} (official and citizen).")
 
 st.subheader("Citizen datasets covering this country")
 datasets = ui.query("citizen_datasets_for_area", area=area, scope=rules["scope"])

@@ -9,7 +9,7 @@ from gapmonitor import charts, maps, ui
 from gapmonitor.goals import goal as get_goal
 from gapmonitor.statuses import BY_CODE, NOT_IN_DATABASE
 
-VIEWS = ["Gap status", "Coverage of all indicators (%)"]
+VIEWS = ["Gap status", "Values", "Coverage of all indicators (%)"]
 
 
 def goal_page(number: int):
@@ -102,14 +102,16 @@ def render(number: int) -> None:
         st.markdown(f"**{indicator}** · {labels[group]} · {rules['first_year']}–{rules['last_year']}")
         areas = ui.query("gap_status_by_area", indicator=indicator, group_id=group, **rules)
         fig = None if indicator not in present else maps.status_map(areas)
+    elif view == VIEWS[1]:  # None when the group has no value in the period (it says so)
+        fig = _value_map(number, indicator, group, labels[group], rules) if indicator in present else None
     else:
         st.markdown(f"**All indicators of Goal {number}** · share of expected cells with data, "
                     f"{rules['first_year']}–{rules['last_year']}")
         areas = ui.query("coverage_by_area", goal=number, **rules)
         fig = maps.coverage_map(areas, "with_citizen_pct", "With citizen data")
-    if fig is None:  # an all-grey map would read as "no data anywhere"
+    if indicator not in present and view != VIEWS[2]:  # an all-grey map would read as "no data anywhere"
         _not_in_database(f"{indicator}")
-    else:
+    elif fig is not None:
         clicked = maps.clicked_area(ui.plotly_map(fig, key=f"g{number}_map_{indicator}_{group}_{view}"))
         if clicked:
             st.switch_page("pages/country.py", query_params={"area": clicked})
@@ -117,6 +119,9 @@ def render(number: int) -> None:
         if view == VIEWS[0]:
             counts = areas.status.value_counts()
             st.caption(" · ".join(f"{BY_CODE[s].label}: {n}" for s, n in counts.items()))
+        elif view == VIEWS[1]:
+            st.caption("National values only: subnational estimates are on each country's page. Hover for the "
+                       "year, the source and, for citizen data, the interval, sample size and reliability.")
 
     st.subheader("Coverage by indicator and group")
     matrix = ui.query("coverage_by_indicator_and_group", goal=number, **rules)
@@ -133,6 +138,23 @@ def render(number: int) -> None:
 
     if indicator in present:
         _series_and_table(number, indicator, group, labels, rules)
+
+
+def _value_map(number: int, indicator: str, group: str, group_label: str, rules: dict):
+    """The controls and the map of the values of one series of the indicator (None, with a message, when
+    the group has no value in the period)."""
+    values = ui.query("latest_values_by_area", indicator=indicator, group_id=group, country=None, **rules)
+    period = f"{rules['first_year']}–{rules['last_year']}"
+    if values.empty:
+        st.info(f"No values of {indicator} for {group_label} in {period} in the data shown (only values of the "
+                "group itself count: the whole group, or a breakdown by this group alone).")
+        return None
+    series, kind = ui.series_and_kind(f"g{number}_{indicator}", values)
+    shown = values[values.series == series]
+    unit = shown.unit.iloc[0]
+    st.markdown(f"**{indicator}** · {group_label} · {series} · {maps.VALUE_KINDS[kind].lower()} · {period}")
+    st.caption(ui.value_caption(shown, kind, rules))
+    return maps.value_map(shown, kind, unit)
 
 
 def _series_and_table(number: int, indicator: str, group: str, labels: dict, rules: dict) -> None:
