@@ -33,6 +33,9 @@ PERIODS = ("_submission_time", "SubmissionDate", "today", "end")
 POINTS = (("_latitude", "_longitude"), ("-Latitude", "-Longitude"), ("latitude", "longitude"),
           ("Latitude", "Longitude"), ("lat", "lon"), ("lat", "lng"))
 
+# XLSForm rows that open or close a group or a repeat: not questions ('end' alone is the end-time question)
+STRUCTURE = re.compile(r"(begin|end)[ _](group|repeat)\b")
+
 
 @dataclass(frozen=True)
 class _Read:
@@ -112,8 +115,7 @@ def form_labels(xlsform_path: str | Path) -> tuple[dict[str, str], dict[str, dic
     questions, codes = {}, {}
     for number, row in enumerate(survey.itertuples(index=False), start=2):
         kind = row.type.split()
-        if not row.name or not kind or kind[0] in ("begin", "end", "begin_group", "end_group", "begin_repeat",
-                                                    "end_repeat"):
+        if not row.name or not kind or STRUCTURE.match(row.type):
             continue
         if row.label:
             questions[row.name] = row.label
@@ -163,7 +165,8 @@ def _form_sheet(path: Path, frame: pd.DataFrame, sheet: str, needed: tuple[str, 
                           f"{' or '.join(map(repr, absent + ([] if label else ['label'])))}; "
                           f"its columns: {', '.join(frame.columns)}")
     frame = frame.fillna("")
-    return pd.DataFrame({c: frame[c].astype(str).str.strip() for c in (*needed, label)}).rename(columns={label: "label"})
+    cells = {c: frame[c].astype(str).str.strip() for c in (*needed, label)}
+    return pd.DataFrame(cells).rename(columns={label: "label"})
 
 
 def _read(path: str | Path, nrows: int | None) -> _Read:
