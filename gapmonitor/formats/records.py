@@ -10,7 +10,7 @@ sum(item_*) / length_m * 100 a mean; collection_time > 30 a percentage)."""
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -19,7 +19,7 @@ import pandas as pd
 import yaml
 
 from gapmonitor import area_matching, estimates, expressions, record_files
-from gapmonitor.formats import Batch, fatal
+from gapmonitor.formats import Batch, ReadError, fatal
 from gapmonitor.formats.registry import Format, Option
 
 MISSING = ("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "-")
@@ -123,6 +123,7 @@ def read(con: duckdb.DuckDBPyConnection, path: str | Path, spec: RecordSpec, nam
     records = record_files.load(path)
     for level, message, column in record_files.notes(path):
         batch.problem(level, message, None, column, None)
+    spec = _as_the_file_names(path, spec)
     needed = [c for c in (spec.measure if spec.yes else None, spec.weight, spec.country_column, spec.area_column,
                           spec.latitude, spec.longitude, spec.period_column, *(g.column for g in spec.groups)) if c]
     absent = [c for c in needed if c not in records.columns]
@@ -138,7 +139,8 @@ def read(con: duckdb.DuckDBPyConnection, path: str | Path, spec: RecordSpec, nam
         raise fatal(batch.file, f"unknown indicator {spec.indicator!r}: give an official SDG indicator code")
 
     missing = set(spec.missing)
-    frame = pd.DataFrame({"row": records.index + 2})  # the header is row 1
+    frame = pd.DataFrame({"row": records.index + 2}, index=records.index)  # the header is row 1; rows left out
+                                                                            # by record_files keep their numbers
     frame["country"] = area_matching.countries(con, records, spec, batch)
     frame["area"], new_areas = area_matching.areas(con, records, frame.country, spec, batch)
     frame["year"], frame["time_detail"] = _periods(records, spec, batch)
@@ -164,6 +166,22 @@ def read(con: duckdb.DuckDBPyConnection, path: str | Path, spec: RecordSpec, nam
         named = batch.observations.area.map(dict(zip(new_areas.code, new_areas.name)))
         batch.observations["area_name"] = named.fillna(batch.observations.area_name)
     return batch
+
+
+def _as_the_file_names(path: Path, spec: RecordSpec) -> RecordSpec:
+    """The spec with each column as the file names it: a survey export's 'household/respondent_gender'
+    for the spec's 'respondent_gender' (record_files.column_name). The series and a group's dimension
+    keep the names the spec gives; a name no column answers is left for the checks below to report."""
+    def column(name):
+        try:
+            return record_files.column_name(path, name) if name else name
+        except ReadError:
+            return name
+
+    return replace(spec, series=spec.series_code,
+                   **{k: column(getattr(spec, k)) for k in ("measure", "weight", "country_column", "area_column",
+                                                            "latitude", "longitude", "period_column")},
+                   groups=[replace(g, column=column(g.column), dimension=g.name) for g in spec.groups])
 
 
 def _summary(why: pd.Series) -> dict:
