@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import pycountry
 
+from gapmonitor import country_codes, places
+from gapmonitor.country_codes import fold
 from gapmonitor.formats import Batch, fatal
 
 if TYPE_CHECKING:
     from gapmonitor.formats.records import RecordSpec
 
-WORLD = Path(__file__).resolve().parents[1] / "static" / "world_110m.json"
 # Words that name the kind of unit, not the unit: "Northern Province" and "Northern" are one area.
 UNIT_WORDS = r"\b(region|province|district|county|state|division|department|regional state|governorate|prefecture)\b"
 NEW, SKIP = "new", "skip"  # review decisions for an unmatched area name, besides an area code
@@ -26,28 +26,33 @@ NEW, SKIP = "new", "skip"  # review decisions for an unmatched area name, beside
 
 def normal(name: str) -> str:
     """A name as compared: no accents, case, punctuation or unit words ('Ségou Region' -> 'segou')."""
-    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
-    text = re.sub(UNIT_WORDS, " ", text)
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    return fold(re.sub(UNIT_WORDS, " ", fold(name)))
 
 
 def countries(con, records: pd.DataFrame, spec: RecordSpec, batch: Batch) -> pd.Series:
-    """The country code of each record: the spec's country, its country column matched, or None (coordinates)."""
+    """The country code of each record: the spec's country, its country column resolved (country_codes),
+    or None (from the coordinates). A value that names no country of the database is an error, once per
+    value with its first row; its records are left out."""
+    held = {c for c, in con.execute("select code from area where kind = 'country'").fetchall()}
     if spec.country:
-        return pd.Series(spec.country, index=records.index)
+        if country_codes.code(spec.country) not in held:
+            raise fatal(batch.file, f"the spec's country: {_not_held(spec.country)}", column="country",
+                        value=spec.country)
+        return pd.Series(country_codes.code(spec.country), index=records.index)
     if not spec.country_column:
         return pd.Series(None, index=records.index, dtype="object")  # from the coordinates
-    known = {}
-    for code, iso2, name, m49 in con.execute("select code, iso2, name, m49 from area where kind = 'country'").fetchall():
-        for key in (code, iso2, name, str(m49)):
-            if key:
-                known[normal(key)] = code
     raw = records[spec.country_column]
-    found = raw.map(lambda v: known.get(normal(v)))
+    found = raw.map(country_codes.code)
+    found = found.where(found.isin(held))
     for value, rows in raw[found.isna()].groupby(raw[found.isna()]).groups.items():
-        batch.problem("error", f"unknown country ({len(rows)} records): give its name or ISO code", int(rows[0]) + 2,
+        batch.problem("error", f"{_not_held(value)} ({len(rows)} records left out)", int(rows[0]) + 2,
                       spec.country_column, value)
     return found
+
+
+def _not_held(value) -> str:
+    code = country_codes.code(value)
+    return f"{code} is not a country of the database" if code else f"not a country: {country_codes.HINT}"
 
 
 def areas(con, records: pd.DataFrame, country: pd.Series, spec: RecordSpec, batch: Batch):
@@ -125,9 +130,10 @@ def _suggestion(theirs: pd.DataFrame, iso3: str, value: str) -> str:
 
 
 def _areas_from_points(con, records: pd.DataFrame, country: pd.Series, spec: RecordSpec, batch: Batch) -> pd.Series:
-    """Spatial join: each record's point to the subnational boundary that holds it, else to its
-    country (the country given, or the world map's country shape that holds it)."""
-    import geopandas as gpd
+    """Each record's point to the subnational boundary that holds it, else to its country (the country
+    given, or the 1:10m country shape that holds it). A point at sea or just over a coarse border joins
+    the one country (or boundary of its country) within spec.snap_km, with a warning; near several, or
+    nowhere near, it is an error."""
     import shapely
 
     lat = pd.to_numeric(records[spec.latitude], errors="coerce")
@@ -136,41 +142,45 @@ def _areas_from_points(con, records: pd.DataFrame, country: pd.Series, spec: Rec
     for i in records.index[~valid]:
         batch.problem("error", "no usable coordinates: the record cannot be placed", int(i) + 2, spec.latitude,
                       f"{records.at[i, spec.latitude]}, {records.at[i, spec.longitude]}")
-    points = gpd.GeoDataFrame({"i": records.index[valid]}, geometry=gpd.points_from_xy(lon[valid], lat[valid]), crs=4326)
     result = country.copy()
-    if country.isna().any():
-        shapes = gpd.read_file(WORLD, layer="countries").set_crs(4326, allow_override=True)
-        shapes["geometry"] = [_unwrapped(g) for g in shapes.geometry]
-        hit = gpd.sjoin(points, shapes[["id", "geometry"]], how="inner", predicate="within").drop_duplicates("i")
-        result[hit.i.to_numpy()] = result[hit.i.to_numpy()].fillna(pd.Series(hit.id.to_numpy(), index=hit.i.to_numpy()))
-    bounds = con.execute("select code, parent, geometry from area where kind = 'subnational' and geometry is not null "
-                         "and parent in (select unnest(?))", [sorted(set(result.dropna()))]).df()
-    if len(bounds):
-        polygons = gpd.GeoDataFrame(bounds[["code", "parent"]], geometry=shapely.from_geojson(bounds.geometry), crs=4326)
-        hit = gpd.sjoin(points, polygons, how="inner", predicate="within").drop_duplicates("i")
-        hit = hit[hit.parent.to_numpy() == result[hit.i.to_numpy()].to_numpy()]  # within the record's own country
-        result[hit.i.to_numpy()] = hit.code.to_numpy()
-    outside = valid & result.isna()
-    for i in records.index[outside]:
-        batch.problem("error", "the point lies in no country of the map (at sea, or on a coarse border)", int(i) + 2,
-                      spec.latitude, f"{lat[i]}, {lon[i]}")
+    todo = valid & country.isna()
+    if todo.any():
+        result[todo] = _placed(lon[todo], lat[todo], places.world(con), spec, batch, "country")
+    bounds = con.execute("select code, parent, name, geometry from area where kind = 'subnational' and geometry is "
+                         "not null and parent in (select unnest(?))", [sorted(set(result.dropna()))]).df()
+    for parent, theirs in bounds.groupby("parent"):
+        shapes = places.Shapes(theirs.code, theirs.name, shapely.from_geojson(theirs.geometry))
+        mine = valid & (result == parent)
+        if mine.any():
+            result[mine] = _placed(lon[mine], lat[mine], shapes, spec, batch, f"boundary of {parent}").fillna(parent)
     return result.where(valid)
 
 
-def _unwrapped(geometry):
-    """A country that crosses the antimeridian (Fiji, Russia) as parts on either side of it: planar
-    geometry would otherwise read a ring from 179.9 to -179.9 as a band around the world."""
-    import shapely
-    from shapely.geometry import box
-
-    if geometry is None or geometry.bounds[2] - geometry.bounds[0] < 180:
-        return geometry
-    parts = []
-    for part in getattr(geometry, "geoms", [geometry]):
-        if part.bounds[2] - part.bounds[0] < 180:
-            parts.append(part)
+def _placed(lon: pd.Series, lat: pd.Series, shapes, spec: RecordSpec, batch: Batch, kind: str) -> pd.Series:
+    """The label of the shape each point lies in or is snapped to (with a warning), else None, with an
+    error for a country (a point in no boundary of its country stays at the country). Each distinct
+    point is judged and told once, at its first row: a beach surveyed again and again is one point."""
+    point, distinct = pd.factorize(pd.MultiIndex.from_arrays([lon, lat]))
+    found = places.locate(distinct.get_level_values(0).to_numpy(), distinct.get_level_values(1).to_numpy(), shapes,
+                          spec.snap_km)
+    for k, place in enumerate(found):
+        if (place.how == "in" and place.label is not None) or (kind != "country" and place.how != "snapped"):
             continue
-        shifted = shapely.make_valid(shapely.transform(part, lambda xy: xy + [[360, 0]] * (xy[:, :1] < 0)))
-        parts += [shifted.intersection(box(-180, -90, 180, 90)),
-                  shapely.affinity.translate(shifted.intersection(box(180, -90, 540, 90)), xoff=-360)]
-    return shapely.make_valid(shapely.union_all([p for p in parts if not p.is_empty]))
+        rows = lon.index[point == k]
+        first, where = int(rows[0]) + 2, f"{distinct[k][1]}, {distinct[k][0]}"
+        count = f" ({len(rows)} records at this point)" if len(rows) > 1 else ""
+        (name, distance), near = place.near[0], ", ".join(f"{n} ({places.km(d)})" for n, d in place.near)
+        if place.how == "snapped":
+            severity, message = "warning", (f"the point lies in no {kind}, {places.km(distance)} from {name}: placed "
+                                            f"in {name} ({place.label})")
+        elif place.how == "between":
+            severity, message = "error", (f"the point lies in no {kind} and within {spec.snap_km:g} km of several: "
+                                          f"{near}; it cannot be placed")
+        elif place.how == "outside":
+            severity, message = "error", (f"the point lies in no {kind} (at sea, or on a coarse border) and more than "
+                                          f"{spec.snap_km:g} km from any: the nearest is {near}")
+        else:  # in, or only near, a shape that is no country of the database (Somaliland, Antarctica)
+            at = "in" if place.how == "in" else f"{places.km(distance)} from"
+            severity, message = "error", f"the point lies {at} {name}, which is not a {kind} of the database"
+        batch.problem(severity, message + count, first, spec.latitude, where)
+    return pd.Series(np.array([p.label for p in found], dtype=object)[point], index=lon.index)

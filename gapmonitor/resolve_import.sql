@@ -16,6 +16,11 @@ with lookup as (
     select 'code', unnest([iso3, iso2, cast(m49 as varchar)]), code
     from area where kind = 'country' and ($country::varchar is null or code = $country::varchar)
     union all
+    -- and the codes others write for a country (Eurostat's EL and UK): data/reference/country_aliases.csv
+    select 'code', a.alias, area.code
+    from read_csv($aliases, header = true, all_varchar = true) as a join area on area.code = a.code
+    where area.kind = 'country' and ($country::varchar is null or area.code = $country::varchar)
+    union all
     select 'code', local_code, code from area where kind = 'subnational' and parent = $country::varchar
     union all
     -- codes a reader has already resolved (citizen records), including the new areas its file brings

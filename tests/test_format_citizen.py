@@ -351,3 +351,37 @@ def test_cli_imports_the_csv_template_with_its_description(fresh):
 
     bad = cli("--db", fresh, "import", CSV, "--source", "s", "--collection-start", "2023-13-01")
     assert bad.returncode != 0 and "collection-start" in bad.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# the country column: any code or name the one resolver knows (gapmonitor.country_codes)
+
+
+def test_country_column_takes_alpha2_m49_names_and_eurostat_codes(fresh, tmp_path):
+    file = tmp_path / "countries.csv"
+    file.write_text("indicator,country,area_code,area_name,period,value,sample_size\n"
+                    "6.1.1,MW,,,2023,40,100\n"            # row 2: alpha-2
+                    "6.1.1,454,,,2022,41,100\n"           # row 3: M49
+                    "6.1.1,Malawi,MW-ZO,Zomba,2023,42,100\n"  # row 4: a name, with an ISO 3166-2 area of it
+                    "6.1.1,EL,,,2023,50,100\n"            # row 5: Greece as Eurostat writes it
+                    "6.1.1,UK,,,2023,60,100\n"            # row 6: the United Kingdom as Eurostat writes it
+                    "6.1.1,EL,GR-I,Attica,2023,51,100\n", encoding="utf-8")  # row 7: EL's alpha-2 is GR
+    batch = citizen.read(file)
+    assert not [p for p in batch.problems if p.severity == "error"]
+    assert list(zip(batch.observations.row, batch.observations.area)) == [
+        (2, "MWI"), (3, "MWI"), (4, "MW-ZO"), (5, "GRC"), (6, "GBR"), (7, "GR-I")]
+    assert dict(zip(batch.new_areas.code, batch.new_areas.parent)) == {"MW-ZO": "MWI", "GR-I": "GRC"}
+    preview = preview_of(file, fresh)
+    assert not preview.errors and preview.rejected == 0
+    assert sorted(preview.rows.area_code) == ["GBR", "GR-I", "GRC", "MW-ZO", "MWI", "MWI"]
+
+
+def test_country_column_names_a_code_that_is_no_country_and_an_area_of_another(tmp_path):
+    file = tmp_path / "wrong.csv"
+    file.write_text("indicator,country,area_code,area_name,period,value,sample_size\n"
+                    "6.1.1,XK,,,2023,40,100\n"            # Kosovo: no area of the database, no ISO code
+                    "6.1.1,UK,GR-I,Attica,2023,51,100\n", encoding="utf-8")
+    errors = {(p.row, p.column, p.value): p.message for p in citizen.read(file).problems if p.severity == "error"}
+    assert set(errors) == {(2, "country", "XK"), (3, "area_code", "GR-I")}
+    assert errors[(2, "country", "XK")].startswith("not a country") and "M49 number" in errors[(2, "country", "XK")]
+    assert "another country" in errors[(3, "area_code", "GR-I")]

@@ -10,14 +10,16 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Callable
 
+from gapmonitor import country_codes
 from gapmonitor.formats import Batch, fatal
 
 
 @dataclass(frozen=True)
 class Option:
-    """Something a reader needs besides the file. `kind` says how it is asked for: 'country' (an ISO
-    alpha-3 code), 'file' (a second file), 'property' (a property of the file's features), 'spec' (a
-    records spec: a YAML file on the command line, a form on the Data page)."""
+    """Something a reader needs besides the file. `kind` says how it is asked for: 'country' (any code
+    or name of a country; `given` makes it the alpha-3 code readers take), 'file' (a second file),
+    'property' (a property of the file's features), 'spec' (a records spec: a YAML file on the command
+    line, a form on the Data page)."""
 
     name: str
     help: str
@@ -26,7 +28,20 @@ class Option:
 
 
 # The option most formats share: a national file's own codes are read as areas of this country.
-COUNTRY = Option("country", "the country a national file covers (ISO alpha-3 code)", kind="country")
+COUNTRY = Option("country", "the country a national file covers (its ISO code, M49 number or name)", kind="country")
+
+
+def given(options: dict, file: str | Path) -> dict:
+    """The options as the readers take them: a country option named in any way country_codes knows
+    (GR, EL, 300, Greece) becomes its code (GRC); one that names no country is a ReadError."""
+    out = dict(options)
+    for name in {o.name for f in formats() for o in f.options if o.kind == "country"}:
+        value = out.get(name)
+        if value not in (None, ""):
+            out[name] = country_codes.code(value)
+            if out[name] is None:
+                raise fatal(file, f"the {name} given names no country: {country_codes.HINT}", column=name, value=value)
+    return out
 
 
 @dataclass(frozen=True)
