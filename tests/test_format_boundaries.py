@@ -9,7 +9,7 @@ import shapely
 
 from conftest import REALDATA
 from gapmonitor.formats import ReadError
-from gapmonitor.formats.boundaries import layer_properties, read_boundaries, to_geojson
+from gapmonitor.formats.boundaries import candidates, guess_properties, layer_properties, read_boundaries, to_geojson
 
 LAD = REALDATA / "open_sdg_uk" / "geojsons" / "Local_Authority_Districts_December_2016_GB_BUC.geojson"
 UK_BOX = (-9.0, 49.0, 2.5, 61.0)  # Great Britain incl. Scilly, Outer Hebrides and Shetland
@@ -91,12 +91,38 @@ def test_missing_code_rejects_that_feature(tmp_path):
     assert "no code" in batch.problems[0].message
 
 
-def test_duplicate_code_rejects_later_features(tmp_path):
-    path = geojson(tmp_path, [square("A1"), square("A2", x=2), square("A1", x=3), square("A1", x=4)])
+def test_duplicate_code_of_another_name_is_rejected_and_parts_of_one_name_dissolve(tmp_path):
+    path = geojson(tmp_path, [square("A1"), square("A2", x=2), square("A1", name="Other", x=3), square("A1", x=4)])
     batch = read_boundaries(path, "code", "name", "AAA")
     assert list(batch.boundaries["code"]) == ["A1", "A2"]
-    assert [(p.severity, p.row, p.value) for p in batch.problems] == [("error", 3, "A1"), ("error", 4, "A1")]
-    assert "duplicate code (first at row 1)" in batch.problems[0].message
+    assert [(p.severity, p.row, p.value) for p in batch.problems] == [("error", 3, "A1"), ("warning", 1, "A1")]
+    assert "duplicate code (first at row 1, named 'Place')" in batch.problems[0].message
+    assert batch.problems[1].message.startswith("2 features (rows 1, 4) are parts of one area")
+    # A1: the unit squares at x=0 and x=4, one area of two polygons; A2 one square
+    assert shapely.area(batch.boundaries.geometry.values).tolist() == pytest.approx([2.0, 1.0])
+    assert shapely.get_num_geometries(batch.boundaries.geometry.values).tolist() == [2, 1]
+
+
+# Property names as the publishers write them (Natural Earth admin-1, geoBoundaries, GADM 4.1 level 2,
+# OCHA/HDX COD level 2, ONS), and the (code, name) and country properties that follow from them.
+CONVENTIONS = [
+    (["featurecla", "adm1_code", "iso_3166_2", "iso_a2", "name", "name_alt", "code_hasc", "adm0_a3", "admin",
+      "name_en"], ("iso_3166_2", "name"), "adm0_a3"),
+    (["shapeName", "shapeISO", "shapeID", "shapeGroup", "shapeType"], ("shapeISO", "shapeName"), "shapeGroup"),
+    (["GID_2", "GID_0", "COUNTRY", "GID_1", "NAME_1", "NL_NAME_1", "NAME_2", "VARNAME_2", "TYPE_2", "ENGTYPE_2",
+      "CC_2", "HASC_2"], ("HASC_2", "NAME_2"), "GID_0"),
+    (["ADM2_EN", "ADM2_PCODE", "ADM1_EN", "ADM1_PCODE", "ADM0_EN", "ADM0_PCODE"], ("ADM2_PCODE", "ADM2_EN"),
+     "ADM0_PCODE"),
+    (["objectid", "rgn17cd", "rgn17nm", "bng_e", "long", "lat"], ("rgn17cd", "rgn17nm"), None),
+    (["id", "name"], ("id", "name"), None),
+    (["code", "label"], None, None),
+]
+
+
+@pytest.mark.parametrize("fields, pair, country", CONVENTIONS)
+def test_properties_known_by_their_names(fields, pair, country):
+    assert guess_properties(fields) == pair
+    assert (candidates(fields)[2] or [None])[0] == country
 
 
 def test_empty_geometry_and_missing_name(tmp_path):

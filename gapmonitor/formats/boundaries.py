@@ -1,9 +1,10 @@
-"""Reader for subnational boundary files (GeoJSON, GeoPackage, zipped shapefile): code, name, WGS84 shape."""
+"""Reader for subnational boundary files (GeoJSON, GeoPackage, zipped shapefile): code, name, country,
+WGS84 shape. A file may cover several countries when its features name theirs (Natural Earth admin-1,
+GADM, geoBoundaries); the parts of one area, one row each, are dissolved into one shape."""
 
 import re
 import struct
 import zipfile
-from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
@@ -24,22 +25,30 @@ def layer_properties(path, layer: str | None = None) -> list[str]:
     return [str(f) for f in _info(path, _source(path, layer), layer)["fields"]]
 
 
-def read_boundaries(path, code_property: str, name_property: str, parent: str,
-                    tolerance: float = 0.001, layer: str | None = None) -> Batch:
-    """One boundary file as Batch.boundaries: code, name, parent, geometry in EPSG:4326, simplified."""
+def read_boundaries(path, code_property: str, name_property: str, parent: str | None = None,
+                    tolerance: float = 0.001, layer: str | None = None, country_property: str | None = None,
+                    countries: dict[str, str] | None = None) -> Batch:
+    """One boundary file as Batch.boundaries: code, name, parent (its country), geometry in EPSG:4326,
+    simplified; features sharing a code and name are the parts of one area, dissolved into one shape.
+    A feature's country is `parent`, or its `country_property` looked up in `countries`
+    (country_lookup); given both, the features of other countries are refused, one error per country."""
     path = Path(path)
     batch = Batch(file=path.name, format="boundaries")
-    parent = parent.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", parent):
-        raise fatal(path, "the parent country must be an ISO 3166 alpha-3 code", value=parent)
+    if parent is not None:
+        parent = parent.strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", parent):
+            raise fatal(path, "the parent country must be an ISO 3166 alpha-3 code", value=parent)
+    elif country_property is None:
+        raise fatal(path, "the areas need a country: the one the file covers, or a property naming each feature's")
     src = _source(path, layer)
     info = _info(path, src, layer)
     fields = [str(f) for f in info["fields"]]
-    for prop in dict.fromkeys((code_property, name_property)):
+    columns = list(dict.fromkeys(p for p in (code_property, name_property, country_property) if p))
+    for prop in columns:
         if prop not in fields:
             raise fatal(path, f"no property {prop!r}; the file has: {', '.join(fields) or 'none'}", column=prop)
     try:
-        gdf = pyogrio.read_dataframe(src, layer=layer, columns=list(dict.fromkeys((code_property, name_property))))
+        gdf = pyogrio.read_dataframe(src, layer=layer, columns=columns)
     except (RuntimeError, OSError) as e:
         raise fatal(path, f"cannot read the file: {e}") from e
     if gdf.empty:
@@ -51,51 +60,102 @@ def read_boundaries(path, code_property: str, name_property: str, parent: str,
     else:
         gdf = gdf.to_crs(4326)
 
-    rows, codes, names, areas, seen = [], [], [], [], {}
-    for i, (code, name, geom) in enumerate(zip(gdf[code_property], gdf[name_property], gdf.geometry), start=1):
+    said = gdf[country_property] if country_property else [None] * len(gdf)
+    seen: dict[tuple, tuple[int, str]] = {}  # (country, code) -> its first row and name
+    parts: dict[tuple, list] = {}            # (country, code) -> [(row, area)]: one area, one or more features
+    other: dict[str, list[str]] = {}         # a country not asked for -> its features' names
+    unknown: dict[str, list[str]] = {}       # a country value the database does not know -> its features' names
+    for i, (code, name, value, geom) in enumerate(zip(gdf[code_property], gdf[name_property], said, gdf.geometry),
+                                                  start=1):
         code, name = _text(code), _text(name)
-        area = None if geom is None or geom.is_empty else _polygonal(shapely.make_valid(geom))
         if not code:
             batch.problem("error", "feature has no code", row=i, column=code_property)
-        elif code in seen:
-            batch.problem("error", f"duplicate code (first at row {seen[code]})", row=i, column=code_property,
-                          value=code)
-        elif geom is None or geom.is_empty:
+            continue
+        country = parent
+        if country_property:
+            value = _text(value)
+            if not value:
+                batch.problem("error", "feature has no country", row=i, column=country_property, value=code)
+                continue
+            country = countries.get(country_key(value))
+            if country is None or country != (parent or country):
+                (unknown if country is None else other).setdefault(country or value, []).append(name or code)
+                continue
+        first = seen.setdefault((country, code), (i, name))
+        if first[1] != name:
+            batch.problem("error", f"duplicate code (first at row {first[0]}, named {first[1]!r}): the parts of one "
+                                   "area share its code and name", row=i, column=code_property, value=code)
+            continue
+        area = None if geom is None or geom.is_empty else _polygonal(shapely.make_valid(geom))
+        if geom is None or geom.is_empty:
             batch.problem("error", "feature has no geometry", row=i, value=code)
         elif area is None:
             batch.problem("error", f"geometry ({geom.geom_type}) has no area", row=i, value=code)
         else:
-            if not name:
+            if not name and first[0] == i:
                 batch.problem("warning", "feature has no name; using its code", row=i, column=name_property,
                               value=code)
             if not geom.is_valid:
                 batch.problem("warning", f"invalid geometry repaired ({shapely.is_valid_reason(geom)})", row=i,
                               value=code)
-            rows.append(i)
-            codes.append(code)
-            names.append(name or code)
-            areas.append(area)
-        seen.setdefault(code, i)
-    if not areas:
-        raise fatal(path, "no feature has both a code and an area geometry")
+            parts.setdefault((country, code), []).append((i, area))
+    for country, names in other.items():
+        are = "is" if len(names) == 1 else "are"
+        batch.problem("error", f"{_features(names)} of {country} ({_listed(names)}) {are} not in {parent}: choose no "
+                               "country to import each feature as an area of its own country",
+                      column=country_property, value=country)
+    for value, names in unknown.items():
+        batch.problem("error", f"{_features(names)} ({_listed(names)}) of a country the database does not know: give "
+                               "its ISO 3166 alpha-3 or alpha-2 code, M49 number or English name",
+                      column=country_property, value=value)
+    elsewhere = sum(len(names) for names in (*other.values(), *unknown.values()))
+    batch.summary = {"features": len(gdf), "features rejected": elsewhere + len(
+        {p.row for p in batch.problems if p.severity == "error" and p.row is not None})}
+    if not parts:
+        whole = [p.message for p in batch.problems if p.severity == "error" and p.row is None]
+        raise fatal(path, f"no feature to import: {whole[0]}" if whole else
+                    "no feature has both a code and an area geometry")
 
-    minx, miny, maxx, maxy = shapely.total_bounds(areas)
+    areas = {key: _dissolved(batch, key[1], found, code_property) for key, found in parts.items()}
+    minx, miny, maxx, maxy = shapely.total_bounds(list(areas.values()))
     if not (-180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90):
         raise fatal(path, f"coordinates ({minx:.0f}, {miny:.0f}, {maxx:.0f}, {maxy:.0f}) are not longitude/latitude: "
                           "the file's coordinate reference system is missing or wrong")
 
     shapes = []
-    for row, code, area in zip(rows, codes, areas):
+    for key, area in areas.items():
         shape = _polygonal(shapely.make_valid(
             shapely.set_precision(shapely.simplify(area, tolerance, preserve_topology=True), GRID)))
         if shape is None:
             # Too small for the grid: keep it at full detail rather than make a small place vanish.
-            batch.problem("warning", "area too small to simplify; kept at full detail", row=row, value=code)
+            batch.problem("warning", "area too small to simplify; kept at full detail", row=seen[key][0],
+                          value=key[1])
         shapes.append(area if shape is None else shape)
     batch.boundaries = gpd.GeoDataFrame(
-        {"code": pd.array(codes, dtype="str"), "name": pd.array(names, dtype="str"), "parent": parent},
+        {"code": pd.array([code for _, code in areas], dtype="str"),
+         "name": pd.array([seen[key][1] or key[1] for key in areas], dtype="str"),
+         "parent": pd.array([country for country, _ in areas], dtype="str")},
         geometry=shapes, crs=4326)
     return batch
+
+
+def _dissolved(batch: Batch, code: str, found: list, column: str):
+    """One area's shape: its feature's, or the union of its parts (one feature each), said in a warning."""
+    if len(found) == 1:
+        return found[0][1]
+    rows = [row for row, _ in found]
+    batch.problem("warning", f"{len(found)} features (rows {_listed(rows, 5)}) are parts of one area: dissolved into "
+                             "one shape", row=rows[0], column=column, value=code)
+    return _polygonal(shapely.union_all([area for _, area in found]))
+
+
+def _features(names: list) -> str:
+    return f"{len(names)} feature{'' if len(names) == 1 else 's'}"
+
+
+def _listed(items: list, first: int = 3) -> str:
+    """The first items of a list, then '...' if there are more."""
+    return ", ".join(str(x) for x in items[:first]) + (", ..." if len(items) > first else "")
 
 
 def to_geojson(gdf) -> str:
@@ -108,7 +168,8 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # numeric codes stored as reals
-    return str(value).strip()
+    text = str(value).strip()
+    return "" if text == NO_VALUE else text
 
 
 def _polygonal(geom):
@@ -172,46 +233,155 @@ def _check_length(path: Path, zf: zipfile.ZipFile, member: str) -> None:
         raise fatal(path, f"{member} is truncated or corrupt (its size does not match its header)", value=member)
 
 
-# Property pairs that name an area's code and name, as common publishers write them: the ONS convention
-# (a prefix and a two-digit year: rgn17cd/rgn17nm, LAD16CD/LAD16NM), then plain pairs.
+# The properties publishers give an area's code, name and country, most specific first: ISO 3166-2, then
+# a publisher's own id. {n} is the file's admin level, the deepest its property names give (ADM2_PCODE: 2).
+# Natural Earth admin-1: iso_3166_2, adm1_code, name, adm0_a3, iso_a2, admin; geoBoundaries: shapeISO,
+# shapeID, shapeName, shapeGroup; GADM: ISO_1, HASC_n, GID_n, NAME_n, GID_0; OCHA/HDX COD: ADMn_PCODE,
+# ADMn_EN (or ADMn_FR...), ADM0_PCODE (alpha-2). Names are matched whole and case-insensitively.
+CODES = ("iso_3166_2", "ISO_{n}", "shapeISO", "ADM{n}_PCODE", "HASC_{n}", "GID_{n}", "adm{n}_code", "shapeID",
+         "code", "id")
+NAMES = ("name", "ADM{n}_EN", "NAME_{n}", "shapeName", "name_en", "ADM{n}_NAME", "ADM{n}_[A-Z][A-Z]")
+COUNTRIES = ("adm0_a3", "iso_a3", "shapeGroup", "GID_0", "ADM0_PCODE", "iso_a2", "admin")
+LEVEL = re.compile(r"(?i)ADM(\d)_(?:PCODE|EN|NAME)|(?:GID|NAME|HASC|ISO)_(\d)|adm(\d)_code")
+# The ONS convention, a prefix and a two-digit year: rgn17cd/rgn17nm, LAD16CD/LAD16NM.
 ONS = re.compile(r"(?i)([a-z]+\d{2})(cd)")
-PAIRS = [("code", "name"), ("id", "name"), ("shapeISO", "shapeName"), ("ISO_3166_2", "name"), ("iso_3166_2", "name")]
+NO_VALUE = "-99"  # Natural Earth's "none" (an iso_a2 or iso_3166_2 it has no code for)
 
 
-def guess_properties(fields: list[str]) -> tuple[str, str] | None:
-    """The (code, name) properties of a boundary file when its names say which they are: exactly one ONS
-    pair (rgn17cd, rgn17nm), else one of PAIRS (case-insensitive); None when it is not clear."""
+def candidates(fields: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """The properties of a file that may hold its areas' codes, names and countries, by their names,
+    most specific first: exactly one ONS pair (rgn17cd, rgn17nm) comes before all others."""
+    levels = [int(next(d for d in m.groups() if d)) for f in fields if (m := LEVEL.fullmatch(f))]
+    n = max(levels + [1])
+
+    def present(patterns) -> list[str]:
+        return list(dict.fromkeys(f for p in patterns for f in fields if re.fullmatch(p.format(n=n), f, re.IGNORECASE)))
+
     lower = {f.lower(): f for f in fields}
     ons = [(f, lower[m.group(1).lower() + "nm"]) for f in fields
            if (m := ONS.fullmatch(f)) and m.group(1).lower() + "nm" in lower]
-    if len(ons) == 1:
-        return ons[0]
-    for code, name in PAIRS:
-        if code.lower() in lower and name.lower() in lower:
-            return lower[code.lower()], lower[name.lower()]
-    return None
+    first = list(ons[0]) if len(ons) == 1 else ["", ""]
+    codes, names = present(CODES), present(NAMES)
+    return ([f for f in (first[0], *codes) if f], [f for f in (first[1], *names) if f], present(COUNTRIES))
 
 
-def _read(path, con, country, code_property=None, name_property=None) -> Batch:
+def guess_properties(fields: list[str]) -> tuple[str, str] | None:
+    """The (code, name) properties of a boundary file when its names say which they are (the first
+    candidates), else None."""
+    codes, names, _ = candidates(fields)
+    return (codes[0], names[0]) if codes and names else None
+
+
+def country_key(value) -> str:
+    """A country as a file writes it, as country_lookup keys it: '076' -> '76', 'br' -> 'BR'."""
+    text = str(value).strip()
+    return str(int(text)) if text.isdigit() else text.upper()
+
+
+def country_lookup(con) -> dict[str, str]:
+    """The database's country code (alpha-3) of every way a boundary file writes a country: alpha-3,
+    alpha-2 (and Eurostat's EL and UK), M49 number, English name. The shared country resolver
+    (gapmonitor/country_codes.py, being written) is to replace this."""
+    keys = {}
+    for code, iso2, iso3, m49, name in con.execute(
+            "select code, iso2, iso3, m49, name from area where kind = 'country'").fetchall():
+        for key in (name, m49, iso2, iso3, code):  # codes last: a code wins over a name
+            if key is not None:
+                keys[country_key(key)] = code
+    for alias, iso2 in (("EL", "GR"), ("UK", "GB")):
+        if iso2 in keys:
+            keys[alias] = keys[iso2]
+    return keys
+
+
+def _attributes(path, columns: list[str]) -> pd.DataFrame:
+    """Some properties of every feature, as text ('' for none), without the geometries."""
+    try:
+        table = pyogrio.read_dataframe(_source(path, None), columns=columns, read_geometry=False)
+    except (RuntimeError, OSError) as e:
+        raise fatal(path, f"cannot read the file: {e}") from e
+    return table[columns].map(_text) if columns else table
+
+
+def _choose(table: pd.DataFrame, found: list[str], flaw, usable=lambda values: True) -> tuple[str | None, list[str]]:
+    """The first of the properties found without a flaw (flaw(values) -> None, or what is wrong), else
+    the first usable one (None if none is); and what was wrong with each one passed over."""
+    passed = []
+    for prop in found:
+        wrong = flaw(table[prop])
+        if wrong is None:
+            return prop, passed
+        passed.append(f"{prop!r} {wrong}")
+    chosen = next((prop for prop in found if usable(table[prop])), None)
+    return chosen, passed[:found.index(chosen)] if chosen else passed
+
+
+def _empty(values: pd.Series) -> str | None:
+    blank = int((values == "").sum())
+    return f"is empty for {blank} feature{'' if blank == 1 else 's'}" if blank else None
+
+
+def _read(path, con, country=None, code_property=None, name_property=None) -> Batch:
     fields = layer_properties(path)
-    guessed = None if (code_property and name_property) else guess_properties(fields)
-    if not (code_property and name_property) and guessed is None:
+    codes, names, countries = candidates(fields)
+    table = _attributes(path, [f for f in dict.fromkeys([*codes, *names, *countries, code_property, name_property])
+                               if f in fields])
+    lookup = {} if con is None else country_lookup(con)
+    said, passed = [], []  # what is read from which property because of its name; the properties passed over
+    country_property = None
+    if countries and con is None:
+        raise fatal(path, f"the features name their country ({countries[0]}): read the file against the database")
+    if countries:
+        country_property, why = _choose(
+            table, countries, lambda v: None if v.map(country_key).isin(lookup.keys()).all() else
+            "holds values that are no country of the database", lambda v: v.map(country_key).isin(lookup.keys()).any())
+        passed += why
+        if country_property:
+            said.append(f"countries from {country_property!r}")
+    guessed = not (code_property and name_property)
+    if not name_property:
+        name_property, why = _choose(table, names, _empty)
+        passed += why
+        said.insert(0, f"names from {name_property!r}")
+    if not code_property:
+        def flaw(values):  # one code, one area: a code two names share is no area code (the parts share their name)
+            keys = [table[country_property], values] if country_property else [values]
+            many = name_property in table and table[name_property].groupby(keys).nunique().max() > 1
+            return _empty(values) or ("gives one code to areas of different names" if many else None)
+        code_property, why = _choose(table, codes, flaw)
+        passed += why
+        said.insert(0, f"area codes from {code_property!r}")
+    if not (code_property and name_property):
         raise fatal(path, "boundaries need the properties that hold the area code and name; "
                           f"this file has: {', '.join(fields)}")
-    code_property, name_property = code_property or guessed[0], name_property or guessed[1]
-    batch = read_boundaries(path, code_property, name_property, country)
-    if guessed:
-        batch.problem("warning", f"area codes read from the property {code_property!r} and names from "
-                                 f"{name_property!r} (their names say so; give --code-property and --name-property "
-                                 "to choose others)", None, code_property, None)
+    if country is not None and lookup:
+        if country_key(country) not in lookup:
+            raise fatal(path, "unknown country: give its ISO 3166 alpha-3 code", column="country", value=country)
+        country = lookup[country_key(country)]
+    if country is None and country_property is None:
+        raise fatal(path, "the features do not say their country (no property such as adm0_a3, iso_a2, shapeGroup, "
+                          "GID_0 or ADM0_PCODE names a country of the database): give the country the file covers"
+                          + (f" ({'; '.join(passed)})" if passed else ""))
+    batch = read_boundaries(path, code_property, name_property, country, country_property=country_property,
+                            countries=lookup)
+    if said:
+        choose = "; give --code-property and --name-property to choose others" if guessed else ""
+        names = "their names say" if len(said) > 1 else "its name says"
+        batch.problem("warning", f"read {_joined(said)} ({names} so{choose})"
+                                 + (f"; passed over: {'; '.join(passed)}" if passed else ""), None, code_property, None)
     return batch
+
+
+def _joined(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
 
 
 FORMAT = Format(
     name="boundaries", label="Boundaries: GeoJSON, GeoPackage or zipped shapefile", read=_read,
     recognise=lambda f: f.suffix in (".geojson", ".gpkg", ".zip", ".shp") or (f.suffix == ".json" and b'"Feature' in f.start),
     sign="boundaries (GeoJSON, GeoPackage, zipped shapefile)", order=10,
-    options=(replace(COUNTRY, required=True),
+    # the country is needed only when the features do not name theirs (adm0_a3, shapeGroup, GID_0...)
+    options=(COUNTRY,
              Option("code_property", "the property holding each area's code", kind="property"),
              Option("name_property", "the property holding each area's name", kind="property")),
     writes="boundaries", kind="reference", suffixes=(".geojson", ".json", ".gpkg", ".zip"),
