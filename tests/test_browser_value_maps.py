@@ -11,7 +11,6 @@ import re
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +25,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason=f"{CHROMIUM} not found: the browser tests need Debian's chromium")
 
 WINDOW = "end=2025&window=5&bar=Medium&data=Both"  # 2021-2025; both the demo and the imported data
-FIRST, LAST = 2021, 2025
+FIRST, LAST = data.FIRST, data.LAST
 # 5.2.1's one series measures women by definition: its value for women is the one with no breakdown, or
 # Sex=FEMALE; the total row first when a year has both (the rule of queries/latest_values_by_area.sql)
 GOAL_VALUES = f"/goal-5?indicator=5.2.1&group=women&view=Values&series=VC_VAW_MARR&values=official&{WINDOW}"
@@ -56,14 +55,9 @@ def site(database, browser):
         yield lambda path: open_page(browser, url, path, wait_for=SHAPES)
 
 
-def sql(database: Path, text: str, params=None) -> list:
-    with duckdb.connect(str(database), read_only=True) as con:
-        return con.execute(text, params or []).fetchall()
-
-
 def latest_official_for_women(database: Path) -> dict[str, float]:
     """Each country's latest official VC_VAW_MARR value for women in the window, read from the table."""
-    rows = sql(database, """
+    rows = data.sql(database, """
         select o.area, o.value
         from observation as o join dataset as d using (dataset_id) join area as a on a.code = o.area
         where d.kind = 'official' and o.series = 'VC_VAW_MARR' and o.dims in ('', 'Sex=FEMALE')
@@ -126,7 +120,7 @@ def test_goal_value_map_numbers_are_the_observations(site, database):
         shown = plotted(visit.page)
         assert {c: row[2] for c, row in shown.items()} == pytest.approx(expected)
         country = max((c for c in expected if c in fills(visit.page)), key=expected.get)
-        year = sql(database, "select max(year) from observation where series = 'VC_VAW_MARR' and area = ? "
+        year = data.sql(database, "select max(year) from observation where series = 'VC_VAW_MARR' and area = ? "
                              "and dims in ('', 'Sex=FEMALE') and year between ? and ?", [country, FIRST, LAST])[0][0]
         label = hover_label(visit.page, country)
         assert f"{maps.number_text(expected[country])}% · {year}" in label and "Official data" in label
@@ -134,30 +128,10 @@ def test_goal_value_map_numbers_are_the_observations(site, database):
         visit.close()
 
 
-def expected_county_statuses(database: Path) -> dict[str, str]:
-    """Each Kenyan county's status for 6.1.1 and women at the Medium bar, reasoned from what is in it: the
-    official file's two counties; the demo's county survey (criteria 2,2,1,2,2,2,2 in
-    data/demo/citizen_datasets.csv: High, meets the bar) where it has a released estimate for women (10 or
-    more respondents) in the window; the new import's county (unassessed: Low, below the bar)."""
-    official = {a for a, in sql(database, "select distinct area from observation join dataset using (dataset_id) "
-                                          "where kind = 'official' and series = 'KEN.6.1.1'")}
-    survey = {a for a, in sql(database, """
-        select distinct area from observation
-        where dataset_id = 'cgd-kenya-county-water' and series = ? and dims = 'Sex=FEMALE'
-            and year between ? and ? and sample_size >= 10""", [data.SERIES, FIRST, LAST])}
-    low = {a for a, in sql(database, "select area from observation join dataset using (dataset_id) "
-                                     "where title = 'County water (citizen, unassessed, test)'")}
-    assert official and survey and low and not low & (official | survey)
-    counties = [a for a, in sql(database, "select code from area where parent = 'KEN' and kind = 'subnational'")]
-    return {c: "official_and_citizen" if c in official and c in survey else "official" if c in official
-            else "citizen_fills_gap" if c in survey else "citizen_below_bar" if c in low else "no_data"
-            for c in counties}
-
-
 def test_county_status_map_draws_each_status_colour_where_the_data_puts_it(site, database):
     visit = site(COUNTY_STATUS)
     try:
-        expected = expected_county_statuses(database)
+        expected = data.expected_county_statuses(database)
         assert set(expected.values()) == {s.code for s in STATUSES}  # every status is there to be seen
         colour = {s.code: rgb(s.colour) for s in STATUSES}
         assert fills(visit.page) == {c: colour[s] for c, s in expected.items()}
@@ -169,7 +143,7 @@ def test_county_status_map_draws_each_status_colour_where_the_data_puts_it(site,
 def test_county_value_map_shows_the_released_citizen_estimates(site, database):
     visit = site(COUNTY_VALUES)
     try:
-        rows = sql(database, """
+        rows = data.sql(database, """
             select area, value, sample_size from observation
             where dataset_id = 'cgd-kenya-county-water' and series = ? and dims = 'Sex=FEMALE'
                 and year between ? and ? and sample_size >= 10

@@ -177,3 +177,91 @@ def test_an_editor_assessment_changes_the_tier(fresh, monkeypatch):
     run(at)
     assert [m.value for m in at.metric][:2] == ["Medium", "12 of 14"]
     assert "Assessed by NSO quality unit" in " ".join(c.value for c in at.caption)
+
+
+# ---- maps of values and subnational maps (issue 14, items 7 and 8) ----
+
+def map_of(at: AppTest):
+    """The Plotly figure of the (one) map the page drew, read back from what the browser gets."""
+    import plotly.io
+
+    figures = [plotly.io.from_json(c.proto.spec) for c in at.get("plotly_chart")]
+    (figure,) = [f for f in figures if {t.type for t in f.data} & {"choropleth", "scattergeo"}]
+    return figure
+
+
+@pytest.fixture(scope="module")
+def county_db(tmp_path_factory):
+    """The demo with Kenya's county boundaries and county values imported (tests/value_maps_data.py)."""
+    from tests import value_maps_data
+
+    folder = tmp_path_factory.mktemp("county-maps")
+    return value_maps_data.build(folder / "gapmonitor.duckdb", folder / "files")
+
+
+def test_country_page_maps_counties_by_their_own_status(county_db, monkeypatch):
+    from tests import value_maps_data as data
+    from gapmonitor.statuses import STATUSES
+
+    monkeypatch.setenv("GAPMONITOR_DB", str(county_db))
+    at = AppTest.from_file(str(ROOT / "pages/country.py"), default_timeout=TIMEOUT)
+    at.query_params.update({"area": "KEN", "data": "Both", "end": str(data.LAST), "window": "5",
+                            "sub_indicator": data.INDICATOR, "sub_group": data.GROUP})
+    run(at)
+    drawn = {code: t.name for t in map_of(at).data for code in t.locations}
+    label = {s.code: s.label for s in STATUSES}
+    assert drawn == {c: label[s] for c, s in data.expected_county_statuses(county_db).items()}
+    assert any("counts its own data only" in c.value for c in at.caption)
+
+    at.radio(key="profile_sub_view").set_value("Values")
+    run(at)
+    assert at.selectbox(key=f"profile_sub_{data.INDICATOR}_{data.GROUP}_series").options == [
+        f"{data.COUNTRY}.{data.INDICATOR} (unit not given): Indicator {data.INDICATOR}",
+        f"{data.SERIES} (%): Proportion of population using safely managed drinking water services, by urban/rural (%)"]
+    assert at.query_params["series"] == data.SERIES  # the default: the series with the most values
+    assert at.radio(key=f"profile_sub_{data.INDICATOR}_{data.GROUP}_values").value == "citizen"
+    (shown,) = [t for t in map_of(at).data if t.name == "Citizen values"]
+    assert sorted(shown.locations) == sorted(c for c, s in data.expected_county_statuses(county_db).items()
+                                                   if s in ("citizen_fills_gap", "official_and_citizen"))
+
+
+def test_goal_page_value_view_offers_only_series_in_the_data_shown_and_the_headline_counts_them(
+        fresh, tmp_path, monkeypatch):
+    # issue 14, item 8: with only an imported one-indicator citizen dataset shown, the goal's headline is
+    # "1 of <the goal's indicators in the framework>", not the demo catalogue's count
+    import duckdb
+
+    from gapmonitor import importer
+    from gapmonitor.statuses import TIERS
+    from tests.value_maps_data import DESCRIPTION
+
+    file = tmp_path / "water_points.csv"
+    file.write_text("indicator,country,Sex,period,value,lower_bound,upper_bound,sample_size\n"
+                    "6.1.1,MWI,,2023,41.5,38,45,400\n6.1.1,MWI,FEMALE,2023,39,34,44,210\n", encoding="utf-8")
+    with duckdb.connect(str(fresh), read_only=True) as con:
+        preview = importer.load(con, file, "citizen")
+        framework = con.execute("select count(*) from indicator where goal = 6").fetchone()[0]
+    importer.apply(preview, title="Water points", source="test", description=DESCRIPTION, path=fresh)
+    monkeypatch.setenv("GAPMONITOR_DB", str(fresh))
+
+    def goal_6(data: str, **params) -> AppTest:
+        at = AppTest.from_string("from pages.goal import render\nrender(6)", default_timeout=TIMEOUT)
+        at.query_params.update({"data": data, "indicator": "6.1.1", "group": "total", **params})
+        return run(at)
+
+    mine = goal_6("My data", view="Values", bar=TIERS[0].bar)  # an unassessed import is of the lowest tier
+    metrics = {m.label: m.value for m in mine.metric}
+    assert metrics["Indicators in this database"] == f"1 of {framework}"
+    assert metrics["Citizen datasets"] == "1"
+    # the imported series only (a series code made from the indicator), not the demo's SH_H2O_SAFE
+    assert [o.split(" ", 1)[0] for o in mine.selectbox(key="g6_6.1.1_series").options] == ["CGD_6_1_1"]
+    assert mine.radio(key="g6_6.1.1_values").value == "citizen"  # the series has citizen values only
+    assert any(c.value.startswith("**1 of ") and "countries have a value" in c.value for c in mine.caption)
+    (with_value,) = [t for t in map_of(mine).data if t.name == "Citizen values" and t.type == "choropleth"]
+    # the total, not the women's value (customdata: area, name, value)
+    assert list(with_value.locations) == ["MWI"] and [row[2] for row in with_value.customdata] == [41.5]
+
+    demo = goal_6("Demo data")
+    metrics = {m.label: m.value for m in demo.metric}
+    assert metrics["Indicators in this database"] == f"{len(demo_indicators(6))} of {framework}"
+    assert len(demo_indicators(6)) > 1
