@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from gapmonitor import db, group_suggestions, importer, stewardship
-from gapmonitor.formats import ReadError, registry
+from gapmonitor.formats import SUBJECTS, ReadError, registry
 
 
 def _options(args) -> dict:
@@ -71,7 +71,7 @@ def _description(args) -> dict:
     """A citizen dataset's description as the options give it."""
     return {"producer": args.producer, "producer_type": args.producer_type, "method": args.method,
             "collection_start": args.collection_start and args.collection_start.isoformat(),
-            "collection_end": args.collection_end and args.collection_end.isoformat()}
+            "collection_end": args.collection_end and args.collection_end.isoformat(), "subject": args.subject}
 
 
 def _import_many(args) -> int:
@@ -224,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     citizen.add_argument("--method", help="how the data were collected and the estimates made")
     citizen.add_argument("--collection-start", type=date.fromisoformat, help="first day of collection, YYYY-MM-DD")
     citizen.add_argument("--collection-end", type=date.fromisoformat, help="last day of collection, YYYY-MM-DD")
+    citizen.add_argument("--subject", choices=list(SUBJECTS),
+                         help="what the records are about: " + "; ".join(SUBJECTS.values()) + " (default: the "
+                              "template's or the records spec's subject, else people)")
     imp.add_argument("--skip-rejected", action="store_true", help="import the valid rows when some rows have errors")
     imp.add_argument("--dry-run", action="store_true", help="only show the preview")
     imp.set_defaults(run=_import)

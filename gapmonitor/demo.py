@@ -216,11 +216,12 @@ def _load_citizen(con, series: pd.DataFrame, official: pd.DataFrame) -> None:
         con.execute(
             """insert into citizen_dataset (dataset_id, producer, producer_type, method, collection_start, collection_end,
                 nso_review, participation_level, relevance, methodology, accuracy, timeliness, coherence, ethics,
-                confidentiality, assessed_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'demo generator')""",
+                confidentiality, subject, assessed_by)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'demo generator')""",
             [spec.dataset_id, spec.producer, spec.producer_type, spec.method, spec.collection_start,
              spec.collection_end, spec.nso_review, int(spec.participation_level), int(spec.relevance),
              int(spec.methodology), int(spec.accuracy), int(spec.timeliness), int(spec.coherence),
-             int(spec.ethics), int(spec.confidentiality)],
+             int(spec.ethics), int(spec.confidentiality), spec.subject],  # people, or places (water points)
         )
         _insert_observations(con, spec.dataset_id, pd.DataFrame({
             "series": rows.series_code, "area": grid.area, "dims": grid.dims, "year": grid.year,

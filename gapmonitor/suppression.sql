@@ -1,5 +1,6 @@
 -- Which citizen estimates are withheld, rebuilt with every write (derived.refresh), as the table
--- `withheld`. Primary: fewer respondents than min_sample_size (the macro `suppressed`). Secondary
+-- `withheld`. Primary: fewer respondents than min_sample_size (the macro `suppressed`: citizen data
+-- about people; data about places is never withheld, so it has no primary cell to protect). Secondary
 -- (complementary): a breakdown whose cells, with the total, would give a withheld cell back by
 -- subtraction (Mangochi: all 140 households, Hanging-in 42, Stepping-up 93, so Stepping-out 5) gets its
 -- next smallest cell withheld too. Siblings are estimates of one dataset, series, area and period whose
@@ -13,7 +14,8 @@ insert into withheld
 select o.dataset_id, o.series, o.area, o.dims, o.time_detail, 'primary'
 from observation as o
 join dataset as d using (dataset_id)
-where suppressed(d.kind, o.sample_size);
+left join citizen_dataset as c using (dataset_id)
+where suppressed(d.kind, o.sample_size, c.subject);
 
 -- secondary: one pass
 insert into withheld

@@ -86,13 +86,16 @@ them with a suggested group, and an editor can map them, with who, when and why.
 an observation, only how it is counted; removing it restores the counts exactly.
 
 ### Confidentiality
-A citizen estimate based on fewer than **{settings['min_sample_size']}** respondents or records (or on an
-unknown number) never leaves the database: the query layer releases its row marked *suppressed*, with no
+A citizen estimate about people or households based on fewer than **{settings['min_sample_size']}**
+respondents or records (or on an unknown number) never leaves the database: the query layer releases its row marked *suppressed*, with no
 value, interval or sample size, before any map, tooltip, table, chart or download sees it, and it does not
 count for coverage. So that it cannot be worked out by subtraction (a total minus the other groups), the
 smallest other estimate of each breakdown that would hold it alone is withheld too (complementary
-suppression), until no breakdown holds a single withheld estimate. An estimate based on fewer than **{settings['reliable_sample_size']}** is released and
-flagged *low reliability*. Editors set both thresholds on the Data page. Raw citizen records (survey
+suppression), until no breakdown holds a single withheld estimate. Estimates about places or things
+(water points, beaches, sensors) hold no personal data: whoever imports a dataset says what its records
+are about, and estimates about places are never suppressed. Any citizen estimate based on fewer than
+**{settings['reliable_sample_size']}** is released and flagged *low reliability*, whatever it is about.
+Editors set both thresholds on the Data page. Raw citizen records (survey
 responses, reports) are never stored: an import computes the estimates and keeps only them.
 
 ### Quality of citizen data

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from gapmonitor import maps, stewardship, ui
+from gapmonitor.formats import SUBJECTS
 from gapmonitor.statuses import TIER_LABELS
 
 ui.ensure_navigation()
@@ -29,7 +30,8 @@ if info.is_demo:
     st.warning(f"{ui.DEMO_NOTICE}: this producer and its numbers are invented.")
 period = " to ".join(str(d)[:10] for d in (info.collection_start, info.collection_end) if pd.notna(d)) or "not given"
 st.markdown(f"**Producer:** {info.producer} ({info.producer_type})  \n**Method:** {info.method}  \n"
-            f"**Collected:** {period}  \n**Source:** {info.source}  \n**Licence:** {info.licence or 'not given'}")
+            f"**Collected:** {period}  \n**Records about:** {SUBJECTS[info.subject]}  \n"
+            f"**Source:** {info.source}  \n**Licence:** {info.licence or 'not given'}")
 
 st.subheader("Quality and review")
 cols = st.columns(4)
@@ -68,9 +70,11 @@ st.subheader("Estimates as released")
 estimates = ui.query("dataset_estimates", dataset=chosen)
 suppressed = int((estimates.reliability == "suppressed").sum())
 flagged = int((estimates.reliability == "low reliability").sum())
-st.caption(f"{len(estimates)} estimates. {suppressed} suppressed: fewer than {settings['min_sample_size']} respondents "
-           f"or records, so no value, interval or sample size leaves the database. {flagged} flagged: fewer than "
-           f"{settings['reliable_sample_size']}, read with care. Raw records are never stored, only estimates.")
+held = (f"{suppressed} suppressed: fewer than {settings['min_sample_size']} respondents or records, or withheld so "
+        "that one cannot be worked out from the others, so no value, interval or sample size leaves the database."
+        if info.subject == "people" else "None suppressed: its records are about places or things, not people.")
+st.caption(f"{len(estimates)} estimates. {held} {flagged} flagged: fewer than {settings['reliable_sample_size']} "
+           "records or respondents, read with care. Raw records are never stored, only estimates.")
 st.dataframe(estimates, hide_index=True, height=320,
              column_config={"value": st.column_config.NumberColumn(format="%.2f"),
                             "lower_bound": st.column_config.NumberColumn("95% lower", format="%.2f"),

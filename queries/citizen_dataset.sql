@@ -1,5 +1,5 @@
--- one row: citizen dataset $dataset with its description, quality assessment, tier, and whether it meets
--- the quality bar chosen ($min_tier, $endorsed_only)
+-- one row: citizen dataset $dataset with its description (subject: what its records are about, people or
+-- places), quality assessment, tier, and whether it meets the quality bar chosen ($min_tier, $endorsed_only)
 select
     d.dataset_id,
     d.title,
@@ -8,7 +8,7 @@ select
     d.is_demo,
     d.file_name,
     d.created_at,
-    c.* exclude (dataset_id),
+    c.* exclude (dataset_id),  -- producer ... subject
     q.score,
     q.tier_rank,
     meets_bar(q.tier_rank, c.nso_review, $min_tier, $endorsed_only) as meets_bar

@@ -49,12 +49,15 @@ from functools import cache
 
 import duckdb
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gapmonitor import db, derived
+from gapmonitor import db, derived, importer
+from gapmonitor.formats import records
+from gapmonitor.formats.records import RecordSpec
 
 YEARS = (2015, 2024)
 QUERIES = sorted(p.stem for p in db.QUERY_DIR.glob("*.sql"))
@@ -462,7 +465,7 @@ LEAKY_VIEWS = {
         select o.*, d.kind, d.is_demo, 'reliable' as reliability from observation o join dataset d using (dataset_id)""",
     # the value withheld but the sample size shown
     "sample size shown": """create or replace view released_observation as
-        with marked as (select o.*, d.kind, d.is_demo, reliability(d.kind, o.sample_size) as reliability
+        with marked as (select o.*, d.kind, d.is_demo, reliability(d.kind, o.sample_size, 'people') as reliability
                         from observation as o join dataset as d using (dataset_id))
         select * replace (case when reliability = 'suppressed' then null else value end as value,
                           case when reliability = 'suppressed' then null else lower_bound end as lower_bound,
@@ -523,3 +526,152 @@ def test_one_small_cell_of_a_two_by_two_table_withholds_all_four():
         assert not all_leaks(con, world)
     finally:
         con.close()
+
+
+# ---- what the records are about: people or households (suppressed) or places and things (never) ------
+
+def two_by_two(n_small: int) -> World:
+    """Location x sex of dataset 'hi' in AAA, 2024, with its margins; one cell of n_small respondents."""
+    cells = {"Location=RURAL|Sex=FEMALE": n_small, "Location=RURAL|Sex=MALE": 50, "Location=URBAN|Sex=FEMALE": 20,
+             "Location=URBAN|Sex=MALE": 60, "Location=RURAL": 50 + n_small, "Location=URBAN": 80,
+             "Sex=FEMALE": 20 + n_small, "Sex=MALE": 110, "": 130 + n_small}
+    return World(tuple(Obs("hi", "S1", "AAA", d, 2024, 7000.123 + i, None, None, n) for i, (d, n) in
+                       enumerate(cells.items())), 10, 30)
+
+
+def released_by_dims(con) -> dict[str, tuple]:
+    return {dims: rest for dims, *rest in con.execute(
+        "select dims, value, sample_size, reliability from released_observation where dataset_id = 'hi'").fetchall()}
+
+
+def test_places_are_released_and_flagged_where_people_are_suppressed():
+    """The same rows twice. About people (the default): the cell of 3 is withheld (primary) and, as in
+    test_one_small_cell_of_a_two_by_two_table_withholds_all_four, the three other inner cells with it
+    (complementary). About places: nothing is withheld, neither primary nor complementary; the cell of
+    3 and the one of 20 are released marked 'low reliability' (below 30), the others 'reliable'."""
+    world = two_by_two(3)
+    con = build(world)
+    try:
+        assert con.execute("select subject from citizen_dataset where dataset_id = 'hi'").fetchall() == [("people",)]
+        people = released_by_dims(con)
+        inner = [d for d in people if d.count("|") == 1]
+        assert all(people[d] == [None, None, "suppressed"] for d in inner)
+        assert dict(con.execute("select dims, reason from withheld").fetchall())["Location=RURAL|Sex=FEMALE"] == "primary"
+
+        con.execute("update citizen_dataset set subject = 'places' where dataset_id = 'hi'")
+        derived.refresh(con)
+        assert con.execute("select count(*) from withheld").fetchall() == [(0,)]
+        places = released_by_dims(con)
+        for o in world.citizen:
+            assert places[o.dims] == [o.value, o.sample_size, "low reliability" if o.sample_size < 30 else "reliable"]
+        assert places["Location=RURAL|Sex=FEMALE"] == [7000.123, 3, "low reliability"]
+        # every query now shows the cell of 3, as it shows any released value
+        shown = db.query(con, "dataset_estimates", dataset="hi")
+        assert shown[shown.dims == "Location=RURAL|Sex=FEMALE"][["value", "sample_size"]].values.tolist() == [[7000.123, 3]]
+    finally:
+        con.close()
+
+
+def test_a_citizen_dataset_without_a_description_is_treated_as_about_people():
+    """No citizen_dataset row (subject unknown): the rule errs on the side of people."""
+    world = two_by_two(3)
+    con = build(world)
+    try:
+        con.execute("delete from citizen_dataset where dataset_id = 'hi'")
+        derived.refresh(con)
+        assert released_by_dims(con)["Location=RURAL|Sex=FEMALE"] == [None, None, "suppressed"]
+    finally:
+        con.close()
+
+
+TEMPLATES = db.ROOT / "data" / "templates"
+DESCRIBED = ["--source", "test", "--producer", "p", "--producer-type", "t", "--method", "m"]
+
+
+def subject_and_small_row(path) -> tuple:
+    """The subject stored for the one imported dataset, and the template's row of 8 respondents
+    (Blantyre, persons with disabilities) as released."""
+    with duckdb.connect(str(path), read_only=True) as c:
+        return c.execute("""
+            select c.subject, o.value, o.sample_size, o.reliability
+            from released_observation as o join citizen_dataset as c using (dataset_id)
+            join dataset as d using (dataset_id)
+            where not d.is_demo and o.area = 'MW-BL'""").fetchall()
+
+
+def test_the_subject_is_stored_from_the_command_line_option(fresh):
+    from gapmonitor.__main__ import main
+
+    assert main(["--db", str(fresh), "import", str(TEMPLATES / "citizen_data_template.csv"), "--kind", "citizen",
+                 "--subject", "places", *DESCRIBED]) == 0
+    assert subject_and_small_row(fresh) == [("places", 35.0, 8, "low reliability")]  # 8 < 10: shown, flagged
+
+
+def test_the_subject_defaults_to_people_and_the_template_sheet_can_give_it(fresh):
+    from gapmonitor.__main__ import main
+
+    # the XLSX's sheet 'dataset' says people: the same row of 8 is suppressed
+    assert main(["--db", str(fresh), "import", str(TEMPLATES / "citizen_data_template.xlsx"), "--source", "test"]) == 0
+    assert subject_and_small_row(fresh) == [("people", None, None, "suppressed")]
+
+
+def test_a_wrong_subject_is_refused(fresh, tmp_path, capsys):
+    from gapmonitor.__main__ import main
+    from gapmonitor.formats import citizen
+
+    with pytest.raises(SystemExit) as stopped:  # the command line offers people and places only
+        main(["--db", str(fresh), "import", str(TEMPLATES / "citizen_data_template.csv"), "--kind", "citizen",
+              "--subject", "beaches", *DESCRIBED])
+    assert stopped.value.code == 2 and "invalid choice: 'beaches'" in capsys.readouterr().err
+    with duckdb.connect(str(fresh), read_only=True) as c:
+        preview = importer.preview(c, citizen.read(TEMPLATES / "citizen_data_template.csv"), "a checksum")
+    with pytest.raises(ValueError, match="'people'.*or 'places'.*not 'beaches'"):
+        importer.apply(preview, title="t", source="s", path=fresh,
+                       description={"producer": "p", "producer_type": "t", "method": "m", "subject": "beaches"})
+    with duckdb.connect(str(fresh), read_only=True) as c:  # nothing written
+        assert c.execute("select count(*) from dataset where not is_demo").fetchall() == [(0,)]
+    # in the template's sheet 'dataset': an error naming the sheet, its row, the field and the value
+    book = openpyxl.load_workbook(TEMPLATES / "citizen_data_template.xlsx")
+    sheet = book["dataset"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "subject")
+    sheet.cell(row, 2).value = "beaches"
+    book.save(tmp_path / "beaches.xlsx")
+    problems = [p for p in citizen.read(tmp_path / "beaches.xlsx").problems if p.column == "subject"]
+    assert [(p.severity, p.value) for p in problems] == [("error", "beaches")]
+    assert f"sheet 'dataset', row {row}" in problems[0].message
+
+
+def test_the_subject_of_a_records_spec_is_stored(fresh, tmp_path):
+    """Litter counted on three beaches of Zomba, read by a spec about places: its estimate (n 3) is
+    released and flagged; the same records read as about people give a suppressed one."""
+    path = tmp_path / "beaches.csv"
+    path.write_text("district,items\nZomba,12\nZomba,0\nZomba,30\n", encoding="utf-8")
+    stored = {}
+    for subject in ("places", "people"):  # each reading is its own dataset (the spec is part of its checksum)
+        spec = RecordSpec(indicator="6.1.1", description="Litter items per 100 m of beach", measure="items",
+                          unit="NUMBER", country="MWI", area_column="district", period="2024", subject=subject)
+        with duckdb.connect(str(fresh), read_only=True) as c:
+            result = importer.preview(c, records.read(c, path, spec), records.checksum(path, spec))
+        dataset = importer.apply(result, title=f"Beach litter ({subject})", source="s", path=fresh,
+                                 description={"producer": "p", "producer_type": "t", "method": "m"})
+        with duckdb.connect(str(fresh), read_only=True) as c:
+            stored[subject] = c.execute("""
+                select c.subject, o.value, o.sample_size, o.reliability
+                from released_observation as o join citizen_dataset as c using (dataset_id)
+                where o.dataset_id = ?""", [dataset]).fetchall()
+    # (12 + 0 + 30) / 3 = 14 items
+    assert stored == {"places": [("places", 14.0, 3, "low reliability")], "people": [("people", None, None, "suppressed")]}
+
+
+def test_the_demo_water_point_monitors_are_about_places(demo):
+    """data/demo/citizen_datasets.csv: the indigenous water-point monitoring counts water points (4 to
+    1200 per cell): its small cells are shown, flagged; a survey of people keeps its small cells hidden."""
+    subjects = dict(demo.execute("select dataset_id, subject from citizen_dataset").fetchall())
+    assert subjects["cgd-indigenous-water"] == "places" and subjects["cgd-birth-registration"] == "people"
+    small, flagged, suppressed = demo.execute("""
+        select count(*) filter (where sample_size < 10), count(*) filter (where sample_size < 10
+            and reliability = 'low reliability' and value is not null), count(*) filter (where reliability = 'suppressed')
+        from released_observation where dataset_id = 'cgd-indigenous-water'""").fetchone()
+    assert small > 0 and flagged == small and suppressed == 0
+    assert demo.execute("""select count(*) from released_observation
+                           where dataset_id = 'cgd-birth-registration' and reliability = 'suppressed'""").fetchone()[0] > 0

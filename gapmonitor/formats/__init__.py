@@ -38,7 +38,12 @@ OBSERVATION_COLUMNS = [
 ]
 
 # What a citizen dataset's description holds (Batch.dataset; the citizen_dataset table).
-DESCRIPTION_FIELDS = ["title", "producer", "producer_type", "method", "licence", "collection_start", "collection_end"]
+DESCRIPTION_FIELDS = ["title", "producer", "producer_type", "method", "licence", "collection_start", "collection_end",
+                      "subject"]
+# What a citizen dataset's records are about (citizen_dataset.subject), in the words the app shows: the
+# confidentiality rule (schema/release.sql) suppresses small estimates of people, never of places.
+SUBJECTS = {"people": "People or households — small cells are suppressed",
+            "places": "Places or things (water points, beaches…) — no personal data, nothing suppressed"}
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,7 @@ def _check_start(path: str | Path, start: bytes) -> None:
                           "byte-order mark; save it as CSV UTF-8")
 
 
-def check_csv_text(path: str | Path) -> None:
+def check_csv_text(path: str | Path, delimiter: str = ",") -> None:
     """Raise a ReadError saying where, if a CSV file is not UTF-8 text or a row has more or fewer cells
     than the header: DuckDB's and pandas' own errors name neither the row nor the cell (a ragged row
     can even make DuckDB take a data row for the header)."""
@@ -117,7 +122,7 @@ def check_csv_text(path: str | Path) -> None:
     undecodable = bad.search(text) is not None
     header = None
     try:
-        for number, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
             if header is None:
                 header = cells
             for i, cell in enumerate(cells if undecodable else ()):
@@ -129,7 +134,8 @@ def check_csv_text(path: str | Path) -> None:
             if cells and number > 1 and len(cells) != len(header):
                 extra = cells[len(header):]
                 raise fatal(path, f"the row has {len(cells)} cells but the header has {len(header)}", row=number,
-                            column=None if extra else header[len(cells)], value=",".join(extra) if extra else None)
+                            column=None if extra else header[len(cells)],
+                            value=delimiter.join(extra) if extra else None)
     except csv.Error as e:
         raise fatal(path, f"not a readable CSV file: {e}") from e
 

@@ -2,20 +2,23 @@
 -- the views (released_observation, observation_group), so no page can get around it.
 
 -- Confidentiality, applied here so that no page, chart, map or download can get around it. A citizen
--- estimate behind fewer respondents or records than min_sample_size (or behind an unknown number) is
--- suppressed, and so is a cell that would give a suppressed one back by subtraction (the table
+-- estimate about people or households (citizen_dataset.subject 'people', and any citizen data whose
+-- subject is not known) behind fewer respondents or records than min_sample_size (or behind an unknown
+-- number) is suppressed, and so is a cell that would give a suppressed one back by subtraction (the table
 -- `withheld`, gapmonitor/suppression.sql). A suppressed row stays visible, marked 'suppressed', but
--- value, bounds and sample size are null. Below reliable_sample_size an estimate is released and
--- marked 'low reliability'. Official data is released as published. The thresholds are rows of
--- `setting`, which editors change.
-create macro suppressed(kind, n) as
-    kind = 'citizen' and coalesce(n, 0) < (select value from setting where key = 'min_sample_size');
+-- value, bounds and sample size are null. Estimates about places and things (subject 'places': water
+-- points, beaches, sensors) hold no personal data and are never suppressed. Below reliable_sample_size
+-- an estimate is released and marked 'low reliability', whatever its subject (an unknown number too).
+-- Official data is released as published. The thresholds are rows of `setting`, which editors change.
+create macro suppressed(kind, n, subject) as
+    kind = 'citizen' and subject is distinct from 'places'
+    and coalesce(n, 0) < (select value from setting where key = 'min_sample_size');
 
-create macro reliability(kind, n) as
+create macro reliability(kind, n, subject) as
     case
         when kind <> 'citizen' then null
-        when suppressed(kind, n) then 'suppressed'
-        when n < (select value from setting where key = 'reliable_sample_size') then 'low reliability'
+        when suppressed(kind, n, subject) then 'suppressed'
+        when coalesce(n, 0) < (select value from setting where key = 'reliable_sample_size') then 'low reliability'
         else 'reliable'
     end;
 
@@ -49,9 +52,11 @@ create table withheld (
 create view released_observation as
 with marked as (
     select o.*, d.kind, d.is_demo,
-        case when w.reason is not null then 'suppressed' else reliability(d.kind, o.sample_size) end as reliability
+        case when w.reason is not null then 'suppressed' else reliability(d.kind, o.sample_size, c.subject) end
+            as reliability
     from observation as o
     join dataset as d using (dataset_id)
+    left join citizen_dataset as c using (dataset_id)
     left join withheld as w using (dataset_id, series, area, dims, time_detail)
 )
 select * from released_rows(marked);
