@@ -130,6 +130,7 @@ def _geodesic(lon: float, lat: float):
     """km from the point to the nearest vertex of a shape, on the WGS84 ellipsoid: for a shape 100 km
     and more away, whose 1:10m vertices lie a km or so apart, a distance to quote, not to decide by."""
     import pyproj
+
     geod = pyproj.Geod(ellps="WGS84")
 
     def measure(part):
