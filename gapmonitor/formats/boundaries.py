@@ -5,6 +5,7 @@ GADM, geoBoundaries); the parts of one area, one row each, are dissolved into on
 import re
 import struct
 import zipfile
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
@@ -13,11 +14,14 @@ import pyogrio
 import shapely
 from pyogrio.errors import DataLayerError
 
+from gapmonitor import country_codes
+
 from . import Batch, fatal
 from .registry import COUNTRY, Format, Option
 
 SUFFIXES = {".geojson", ".json", ".gpkg", ".zip"}
 GRID = 1e-4  # coordinate rounding in degrees (~10 m): plenty for a dashboard map, halves the text
+country_of = cache(country_codes.code)  # a file repeats its few countries on every feature
 
 
 def layer_properties(path, layer: str | None = None) -> list[str]:
@@ -26,12 +30,11 @@ def layer_properties(path, layer: str | None = None) -> list[str]:
 
 
 def read_boundaries(path, code_property: str, name_property: str, parent: str | None = None,
-                    tolerance: float = 0.001, layer: str | None = None, country_property: str | None = None,
-                    countries: dict[str, str] | None = None) -> Batch:
+                    tolerance: float = 0.001, layer: str | None = None, country_property: str | None = None) -> Batch:
     """One boundary file as Batch.boundaries: code, name, parent (its country), geometry in EPSG:4326,
     simplified; features sharing a code and name are the parts of one area, dissolved into one shape.
-    A feature's country is `parent`, or its `country_property` looked up in `countries`
-    (country_lookup); given both, the features of other countries are refused, one error per country."""
+    A feature's country is `parent`, or the one its `country_property` names (gapmonitor.country_codes);
+    given both, the features of other countries are refused, one error per country."""
     path = Path(path)
     batch = Batch(file=path.name, format="boundaries")
     if parent is not None:
@@ -77,7 +80,7 @@ def read_boundaries(path, code_property: str, name_property: str, parent: str | 
             if not value:
                 batch.problem("error", "feature has no country", row=i, column=country_property, value=code)
                 continue
-            country = countries.get(country_key(value))
+            country = country_of(value)
             if country is None or country != (parent or country):
                 (unknown if country is None else other).setdefault(country or value, []).append(name or code)
                 continue
@@ -105,8 +108,8 @@ def read_boundaries(path, code_property: str, name_property: str, parent: str | 
                                "country to import each feature as an area of its own country",
                       column=country_property, value=country)
     for value, names in unknown.items():
-        batch.problem("error", f"{_features(names)} ({_listed(names)}) of a country the database does not know: give "
-                               "its ISO 3166 alpha-3 or alpha-2 code, M49 number or English name",
+        batch.problem("error", f"{_features(names)} ({_listed(names)}) of a country the database does not know: "
+                               f"{country_codes.HINT}",
                       column=country_property, value=value)
     elsewhere = sum(len(names) for names in (*other.values(), *unknown.values()))
     batch.summary = {"features": len(gdf), "features rejected": elsewhere + len(
@@ -272,28 +275,6 @@ def guess_properties(fields: list[str]) -> tuple[str, str] | None:
     return (codes[0], names[0]) if codes and names else None
 
 
-def country_key(value) -> str:
-    """A country as a file writes it, as country_lookup keys it: '076' -> '76', 'br' -> 'BR'."""
-    text = str(value).strip()
-    return str(int(text)) if text.isdigit() else text.upper()
-
-
-def country_lookup(con) -> dict[str, str]:
-    """The database's country code (alpha-3) of every way a boundary file writes a country: alpha-3,
-    alpha-2 (and Eurostat's EL and UK), M49 number, English name. The shared country resolver
-    (gapmonitor/country_codes.py, being written) is to replace this."""
-    keys = {}
-    for code, iso2, iso3, m49, name in con.execute(
-            "select code, iso2, iso3, m49, name from area where kind = 'country'").fetchall():
-        for key in (name, m49, iso2, iso3, code):  # codes last: a code wins over a name
-            if key is not None:
-                keys[country_key(key)] = code
-    for alias, iso2 in (("EL", "GR"), ("UK", "GB")):
-        if iso2 in keys:
-            keys[alias] = keys[iso2]
-    return keys
-
-
 def _attributes(path, columns: list[str]) -> pd.DataFrame:
     """Some properties of every feature, as text ('' for none), without the geometries."""
     try:
@@ -326,18 +307,13 @@ def _read(path, con, country=None, code_property=None, name_property=None) -> Ba
     codes, names, countries = candidates(fields)
     table = _attributes(path, [f for f in dict.fromkeys([*codes, *names, *countries, code_property, name_property])
                                if f in fields])
-    lookup = {} if con is None else country_lookup(con)
     said, passed = [], []  # what is read from which property because of its name; the properties passed over
-    country_property = None
-    if countries and con is None:
-        raise fatal(path, f"the features name their country ({countries[0]}): read the file against the database")
-    if countries:
-        country_property, why = _choose(
-            table, countries, lambda v: None if v.map(country_key).isin(lookup.keys()).all() else
-            "holds values that are no country of the database", lambda v: v.map(country_key).isin(lookup.keys()).any())
-        passed += why
-        if country_property:
-            said.append(f"countries from {country_property!r}")
+    country_property, why = _choose(
+        table, countries, lambda v: None if v.map(country_of).notna().all() else
+        "holds values that are no country of the database", lambda v: v.map(country_of).notna().any())
+    passed += why
+    if country_property:
+        said.append(f"countries from {country_property!r}")
     guessed = not (code_property and name_property)
     if not name_property:
         name_property, why = _choose(table, names, _empty)
@@ -354,16 +330,11 @@ def _read(path, con, country=None, code_property=None, name_property=None) -> Ba
     if not (code_property and name_property):
         raise fatal(path, "boundaries need the properties that hold the area code and name; "
                           f"this file has: {', '.join(fields)}")
-    if country is not None and lookup:
-        if country_key(country) not in lookup:
-            raise fatal(path, "unknown country: give its ISO 3166 alpha-3 code", column="country", value=country)
-        country = lookup[country_key(country)]
     if country is None and country_property is None:
         raise fatal(path, "the features do not say their country (no property such as adm0_a3, iso_a2, shapeGroup, "
                           "GID_0 or ADM0_PCODE names a country of the database): give the country the file covers"
                           + (f" ({'; '.join(passed)})" if passed else ""))
-    batch = read_boundaries(path, code_property, name_property, country, country_property=country_property,
-                            countries=lookup)
+    batch = read_boundaries(path, code_property, name_property, country, country_property=country_property)
     if said:
         choose = "; give --code-property and --name-property to choose others" if guessed else ""
         names = "their names say" if len(said) > 1 else "its name says"
