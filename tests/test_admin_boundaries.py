@@ -282,3 +282,17 @@ def test_remove_takes_away_the_areas_an_import_added_and_keeps_what_others_need(
     # every area added is gone; the shipped ones (Kenya's counties) stay, without the shapes given them
     assert rows(fresh, "select code from area where parent = 'KEN' order by code") == kenya
     assert rows(fresh, areas) == shipped
+
+
+def test_several_files_count_the_areas_each_would_write(fresh, tmp_path):
+    """The several-file summary: a file's rows are its areas (parts dissolved), its rejected features apart."""
+    def load_one(path, fmt, name, **options):
+        with db.connect(fresh) as con:
+            return importer.load(con, path, fmt, name=name, **options)
+
+    items = importer.expand([NE, DISTRICTS], tmp_path / "scratch")
+    table = importer.summary(importer.import_each(items, load_one, dry_run=True))
+    assert table[["file", "rows", "rejected"]].values.tolist() == [[NE.name, 15, 0], [DISTRICTS.name, 4, 0]]
+    table = importer.summary(importer.import_each(items[:1], load_one, options={"country": "BRA"}, dry_run=True))
+    assert table[["rows", "rejected"]].values.tolist() == [[4, 11]]
+    assert table.result[0].startswith("would be refused: 5 features of USA (Minnesota, Montana, North Dakota, ...)")
