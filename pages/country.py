@@ -7,6 +7,7 @@ from gapmonitor.goals import GOALS
 from gapmonitor.statuses import BY_CODE, NOT_IN_DATABASE, STATUSES, TIER_LABELS
 
 SUB_VIEWS = ["Gap status", "Values"]
+NO_BOUNDARIES = "No boundaries for these areas yet, so no map: an editor can import them on the Data page."
 SUBNATIONAL_RULE = (
     "An area's status counts its own data only: official data for the whole country does not count for a "
     "district, since official statistics seldom break down by district. So an area with citizen data meeting the "
@@ -36,37 +37,54 @@ def subnational_maps(area: str, units, rules: dict) -> None:
                     index=SUB_VIEWS.index(ui.param("sub_view", SUB_VIEWS, SUB_VIEWS[0])))
     st.query_params.update(sub_indicator=indicator, sub_group=group, sub_view=view)
     shapes = units.rename(columns={"code": "area"})[["area", "geometry"]]
-    drawn = shapes.geometry.notna().any()
-    period = f"{rules['first_year']}–{rules['last_year']}"
+    heading = f"**{indicator}** · {labels[group]}"
     if view == SUB_VIEWS[0]:
-        status = ui.query("subnational_status", area=area, indicator=indicator, group_id=group, **rules)
-        st.markdown(f"**{indicator}** · {labels[group]} · {period}")
-        if drawn:
-            st.plotly_chart(maps.subnational_status_map(status.merge(shapes, on="area")), key="profile_sub_status",
-                            config=maps.TOPOJSON_CONFIG)
-        else:
-            st.dataframe(status.assign(status=status.status.map(lambda s: BY_CODE[s].label)).drop(columns="area"),
-                         hide_index=True, height=220)
-        counts = status.status.value_counts()
-        st.caption(" · ".join(f"{s.label}: {counts[s.code]}" for s in STATUSES if s.code in counts))
-        st.caption(SUBNATIONAL_RULE)
+        _subnational_status(area, indicator, group, heading, shapes, rules)
     else:
-        values = ui.query("latest_values_by_area", indicator=indicator, group_id=group, country=area, **rules)
-        if values.empty:
-            st.info(f"No values of {indicator} for {labels[group]} in these areas in {period} in the data shown.")
-            return
-        series, kind = ui.series_and_kind(f"profile_sub_{indicator}_{group}", values)
-        shown = values[values.series == series]
-        st.markdown(f"**{indicator}** · {labels[group]} · {series} · {maps.VALUE_KINDS[kind].lower()} · {period}")
-        if drawn:
-            st.plotly_chart(maps.subnational_value_map(shown.merge(shapes, on="area"), kind, shown.unit.iloc[0]),
-                            key="profile_sub_values", config=maps.TOPOJSON_CONFIG)
-        else:
-            st.dataframe(shown[shown[kind + "_value"].notna()][["name", kind + "_value", kind + "_year"]],
-                         hide_index=True, height=220)
-        st.caption(ui.value_caption(shown, kind, rules, areas="areas"))
-    if not drawn:
-        st.caption("No boundaries for these areas yet: an editor can import them on the Data page.")
+        _subnational_values(area, indicator, group, heading, shapes, rules)
+
+
+def _subnational_status(area: str, indicator: str, group: str, heading: str, shapes, rules: dict) -> None:
+    """The areas in the status colours (a list where they have no boundaries), counted per status."""
+    status = ui.query("subnational_status", area=area, indicator=indicator, group_id=group, **rules)
+    drawn = shapes.geometry.notna().any()
+    st.markdown(f"{heading} · {rules['first_year']}–{rules['last_year']}")
+    if drawn:
+        st.plotly_chart(maps.subnational_status_map(status.merge(shapes, on="area")), key="profile_sub_status",
+                        config=maps.TOPOJSON_CONFIG)
+    else:  # the statuses as a list, areas with data first
+        order = {s.code: i for i, s in enumerate(STATUSES)}
+        listed = status.sort_values("status", key=lambda c: c.map(order), kind="stable")
+        st.caption(NO_BOUNDARIES)
+        st.dataframe(listed.assign(status=listed.status.map(lambda s: BY_CODE[s].label))
+                     .rename(columns={"name": "Area", "status": "Status", "official_values": "Official values",
+                                      "citizen_values": "Citizen values"}).drop(columns="area"),
+                     hide_index=True, height=220)
+    counts = status.status.value_counts()
+    st.caption(" · ".join(f"{s.label}: {counts[s.code]}" for s in STATUSES if s.code in counts))
+    st.caption(SUBNATIONAL_RULE)
+
+
+def _subnational_values(area: str, indicator: str, group: str, heading: str, shapes, rules: dict) -> None:
+    """The areas coloured by the values of one series (a list where they have no boundaries)."""
+    values = ui.query("latest_values_by_area", indicator=indicator, group_id=group, country=area, **rules)
+    period = f"{rules['first_year']}–{rules['last_year']}"
+    drawn = shapes.geometry.notna().any()
+    if values.empty:
+        st.info(f"No values of {indicator} for this group in these areas in {period} in the data shown.")
+        return
+    series, kind = ui.series_and_kind(f"profile_sub_{indicator}_{group}", values)
+    shown = values[values.series == series]
+    st.markdown(f"{heading} · {series} · {maps.VALUE_KINDS[kind].lower()} · {period}")
+    if drawn:
+        st.plotly_chart(maps.subnational_value_map(shown.merge(shapes, on="area"), kind, shown.unit.iloc[0]),
+                        key="profile_sub_values", config=maps.TOPOJSON_CONFIG)
+    else:
+        st.caption(NO_BOUNDARIES)
+        st.dataframe(shown[shown[kind + "_value"].notna()][["name", kind + "_value", kind + "_year"]]
+                     .set_axis(["Area", f"Value ({maps.unit_label(shown.unit.iloc[0])})", "Year"], axis=1),
+                     hide_index=True, height=220)
+    st.caption(ui.value_caption(shown, kind, rules, areas="areas"))
 
 
 ui.ensure_navigation()

@@ -265,3 +265,24 @@ def test_goal_page_value_view_offers_only_series_in_the_data_shown_and_the_headl
     metrics = {m.label: m.value for m in demo.metric}
     assert metrics["Indicators in this database"] == f"{len(demo_indicators(6))} of {framework}"
     assert len(demo_indicators(6)) > 1
+
+
+def test_country_page_lists_area_statuses_where_there_are_no_boundaries(demo, demo_db):
+    # the demo has no district boundaries. Malawi's school monitors (criteria 2,1,1,2,1,1,1 in
+    # data/demo/citizen_datasets.csv: score 9, Medium) are below the High bar wherever they have a released
+    # estimate for women (10 or more respondents) in 2021-2025
+    at = AppTest.from_file(str(ROOT / "pages/country.py"), default_timeout=TIMEOUT)
+    at.query_params.update({"area": "MWI", "end": "2025", "window": "5", "bar": "High", "sub_indicator": "4.1.2",
+                            "sub_group": "women"})
+    run(at)
+    assert not at.get("plotly_chart") or all("geo" not in c.proto.spec for c in at.get("plotly_chart"))
+    listed = next(t.value for t in at.dataframe if "Status" in t.value.columns)
+    districts = {n for n, in demo.execute("""
+        select distinct a.name from observation o join area a on a.code = o.area
+        where o.dataset_id = 'cgd-malawi-school-monitors' and o.dims = 'Sex=FEMALE' and o.year between 2021 and 2025
+            and o.sample_size >= 10 and o.series in (select code from series where indicator = '4.1.2')""").fetchall()}
+    below = listed[listed.Status == "Citizen data below the quality bar"]
+    assert set(below.Area) == districts and len(districts) > 0
+    assert list(listed.Area[:len(below)]) == list(below.Area)  # areas with data first
+    assert set(listed.Status[len(below):]) == {"No data"}
+    assert any("No boundaries for these areas yet" in c.value for c in at.caption)
