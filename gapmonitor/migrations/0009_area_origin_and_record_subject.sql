@@ -4,7 +4,8 @@
 -- (subject): people or households, whose estimates the confidentiality rule suppresses below the
 -- minimum sample size, or places and things (water points, beaches), which hold no personal data.
 -- Every dataset imported before was treated as about people, and stays so.
-alter table area add column added_by varchar;
+alter table area add column if not exists added_by varchar;  -- "if not exists": a test sets a current
+-- database back to version 1
 create table citizen_dataset_9 (
     dataset_id varchar primary key,
     producer varchar not null,
@@ -27,6 +28,6 @@ create table citizen_dataset_9 (
     assessment_note varchar,
     subject varchar not null default 'people' check (subject in ('people', 'places'))
 );
-insert into citizen_dataset_9 select *, 'people' from citizen_dataset;
+insert into citizen_dataset_9 by name select * from citizen_dataset;  -- subject: its default, 'people'
 drop table citizen_dataset;
 alter table citizen_dataset_9 rename to citizen_dataset;
