@@ -68,6 +68,9 @@ DATASET = [
     ("licence", "CC BY 4.0", "The licence others may use the data under."),
     ("collection_start", "2023-02-01", "First day of data collection, written YYYY-MM-DD."),
     ("collection_end", "2023-11-30", "Last day of data collection, written YYYY-MM-DD."),
+    ("subject", "people", "What the records are about: people (people or households: values behind too few "
+                          "respondents are suppressed) or places (places or things such as water points or beaches: "
+                          "no personal data, nothing suppressed). Blank: people."),
 ]
 
 WATER = "Population using safely managed drinking water, community survey (%)"

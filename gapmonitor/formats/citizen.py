@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pycountry
 
+from gapmonitor import country_codes
 from gapmonitor.dimensions import key as dims_key
-from gapmonitor.formats import DESCRIPTION_FIELDS, OBSERVATION_COLUMNS, Batch, check_csv_text, fatal
+from gapmonitor.formats import DESCRIPTION_FIELDS, OBSERVATION_COLUMNS, SUBJECTS, Batch, check_csv_text, fatal
 from gapmonitor.formats.registry import Format
 
 OBSERVATIONS_SHEET = "observations"
@@ -122,6 +123,9 @@ def _description(book, batch: Batch) -> dict | None:
                           column=key, value=value)
         elif key in DATES and value and not _date(value):
             batch.problem("error", f"{where}: {key} is not a date written YYYY-MM-DD", column=key, value=value)
+        elif key == "subject" and value and value.strip().lower() not in SUBJECTS:
+            batch.problem("error", f"{where}: subject is people (people or households) or places (places or things)",
+                          column=key, value=value)
         elif value:
             about[key] = value
     start, end = about.get("collection_start"), about.get("collection_end")
@@ -209,10 +213,10 @@ def _observations(f: pd.DataFrame, batch: Batch) -> None:
     flag(f.indicator == "", "indicator", "indicator is required (an SDG indicator code such as 6.1.1)")
     flag((f.indicator != "") & ~f.indicator.str.fullmatch(INDICATOR.pattern), "indicator",
          "not an SDG indicator code such as 6.1.1")
-    country = f.country.str.upper()
-    alpha2 = country.map(lambda c: getattr(pycountry.countries.get(alpha_3=c), "alpha_2", None) if len(c) == 3 else None)
-    flag(f.country == "", "country", "country is required (ISO 3166-1 alpha-3 code, e.g. MWI)")
-    flag((f.country != "") & alpha2.isna(), "country", "not an ISO 3166-1 alpha-3 country code (e.g. MWI, KEN)")
+    country = f.country.map(country_codes.code)  # MWI, MW, 454 or Malawi: MWI
+    alpha2 = country.map(country_codes.alpha2, na_action="ignore")
+    flag(f.country == "", "country", "country is required (a country code or name, e.g. MWI, MW or Malawi)")
+    flag((f.country != "") & country.isna(), "country", f"not a country: {country_codes.HINT}")
     flag((f.area_code == "") & (f.area_name != ""), "area_name",
          "area_name is given but area_code is blank: give the area's code (e.g. an ISO 3166-2 code such as MW-ZO), "
          "or leave area_name blank for a national value")
