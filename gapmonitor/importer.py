@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gapmonitor import db, group_suggestions, reference
-from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, Problem, ReadError, fatal, registry
+from gapmonitor import country_codes, db, group_suggestions, reference
+from gapmonitor.formats import OBSERVATION_COLUMNS, SUBJECTS, Batch, Problem, ReadError, fatal, registry
 
 AREA_COLUMNS = ["code", "local_code", "name", "parent"]  # Batch.new_areas
 RESOLVE = Path(__file__).with_name("resolve_import.sql").read_text(encoding="utf-8")
@@ -62,6 +62,7 @@ def load(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str | None = Non
          **options) -> "Preview":
     """The way in for the command line and the Data page: read a file and preview it against the
     database. Writes nothing."""
+    options = registry.given(options, name or path)  # --country GR, EL or Greece: GRC
     batch = read(path, fmt, con=con, name=name, **options)
     return preview(con, batch, checksum(path, batch.format, **options), options.get("country"))
 
@@ -129,13 +130,16 @@ def _preview_framework(con, result: Preview) -> Preview:
 
 
 def _preview_boundaries(con, result: Preview) -> Preview:
-    result.rejected = _rejected(result.batch)
-    gdf = result.batch.boundaries
-    known = {r[0] for r in con.execute("select local_code from area where parent = ? and kind = 'subnational'",
-                                       [result.country]).fetchall()}
-    result.new_areas = pd.DataFrame({"local_code": gdf.code, "name": gdf.name}).loc[~gdf.code.isin(known)]
+    batch = result.batch
+    gdf = batch.boundaries
+    # the reader counts the features it refused: another country's are refused together, in one error
+    result.rejected = batch.summary.get("features rejected", _rejected(batch))
+    known = set(con.execute("select parent, local_code from area where kind = 'subnational'").fetchall())
+    new = [(parent, code) not in known for parent, code in zip(gdf.parent, gdf.code)]
+    result.new_areas = pd.DataFrame({"parent": gdf.parent, "local_code": gdf.code, "name": gdf.name}).loc[new]
+    per_country = gdf.parent.value_counts().sort_index()
     result.summary = {"areas": len(gdf), "new areas": len(result.new_areas), "features rejected": result.rejected,
-                      "country": result.country}
+                      "areas per country": ", ".join(f"{c} {n}" for c, n in per_country.items())}
     return result
 
 
@@ -145,7 +149,8 @@ def _preview_observations(con, result: Preview) -> Preview:
     con.register("incoming", incoming.assign(_pos=np.arange(len(incoming))))
     brought = batch.new_areas if batch.new_areas is not None else pd.DataFrame(columns=AREA_COLUMNS)
     con.register("batch_areas", brought[AREA_COLUMNS].astype("string"))
-    con.execute(f"create or replace temp table resolution as {RESOLVE}", {"country": result.country})
+    con.execute(f"create or replace temp table resolution as {RESOLVE}",
+                {"country": result.country, "aliases": str(country_codes.ALIASES)})
     con.unregister("batch_areas")
     # each row with its resolution; the queries below that scan every row read one side only
     con.execute("create or replace temp view resolved as "
@@ -297,7 +302,10 @@ def _summary(con, result: Preview) -> dict:
         select distinct g.label from found join population_group as g using (group_id) order by g.label
     """).fetchall()
     con.unregister("batch_groups")
-    return {**result.batch.summary, "rows to import": s[0], "rows rejected": result.rejected, "series": s[1], "areas": s[2],
+    # a reader that counts its own rejected rows says so (records: the records left out for an error,
+    # not the problems that name them, one per area name)
+    rejected = result.batch.summary.get("rows rejected", result.rejected)
+    return {**result.batch.summary, "rows to import": s[0], "rows rejected": rejected, "series": s[1], "areas": s[2],
             "years": f"{s[3]}–{s[4]}" if s[3] is not None else "", "groups found": ", ".join(g for g, in groups) or "none"}
 
 
@@ -337,9 +345,9 @@ def apply(result: Preview, *, title: str, source: str, licence: str = "", kind: 
          "observations": _write_observations}[form.writes](con, result)
         if about:
             con.execute("insert into citizen_dataset (dataset_id, producer, producer_type, method, collection_start, "
-                        "collection_end) values (?, ?, ?, ?, ?, ?)",
+                        "collection_end, subject) values (?, ?, ?, ?, ?, ?, ?)",
                         [result.dataset_id, about["producer"], about["producer_type"], about["method"],
-                         about.get("collection_start") or None, about.get("collection_end") or None])
+                         about.get("collection_start") or None, about.get("collection_end") or None, about["subject"]])
     return result.dataset_id
 
 
@@ -354,12 +362,17 @@ def _changed_indicators(result: Preview) -> list[str] | None:
 
 def citizen_description(batch: Batch, given: dict | None) -> dict:
     """The description of a citizen dataset: what the caller gives, over what the file says; a
-    ValueError names what is missing."""
+    ValueError names what is missing or wrong. Its subject (what the records are about) is 'people'
+    unless someone says 'places'."""
     about = {k: v for k, v in (batch.dataset or {}).items() if v not in (None, "")}
     about.update({k: v for k, v in (given or {}).items() if v not in (None, "")})
     missing = [k for k in ("producer", "producer_type", "method") if not str(about.get(k, "")).strip()]
     if missing:
         raise ValueError(f"citizen data needs its {', '.join(missing)} (who produced it, what kind of producer, how)")
+    about["subject"] = str(about.get("subject", "people")).strip().lower()
+    if about["subject"] not in SUBJECTS:
+        raise ValueError(f"the subject of citizen data is 'people' (people or households: small estimates are "
+                         f"suppressed) or 'places' (places or things: nothing is suppressed), not {about['subject']!r}")
     return about
 
 
@@ -379,20 +392,24 @@ def _write_framework(con, result: Preview) -> None:
 
 def _write_boundaries(con, result: Preview) -> None:
     gdf = result.batch.boundaries
-    frame = pd.DataFrame({"local_code": gdf.code.astype(str), "name": gdf.name.astype(str),
-                          "geometry": shapely.to_geojson(gdf.geometry.to_numpy()),
-                          "lat": gdf.geometry.representative_point().y, "lon": gdf.geometry.representative_point().x})
+    points = gdf.geometry.representative_point()
+    frame = pd.DataFrame({"parent": gdf.parent.astype(str), "local_code": gdf.code.astype(str),
+                          "name": gdf.name.astype(str), "geometry": shapely.to_geojson(gdf.geometry.to_numpy()),
+                          "lat": points.y, "lon": points.x})
     con.register("incoming", frame)
-    params = {"country": result.country, "dataset": result.dataset_id}
+    params = {"dataset": result.dataset_id}
+    # each feature an area of its own country (parent); a new one remembers this import, which remove takes away
     con.execute("""
-        insert into area (code, local_code, name, kind, parent, lat, lon)
-        select $country || '-' || local_code, local_code, name, 'subnational', $country, lat, lon from incoming
-        where local_code not in (select local_code from area where parent = $country and kind = 'subnational')
-    """, {"country": result.country})
+        insert into area (code, local_code, name, kind, parent, lat, lon, added_by)
+        select parent || '-' || local_code, local_code, name, 'subnational', parent, lat, lon, $dataset
+        from incoming as i
+        where not exists (select 1 from area as a
+                          where a.kind = 'subnational' and a.parent = i.parent and a.local_code = i.local_code)
+    """, params)
     con.execute("""
         update area set geometry = i.geometry, lat = i.lat, lon = i.lon, boundary_dataset = $dataset
         from incoming as i
-        where area.parent = $country and area.kind = 'subnational' and area.local_code = i.local_code
+        where area.parent = i.parent and area.kind = 'subnational' and area.local_code = i.local_code
     """, params)
     con.unregister("incoming")
 
@@ -403,9 +420,9 @@ def _write_observations(con, result: Preview) -> None:
     con.unregister("new_series")
     con.register("new_areas", result.new_areas)
     con.execute("""
-        insert into area (code, local_code, m49, name, kind, parent)
-        select code, local_code, m49, name, kind, parent from new_areas
-    """)
+        insert into area (code, local_code, m49, name, kind, parent, added_by)
+        select code, local_code, m49, name, kind, parent, $dataset from new_areas
+    """, {"dataset": result.dataset_id})
     con.unregister("new_areas")
     con.register("new_groups", _batch_groups(result.batch))
     con.execute("""
@@ -434,7 +451,8 @@ def _write_observations(con, result: Preview) -> None:
 
 
 def remove(dataset_id: str, path: Path | None = None) -> None:
-    """Remove an imported dataset and its observations (and boundaries); demo data cannot be removed."""
+    """Remove an imported dataset and what it added: its observations, the areas it added that nothing
+    else uses, the shapes it gave; demo data cannot be removed."""
     with db.writing(path) as con:
         found = con.execute("select is_demo from dataset where dataset_id = ?", [dataset_id]).fetchall()
         if not found:
@@ -442,7 +460,23 @@ def remove(dataset_id: str, path: Path | None = None) -> None:
         if found[0][0]:
             raise ValueError("the demo data cannot be removed")
         con.execute("delete from observation where dataset_id = ?", [dataset_id])
-        con.execute("update area set geometry = null, boundary_dataset = null where boundary_dataset = ?", [dataset_id])
+        # The areas it added go, but those another dataset needs (its observations are there, or a later
+        # import gave the shape) stay and become that dataset's, to go when nothing needs them any more.
+        con.execute("""
+            delete from area
+            where added_by = $dataset and coalesce(boundary_dataset, $dataset) = $dataset
+                and not exists (select 1 from observation as o where o.area = area.code)
+        """, {"dataset": dataset_id})
+        con.execute("""
+            update area set added_by = coalesce(
+                (select min(o.dataset_id) from observation as o where o.area = area.code),
+                nullif(boundary_dataset, $dataset))
+            where added_by = $dataset
+        """, {"dataset": dataset_id})
+        # The shapes it gave go, and the points taken from them: only boundaries give a subnational area
+        # either, so the area is as before (a shape an earlier import gave is not kept: it is gone too).
+        con.execute("update area set geometry = null, lat = null, lon = null, boundary_dataset = null "
+                    "where boundary_dataset = ?", [dataset_id])
         con.execute("delete from citizen_dataset where dataset_id = ?", [dataset_id])
         con.execute("delete from dataset where dataset_id = ?", [dataset_id])
 
@@ -641,7 +675,7 @@ def _counted(preview: Preview) -> int:
     if writes == "indicators":
         return len(preview.batch.indicators)
     if writes == "boundaries":
-        return len(preview.batch.boundaries) - preview.rejected
+        return len(preview.batch.boundaries)  # the reader leaves rejected features out
     return len(preview.rows)
 
 
