@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from gapmonitor import group_suggestions, record_files, stewardship, ui
-from gapmonitor.formats import ReadError, boundaries, records, registry
+from gapmonitor.formats import SUBJECTS, ReadError, boundaries, records, registry
 from gapmonitor.importer import ImportRefused, apply, expand, import_each, is_data_zip, remove, summary
 
 ui.ensure_navigation()
@@ -38,6 +38,7 @@ def import_form(result, file_name: str, form) -> None:
 def describe(about: dict) -> dict:
     """The description of a citizen dataset, over what its file says (inside the import form)."""
     st.caption("Citizen data: describe who produced it and how (the Citizen data page shows this with its quality).")
+    subject = str(about.get("subject") or "people").strip().lower()
     c1, c2 = st.columns(2)
     return {"producer": c1.text_input("Producer", value=about.get("producer", "")),
             "producer_type": c2.text_input("Producer type", value=about.get("producer_type", ""),
@@ -45,7 +46,11 @@ def describe(about: dict) -> dict:
             "method": st.text_input("Method", value=about.get("method", ""),
                                     placeholder="e.g. Household survey, trained volunteer enumerators"),
             "collection_start": c1.text_input("Collected from (YYYY-MM-DD)", value=about.get("collection_start") or ""),
-            "collection_end": c2.text_input("Collected to (YYYY-MM-DD)", value=about.get("collection_end") or "")}
+            "collection_end": c2.text_input("Collected to (YYYY-MM-DD)", value=about.get("collection_end") or ""),
+            "subject": st.radio("What the records are about", list(SUBJECTS), format_func=SUBJECTS.get,
+                                index=list(SUBJECTS).index(subject) if subject in SUBJECTS else 0,
+                                help="Estimates about people or households are suppressed when they rest on too few "
+                                     "respondents; estimates about places or things are shown, flagged when few.")}
 
 
 def show_preview(result, file_name: str) -> None:
@@ -190,10 +195,25 @@ def import_several(paths: list[Path]) -> None:
             st.dataframe(summary(outcomes), hide_index=True)
 
 
+def form_labels(records_path: Path) -> tuple[dict, dict]:
+    """The labels of the survey's XLSForm, when given (KoboToolbox, ODK): questions and answers by column."""
+    form = st.file_uploader("The survey's XLSForm (optional: its labels name the columns and answers below)",
+                            type=["xlsx"], key="records_xlsform")
+    if form is None:
+        return {}, {}
+    try:
+        return record_files.labels_of(records_path, saved_upload(form))
+    except ReadError as e:
+        st.warning(f"The XLSForm's labels cannot be used. {e.problem}")
+        return {}, {}
+
+
 def import_records() -> None:
     """Raw citizen records, mapped column by column, to estimates."""
     st.header("Turn citizen records into estimates")
-    st.markdown("Upload raw records (a household survey, water-point checks, crowdsourced reports) as CSV or XLSX, "
+    st.markdown("Upload raw records (a household survey, water-point checks, crowdsourced reports) as CSV or XLSX — "
+                "a KoboToolbox or ODK Central export as it comes: columns by their question names, submissions not "
+                "approved left out — "
                 "say what each column means, and the app computes one estimate per area, group and period with its "
                 "sample size and 95% interval. **Only the estimates are stored; the records never are.** For "
                 "estimates you have already computed, use the template in `data/templates/` above.")
@@ -205,14 +225,38 @@ def import_records() -> None:
         except ReadError as e:
             st.error(f"Cannot read the records. {e.problem}")
             return
+        labels, codes = form_labels(records_path)
+        named = lambda c: f"{c} — {labels[c]}" if c in labels else c  # noqa: E731 (a format_func)
+        guessed = record_files.guess(records_path)
+        at = lambda c, options: options.index(c) if c in options else 0  # noqa: E731 (a guessed default)
         c1, c2 = st.columns(2)
         indicator = c1.text_input("SDG indicator (official code)", placeholder="e.g. 6.1.1")
         description = c2.text_input("What the estimate measures", placeholder="e.g. Households using an improved water source")
-        measure = c1.selectbox("Measure column", columns)
-        answers = record_files.values_of(records_path, measure)
-        yes = c2.multiselect("Values that count as yes (none: the measure is a number, averaged)", answers)
-        where = st.radio("Where each record is", ["Area name column", "Area code column", "Coordinates", "Country only"],
-                         horizontal=True)
+        computed = st.radio("The measure", ["A column", "A formula over columns"], horizontal=True,
+                            key="records_measure_kind") == "A formula over columns"
+        c1, c2 = st.columns(2)
+        if computed:
+            measure = st.text_input("Formula", placeholder="e.g. sum(item_*) / length_m * 100").strip()
+            st.caption("Column names (in \"double quotes\" if they hold spaces, / or -), numbers, + - * / and ( ); "
+                       "`sum(item_*)` adds the columns whose names match, `sum(a, b)` those named. Its value is "
+                       "averaged; one comparison (`>` `>=` `<` `<=` `=` `<>`) makes it yes/no, a percentage. Examples: "
+                       "`sum(item_*) / length_m * 100` (litter items per 100 m of beach), "
+                       "`water_collection_time_minutes > 30`.")
+            yes = []
+        else:
+            measure = c1.selectbox("Measure column", columns, format_func=named)
+            answers = record_files.values_of(records_path, measure)
+            yes = c2.multiselect("Values that count as yes (none: the measure is a number, averaged)", answers,
+                                 format_func=lambda v: f"{v} ({codes[measure][v]})" if v in codes.get(measure, {}) else v)
+        c1, c2 = st.columns(2)
+        blanks_as_zero = c1.checkbox("Count blank cells as 0", help="For counts where a blank means none was found "
+                                     "(litter items, cases). Otherwise a record with a blank cell in the measure has "
+                                     "no value and is left out.")
+        weight = c2.selectbox("Weight column (none: every record counts the same)", [None] + columns, format_func=named,
+                              help="Survey weights: numbers above 0. A blank, zero or negative weight leaves its "
+                                   "record out, with an error naming it.")
+        places = ["Area name column", "Area code column", "Coordinates", "Country only"]
+        where = st.radio("Where each record is", places, horizontal=True, index=2 if guessed["latitude"] else 0)
         countries = ui.query("countries")
         names = dict(zip(countries.code, countries.name))
         c1, c2 = st.columns(2)
@@ -220,36 +264,40 @@ def import_records() -> None:
         country = None if country_column else c2.selectbox("Country", [None] + list(countries.code),
                                                            format_func=lambda c: names.get(c, "— from the coordinates —"))
         spec = {"indicator": indicator.strip(), "description": description.strip(), "measure": measure, "yes": yes,
-                "country": country, "country_column": country_column}
+                "blanks_as_zero": blanks_as_zero, "weight": weight, "country": country, "country_column": country_column}
         if where in ("Area name column", "Area code column"):
             spec["area_column"] = st.selectbox("Area column", columns)
             spec["area_match"] = "name" if where == "Area name column" else "code"
         elif where == "Coordinates":
             c1, c2 = st.columns(2)
-            spec["latitude"] = c1.selectbox("Latitude column", columns)
-            spec["longitude"] = c2.selectbox("Longitude column", columns)
+            spec["latitude"] = c1.selectbox("Latitude column", columns, index=at(guessed["latitude"], columns))
+            spec["longitude"] = c2.selectbox("Longitude column", columns, index=at(guessed["longitude"], columns))
         c1, c2 = st.columns(2)
-        spec["period_column"] = c1.selectbox("Date or year column (none: one period)", [None] + columns)
+        spec["period_column"] = c1.selectbox("Date or year column (none: one period)", [None] + columns,
+                                             index=at(guessed["period"], [None] + columns), format_func=named)
         if spec["period_column"]:
             spec["date_format"] = c2.text_input("Date format (blank: a year or YYYY-MM-DD)", placeholder="%m/%d/%Y") or None
         else:
             spec["period"] = c2.text_input("Period of every record", placeholder="e.g. 2021")
         groups = ui.query("population_groups")
-        labels = {None: "— no group (kept as a breakdown) —", **dict(zip(groups.group_id, groups.label))}
+        groups_by_id = {None: "— no group (kept as a breakdown) —", **dict(zip(groups.group_id, groups.label))}
         spec["groups"] = []
-        for column in st.multiselect("Group columns (e.g. respondent gender, wealth group)", columns):
+        for column in st.multiselect("Group columns (e.g. respondent gender, wealth group)", columns, format_func=named):
             with st.expander(f"Groups in {column}", expanded=True):
                 dimension = st.text_input("Dimension name", value=column, key=f"dim_{column}",
                                           help="Written with each value, e.g. Sex=Female. 'Sex' values Female/FEMALE "
                                                "already mean women.")
-                mapping = {v: st.selectbox(v, list(labels), format_func=labels.get, key=f"grp_{column}_{v}")
+                mapping = {v: st.selectbox(f"{v} ({codes[column][v]})" if v in codes.get(column, {}) else v,
+                                           list(groups_by_id), format_func=groups_by_id.get, key=f"grp_{column}_{v}")
                            for v in record_files.values_of(records_path, column)}
                 spec["groups"].append({"column": column, "dimension": dimension,
                                        "groups": {v: g for v, g in mapping.items() if g}})
         spec["country_totals"] = st.checkbox("Also estimate each country from all its records")
+        spec["subject"] = st.radio("What the records are about", list(SUBJECTS), format_func=SUBJECTS.get,
+                                   horizontal=True, key="records_subject")
         spec["area_review"] = st.session_state.setdefault("area_review", {})
-        if not (spec["indicator"] and spec["description"]) or not (spec.get("period") or spec["period_column"]):
-            st.info("Give the indicator, what the estimate measures and the period to see the estimates.")
+        if not (spec["indicator"] and spec["description"] and measure) or not (spec.get("period") or spec["period_column"]):
+            st.info("Give the indicator, what the estimate measures, the measure and the period to see the estimates.")
             return
         try:
             result = ui.import_preview(records_path, "records", raw.name, records=records.RecordSpec.from_dict(spec))
@@ -269,10 +317,15 @@ def import_records() -> None:
                 st.rerun()
         show_preview(result, raw.name)
         if len(result.rows):
-            shown = ui.released_estimates(result.rows)
+            shown = ui.released_estimates(result.rows, spec["subject"])
             hidden = int((shown.reliability == "suppressed").sum())
-            st.markdown(f"**{len(shown)} estimates**, {hidden} suppressed for too few respondents. On import, the "
-                        "cells that would give a suppressed one back by subtraction are withheld too.")
+            if spec["subject"] == "people":
+                st.markdown(f"**{len(shown)} estimates**, {hidden} suppressed for too few respondents. On import, the "
+                            "cells that would give a suppressed one back by subtraction are withheld too.")
+            else:
+                small = int((shown.reliability == "low reliability").sum())
+                st.markdown(f"**{len(shown)} estimates**, none suppressed (records about places hold no personal "
+                            f"data); {small} marked low reliability for a small sample.")
             st.dataframe(shown, hide_index=True, height=300)
         if not result.already:
             import_form(result, raw.name, registry.get("records"))
