@@ -41,6 +41,7 @@ STRUCTURE = re.compile(r"(begin|end)[ _](group|repeat)\b")
 class _Read:
     frame: pd.DataFrame
     notes: tuple[tuple[str, str, str | None], ...]
+    turned_down: int = 0
 
 
 def load(path: str | Path, nrows: int | None = None) -> pd.DataFrame:
@@ -53,6 +54,11 @@ def load(path: str | Path, nrows: int | None = None) -> pd.DataFrame:
 def notes(path: str | Path) -> list[tuple[str, str, str | None]]:
     """What reading the file left out or changed, as (level, message, column) for the import's problems."""
     return list(_read(path, None).notes)
+
+
+def turned_down(path: str | Path) -> int:
+    """How many submissions a reviewer turned down in the survey tool (left out by load)."""
+    return _read(path, None).turned_down
 
 
 def columns_of(path: str | Path) -> list[str]:
@@ -178,7 +184,7 @@ def _read(path: str | Path, nrows: int | None) -> _Read:
 @lru_cache(maxsize=4)
 def _read_text_cells(name: str, mtime_ns: int, size: int, nrows: int | None) -> _Read:
     path = Path(name)
-    said = []
+    said, down = [], 0
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             workbook = pd.ExcelFile(path)
@@ -204,7 +210,8 @@ def _read_text_cells(name: str, mtime_ns: int, size: int, nrows: int | None) -> 
                 said.append(("warning", f"{n} submission{'s' if n != 1 else ''} marked {word} in {column}: left out",
                              column))
                 frame = frame[~out]
-    return _Read(frame, tuple(said))
+                down += n
+    return _Read(frame, tuple(said), down)
 
 
 def _tool(columns) -> str | None:

@@ -85,6 +85,10 @@ def test_kobo_csv_of_the_malawi_survey_gives_the_published_estimates_less_the_no
         (p.severity, p.message, p.column) for p in result.problems}
     assert_shares(result.batch.observations, expected, key=lambda e: (e.area, e.dims))
     assert sum(n for (area, key), (n, _) in expected.items() if key == "") == 423 - 21
+    # the preview counts records: all 423 read, the 21 turned down among those left out, and why
+    summary = result.batch.summary
+    assert (summary["records read"], summary["records left out"], summary["records in the estimates"]) == (423, 21, 402)
+    assert summary["left out: turned down in the survey tool's review"] == 21
     plain = importer.load(con, without(original, turned_down, tmp_path, "malawi.csv"), "records", records=spec)
     pd.testing.assert_frame_equal(estimates(result), estimates(plain))
 

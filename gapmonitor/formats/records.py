@@ -157,7 +157,7 @@ def read(con: duckdb.DuckDBPyConnection, path: str | Path, spec: RecordSpec, nam
         why = why.mask(why.isna() & out, reason)
     why = why.fillna(no_value)
     why = why.mask(why.isna() & bad_weight, "bad weight")
-    batch.summary = _summary(why)
+    batch.summary = _summary(why, record_files.turned_down(path))
     batch.dataset = {"subject": spec.subject}  # the description's default: people, or places (beaches)
     batch.new_areas = new_areas
     batch.group_mapping = _group_mapping(con, spec, batch)
@@ -184,12 +184,15 @@ def _as_the_file_names(path: Path, spec: RecordSpec) -> RecordSpec:
                    groups=[replace(g, column=column(g.column), dimension=g.name) for g in spec.groups])
 
 
-def _summary(why: pd.Series) -> dict:
+def _summary(why: pd.Series, turned_down: int = 0) -> dict:
     """Records read, left out and why (nonzero reasons only), estimated; and the records rejected,
-    those left out for an error, which the preview shows as its rows rejected."""
+    those left out for an error, which the preview shows as its rows rejected. `turned_down`: the
+    submissions the survey tool's reviewers turned down, left out as the file was read."""
     counts = why.value_counts()
     left = {f"left out: {r}": int(counts[r]) for r in LEFT_OUT if r in counts}
-    return {"records read": len(why), "records left out": int(why.notna().sum()), **left,
+    if turned_down:
+        left = {"left out: turned down in the survey tool's review": turned_down, **left}
+    return {"records read": len(why) + turned_down, "records left out": int(why.notna().sum()) + turned_down, **left,
             "records in the estimates": int(why.isna().sum()), "rows rejected": int(why.isin(ERRORS).sum())}
 
 
