@@ -289,8 +289,10 @@ def test_beach_litter_per_100_m_worked_by_hand(con):
     assert batch.summary["records left out"] == 0
     # the blank cells of each item column (counted by eye: bottles 1, bags 3, caps 4, nets 4) are told
     told = {p.column: p.message for p in batch.problems if "counted as 0" in p.message}
-    assert told == {"item_plastic_bottles": "blank cells counted as 0: 1", "item_bags": "blank cells counted as 0: 3",
-                    "item_bottle_caps": "blank cells counted as 0: 4", "item_fishing_nets": "blank cells counted as 0: 4"}
+    assert told == {"item_plastic_bottles": "1 blank cell counted as 0 (blanks_as_zero)",
+                    "item_bags": "3 blank cells counted as 0 (blanks_as_zero)",
+                    "item_bottle_caps": "4 blank cells counted as 0 (blanks_as_zero)",
+                    "item_fishing_nets": "4 blank cells counted as 0 (blanks_as_zero)"}
 
 
 def test_beach_litter_without_blanks_as_zero_leaves_out_the_surveys_with_a_blank(con):

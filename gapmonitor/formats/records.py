@@ -256,7 +256,7 @@ def _computed(con, records: pd.DataFrame, measure: expressions.Measure, spec: Re
                       cell.column, cell.value)
     for column, n in got.blanks.items():
         if n and spec.blanks_as_zero:
-            batch.problem("warning", f"blank cells counted as 0: {n}", None, column, None)
+            batch.problem("warning", f"{n} blank cell{'s' * (n != 1)} counted as 0 (blanks_as_zero)", None, column, None)
         elif n:
             batch.problem("warning", f"records with a blank cell here: {n}, left out of the estimates (blanks_as_zero "
                           "counts a blank as 0)", None, column, None)
