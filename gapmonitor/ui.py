@@ -172,6 +172,23 @@ def series_and_kind(key: str, values: pd.DataFrame) -> tuple[str, str]:
     return series, kind
 
 
+def no_values(what: str, rules: dict, **query) -> None:
+    """The message for a value map with nothing to show; when citizen values exist below the quality bar
+    (or not endorsed), it says how many and how to see them, rather than "no values"."""
+    period = f"{rules['first_year']}–{rules['last_year']}"
+    lowest = min(QUALITY_BARS.values())
+    hidden = 0
+    if rules["min_tier"] > lowest or rules["endorsed_only"]:
+        below = _query(_stamp(), "latest_values_by_area", **query, **{**rules, "min_tier": lowest, "endorsed_only": False})
+        hidden = int(below.citizen_value.notna().sum())
+    bar = {rank: name for name, rank in QUALITY_BARS.items()}
+    st.info(f"No values of {what} in {period} in the data shown (only values of the group itself count: the whole "
+            "group, or a breakdown by this group alone)."
+            + (f" **{hidden} citizen value{'s' * (hidden != 1)} of datasets below the quality bar** (*{bar[rules['min_tier']]}*"
+               f"{', endorsed only' if rules['endorsed_only'] else ''}): choose *{bar[lowest]}* in the sidebar to see "
+               f"{'them' if hidden != 1 else 'it'}, with {'their' if hidden != 1 else 'its'} quality tier." if hidden else ""))
+
+
 def value_caption(shown: pd.DataFrame, kind: str, rules: dict, areas: str = "countries") -> str:
     """What a value map shows: how many areas have a value, and which value each one shows."""
     bar = {rank: name for name, rank in QUALITY_BARS.items()}[rules["min_tier"]]

@@ -71,7 +71,8 @@ def _subnational_values(area: str, indicator: str, group: str, heading: str, sha
     period = f"{rules['first_year']}–{rules['last_year']}"
     drawn = shapes.geometry.notna().any()
     if values.empty:
-        st.info(f"No values of {indicator} for this group in these areas in {period} in the data shown.")
+        ui.no_values(f"{indicator} for this group in these areas", rules, indicator=indicator, group_id=group,
+                     country=area)
         return
     series, kind = ui.series_and_kind(f"profile_sub_{indicator}_{group}", values)
     shown = values[values.series == series]

@@ -146,8 +146,7 @@ def _value_map(number: int, indicator: str, group: str, group_label: str, rules:
     values = ui.query("latest_values_by_area", indicator=indicator, group_id=group, country=None, **rules)
     period = f"{rules['first_year']}–{rules['last_year']}"
     if values.empty:
-        st.info(f"No values of {indicator} for {group_label} in {period} in the data shown (only values of the "
-                "group itself count: the whole group, or a breakdown by this group alone).")
+        ui.no_values(f"{indicator} for {group_label}", rules, indicator=indicator, group_id=group, country=None)
         return None
     series, kind = ui.series_and_kind(f"g{number}_{indicator}", values)
     shown = values[values.series == series]

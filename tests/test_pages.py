@@ -261,6 +261,11 @@ def test_goal_page_value_view_offers_only_series_in_the_data_shown_and_the_headl
     # the total, not the women's value (customdata: area, name, value)
     assert list(with_value.locations) == ["MWI"] and [row[2] for row in with_value.customdata] == [41.5]
 
+    # at the default bar the unassessed import is below it: the message says so and how to see it, not "no values"
+    hidden = goal_6("My data", view="Values")
+    (message,) = [i.value for i in hidden.info if i.value.startswith("No values of 6.1.1")]
+    assert "**1 citizen value of datasets below the quality bar**" in message and f"choose *{TIERS[0].bar}*" in message
+
     demo = goal_6("Demo data")
     metrics = {m.label: m.value for m in demo.metric}
     assert metrics["Indicators in this database"] == f"{len(demo_indicators(6))} of {framework}"

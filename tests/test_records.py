@@ -281,8 +281,9 @@ def test_beach_litter_per_100_m_worked_by_hand(con):
     #          nothing found (all blank) -> 0; mean (18+12+20+0)/4 = 12.5
     # Kilifi:  Watamu (9+3+3+0)/150 -> 10, (6+0+0+3)/150 -> 6; Malindi (30+12+5+3)/250 -> 20; mean 36/3 = 12
     # Kwale:   Diani (15+6+0+0)/300 -> 7, (27+6+4+2)/300 -> 13; mean 10
+    # Kenya (country_totals): all nine surveys, (18+12+20+0+10+6+20+7+13)/9 = 106/9
     assert got == {"KE-28": (pytest.approx(12.5), 4), "KE-14": (pytest.approx(12.0), 3),
-                   "KE-19": (pytest.approx(10.0), 2)}  # ISO 3166-2:KE Mombasa, Kilifi, Kwale
+                   "KE-19": (pytest.approx(10.0), 2), "KEN": (pytest.approx(106 / 9), 9)}  # ISO 3166-2:KE Mombasa, Kilifi, Kwale
     assert set(batch.observations.unit) == {"NUMBER"} and set(batch.observations.year) == {2023}
     assert batch.dataset == {"subject": "places"}  # beaches: the spec says so, the import's description takes it
     assert batch.summary["records read"] == batch.summary["records in the estimates"] == 9
@@ -300,7 +301,8 @@ def test_beach_litter_without_blanks_as_zero_leaves_out_the_surveys_with_a_blank
     got = {r.area: (r.value, r.sample_size) for r in batch.observations.itertuples()}
     # only the three surveys with every cell filled: Jomo Kenyatta 40/200 -> 20, Malindi 50/250 -> 20,
     # Diani in July 39/300 -> 13; the other six have no value
-    assert got == {"KE-28": (pytest.approx(20.0), 1), "KE-14": (pytest.approx(20.0), 1), "KE-19": (pytest.approx(13.0), 1)}
+    assert got == {"KE-28": (pytest.approx(20.0), 1), "KE-14": (pytest.approx(20.0), 1), "KE-19": (pytest.approx(13.0), 1),
+                   "KEN": (pytest.approx(53 / 3), 3)}  # Kenya: (20+20+13)/3
     assert (batch.summary["records left out"], batch.summary["left out: no value"]) == (6, 6)
     assert batch.summary["records in the estimates"] == 3
 
