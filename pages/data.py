@@ -23,7 +23,8 @@ def import_form(result, file_name: str, form) -> None:
         source = st.text_input("Source (publisher, as you would cite it)")
         licence = st.text_input("Licence", value=about.get("licence", ""), placeholder="e.g. CC BY 4.0")
         kind = form.kind or st.radio("Kind", ["official", "citizen"], horizontal=True)
-        description = None if kind == "reference" else describe(about)  # the framework, boundaries: no producer
+        # the framework, boundaries: no producer; records: their subject was chosen in the mapping form
+        description = None if kind == "reference" else describe(about, ask_subject=form.name != "records")
         skip = st.checkbox(f"Import the valid rows and skip the {result.rejected} rejected") if result.rejected else False
         if st.form_submit_button("Import", type="primary"):
             try:
@@ -35,7 +36,7 @@ def import_form(result, file_name: str, form) -> None:
                 st.success(f"Imported as {dataset}.")
 
 
-def describe(about: dict) -> dict:
+def describe(about: dict, ask_subject: bool = True) -> dict:
     """The description of a citizen dataset, over what its file says (inside the import form)."""
     st.caption("Citizen data: describe who produced it and how (the Citizen data page shows this with its quality).")
     subject = str(about.get("subject") or "people").strip().lower()
@@ -47,10 +48,11 @@ def describe(about: dict) -> dict:
                                     placeholder="e.g. Household survey, trained volunteer enumerators"),
             "collection_start": c1.text_input("Collected from (YYYY-MM-DD)", value=about.get("collection_start") or ""),
             "collection_end": c2.text_input("Collected to (YYYY-MM-DD)", value=about.get("collection_end") or ""),
-            "subject": st.radio("What the records are about", list(SUBJECTS), format_func=SUBJECTS.get,
-                                index=list(SUBJECTS).index(subject) if subject in SUBJECTS else 0,
-                                help="Estimates about people or households are suppressed when they rest on too few "
-                                     "respondents; estimates about places or things are shown, flagged when few.")}
+            "subject": subject if not ask_subject else st.radio(
+                "What the records are about", list(SUBJECTS), format_func=SUBJECTS.get,
+                index=list(SUBJECTS).index(subject) if subject in SUBJECTS else 0,
+                help="Estimates about people or households are suppressed when they rest on too few respondents; "
+                     "estimates about places or things are shown, flagged when few.")}
 
 
 def show_preview(result, file_name: str) -> None:
@@ -226,7 +228,7 @@ def import_records() -> None:
             st.error(f"Cannot read the records. {e.problem}")
             return
         labels, codes = form_labels(records_path)
-        named = lambda c: f"{c} — {labels[c]}" if c in labels else c  # noqa: E731 (a format_func)
+        named = lambda c: "— none —" if c is None else f"{c} — {labels[c]}" if c in labels else c  # noqa: E731
         guessed = record_files.guess(records_path)
         at = lambda c, options: options.index(c) if c in options else 0  # noqa: E731 (a guessed default)
         c1, c2 = st.columns(2)

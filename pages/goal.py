@@ -31,6 +31,12 @@ def _header(goal) -> None:
     st.markdown(f"*{goal.title}*")
 
 
+def _percent(share) -> str:
+    """A share as the headline shows it: whole percents, but a small share that is not nothing as 0.4%."""
+    share = share or 0
+    return f"{share:.1f}%" if 0 < share < 1 else f"{share:.0f}%"
+
+
 def _headline(summary: pd.Series) -> None:
     cols = st.columns([3, 3, 2, 2, 2])  # the first two labels are the longest
     cols[0].metric("Indicators in this database", f"{int(summary.indicators_in_database)} of {int(summary.framework_indicators)}",
@@ -43,10 +49,10 @@ def _headline(summary: pd.Series) -> None:
         cols[2].metric("Official coverage", "—", help=f"{NOT_IN_DATABASE.label}: no expected cells in the data shown.")
         cols[3].metric("With citizen data", "—", help=f"{NOT_IN_DATABASE.label}: no expected cells in the data shown.")
     else:
-        cols[2].metric("Official coverage", f"{summary.official_pct or 0:.0f}%",
+        cols[2].metric("Official coverage", _percent(summary.official_pct),
                        help="Share of expected cells (indicator × country × group) with official data in the period, "
                             "over the indicators in this database.")
-        cols[3].metric("With citizen data", f"{summary.with_citizen_pct or 0:.0f}%",
+        cols[3].metric("With citizen data", _percent(summary.with_citizen_pct),
                        delta=f"+{(summary.with_citizen_pct or 0) - (summary.official_pct or 0):.1f} pts",
                        help="Adding the cells that citizen data meeting the quality bar fills.")
     cols[4].metric("Citizen datasets", int(summary.citizen_datasets))

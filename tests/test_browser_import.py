@@ -74,3 +74,72 @@ def test_an_editor_imports_a_un_export_and_the_map_shows_it(editor_app, browser)
     assert goal.page.get_by_role("radiogroup", name="Data shown").count() == 1
     assert goal.problems() == {"external requests": [], "console errors": [], "exception boxes": []}
     goal.close()
+
+
+SURVEYS = ROOT / "tests" / "surveys"  # made by tests/surveys/make_exports.py
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick an option of a Streamlit selectbox as a person does: open it, click the option."""
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_a_cso_turns_an_odk_central_export_into_estimates_with_a_formula(editor_app, browser):
+    """An ODK Central export as it comes, with its XLSForm: the form offers the survey's own labels, guesses
+    the coordinates and the submission date; a formula (collection time over 30 minutes) gives a percentage;
+    rejected submissions are counted among the records left out; the estimate lands in the database."""
+    url, db_path = editor_app
+    with open(SURVEYS / "odk_water_reports.csv", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["ReviewState"] != "rejected"]
+    expected = 100 * sum(int(r["water-minutes_to_collect"]) > 30 for r in rows) / len(rows)
+
+    visit = open_page(browser, url, "/data")
+    page = visit.page
+    page.get_by_label("Editor password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in as editor").click()
+    uploader = page.locator("[data-testid=stFileUploader]", has_text="Records (CSV or XLSX)")
+    uploader.locator("input[type=file]").set_input_files(str(SURVEYS / "odk_water_reports.csv"))
+    form = page.locator("[data-testid=stFileUploader]", has_text="XLSForm")
+    form.locator("input[type=file]").set_input_files(str(SURVEYS / "odk_water_reports.xlsx"))
+    page.get_by_role("combobox", name="Latitude column").wait_for()
+    visit.wait_done()
+    # guessed from the export's own columns: ODK's geopoint parts and the server's submission date
+    assert page.get_by_role("combobox", name="Latitude column").input_value() == "location-Latitude"
+    assert page.get_by_role("combobox", name="Longitude column").input_value() == "location-Longitude"
+    assert page.get_by_role("combobox", name="Date or year column (none: one period)").input_value() == "SubmissionDate"
+    # the XLSForm's English labels name the columns
+    page.get_by_role("combobox", name="Measure column").click()
+    offered = page.get_by_role("option").all_inner_texts()
+    assert "water-main_source — Main source of drinking water" in offered
+    page.keyboard.press("Escape")
+
+    page.get_by_text("A formula over columns").click()
+    page.get_by_role("textbox", name="Formula").fill('"water-minutes_to_collect" > 30')
+    page.get_by_role("textbox", name="Formula").press("Enter")
+    page.get_by_label("SDG indicator (official code)").fill("6.1.1")
+    page.get_by_label("SDG indicator (official code)").press("Enter")
+    page.get_by_label("What the estimate measures").fill("Households collecting water for over 30 minutes")
+    page.get_by_label("What the estimate measures").press("Enter")
+    page.get_by_text("Preview: nothing is written yet").wait_for(timeout=60_000)
+    visit.wait_done()
+    metrics = dict(zip(page.locator("[data-testid=stMetricLabel]").all_inner_texts(),
+                       page.locator("[data-testid=stMetricValue]").all_inner_texts()))
+    assert metrics["Records read"] == "30" and metrics["Records in the estimates"] == str(len(rows)) == "26"
+    assert metrics["Left out: turned down in the survey tool's review"] == "4"
+
+    page.get_by_label("Source (publisher, as you would cite it)").fill("Water committee reports (made)")
+    page.get_by_label("Producer", exact=True).fill("Village water committees")
+    page.get_by_label("Producer type").fill("Community-based organisation")
+    page.get_by_label("Method").fill("ODK Collect household reports")
+    page.get_by_role("button", name="Import").click()
+    page.get_by_text("Imported as import-").wait_for(timeout=60_000)
+    assert visit.problems() == {"external requests": [], "console errors": [], "exception boxes": []}
+    visit.close()
+
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        (value, n, unit, subject), = con.execute("""
+            select o.value, o.sample_size, s.unit, c.subject from observation o join series s on s.code = o.series
+            join citizen_dataset c using (dataset_id) join dataset d using (dataset_id)
+            where d.file_name = 'odk_water_reports.csv' and o.area = 'MWI' and o.dims = ''""").fetchall()
+    assert (value, n, unit, subject) == (pytest.approx(expected), 26, "PERCENT", "people")
