@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from gapmonitor import record_files
 from gapmonitor.formats import ReadError, fatal
 from gapmonitor.sql import identifier
 
@@ -207,15 +208,25 @@ class _Parser:
             self.expect("symbol", ",")
 
     def column(self, token: Token) -> str:
-        if self.columns is None or token.text in self.columns:
+        """The column a name stands for: itself, or in a survey export the one column of that question
+        ('minutes' for 'water/minutes'; record_files.answering)."""
+        if self.columns is None:
             return token.text
-        raise self.unknown(token.text)
+        found = record_files.answering(self.columns, token.text)
+        if len(found) > 1:
+            raise _refused(self.file, self.text, f"the column {token.text!r} could be any of {', '.join(found)}: "
+                                                 "name it by its full path in double quotes")
+        if not found:
+            raise self.unknown(token.text)
+        return found[0]
 
     def matching(self, token: Token) -> list[str]:
-        """The columns a name or glob of sum(...) stands for, in the file's order."""
-        if self.columns is None or token.text in self.columns:
-            return [token.text]
-        hits = [c for c in self.columns if fnmatch.fnmatchcase(c, token.text)] if set("*?[") & set(token.text) else []
+        """The columns a name or glob of sum(...) stands for, in the file's order (a glob matches a full
+        name, else a question's name at the end of a survey export's path: sum(item_*) for 'litter/item_*')."""
+        if self.columns is None or not set("*?[") & set(token.text):
+            return [self.column(token)]
+        hits = [c for c in self.columns if fnmatch.fnmatchcase(c, token.text)] or [
+            c for c in self.columns if any(fnmatch.fnmatchcase(c, f"*{s}{token.text}") for s in record_files.SEPARATORS)]
         if not hits:
             raise self.unknown(token.text)
         return hits

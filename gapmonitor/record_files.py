@@ -76,14 +76,19 @@ def column_name(path: str | Path, name: str) -> str:
     path ends in it ('respondent_gender' for 'household/respondent_gender' or 'household-respondent_gender',
     'problems/broken' for the 0/1 column of a choice)."""
     columns = columns_of(path)
-    if name in columns:
-        return name
-    found = [c for c in columns if c.endswith(tuple(s + name for s in SEPARATORS))]
+    found = answering(columns, name)
     if len(found) == 1:
         return found[0]
     if found:
         raise fatal(path, f"the column {name!r} could be any of {', '.join(found)}: name it by its full path")
     raise fatal(path, f"no column {name!r}; the file has: {', '.join(columns)}")
+
+
+def answering(columns: list[str], name: str) -> list[str]:
+    """The columns a name answers to: the column of that name, else every column whose path ends in it."""
+    if name in columns:
+        return [name]
+    return [c for c in columns if c.endswith(tuple(s + name for s in SEPARATORS))]
 
 
 def guess(path: str | Path) -> dict[str, str | None]:

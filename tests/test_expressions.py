@@ -72,6 +72,23 @@ def test_refused_measures_say_where(text, message):
     assert message in refused(text)
 
 
+EXPORT = ["household/district", "water/minutes", "litter/item_cups", "litter/item_nets", "beach-length_m",
+          "a/time", "b/time"]  # a survey export's columns: group paths, Kobo '/' and ODK Central '-'
+
+
+@pytest.mark.parametrize("text, columns", [
+    ("minutes > 30", ("water/minutes",)),  # a question by its name, as the spec names columns
+    ("sum(item_*) / length_m * 100", ("litter/item_cups", "litter/item_nets", "beach-length_m")),
+    ('sum("litter/item_*")', ("litter/item_cups", "litter/item_nets")),  # a glob of full paths still works
+])
+def test_a_survey_exports_columns_are_named_by_their_questions(text, columns):
+    assert expressions.parse(text, EXPORT, "export.csv").columns == columns
+
+
+def test_a_question_name_that_two_groups_share_must_be_named_in_full():
+    assert "the column 'time' could be any of a/time, b/time" in refused("time > 3", EXPORT)
+
+
 def test_python_is_never_run():
     # a call in the text is not a formula: the quote, or a call's parenthesis, is refused at its position;
     # and the module holds no eval or exec to run anything with
