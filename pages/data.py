@@ -204,7 +204,9 @@ def form_labels(records_path: Path) -> tuple[dict, dict]:
     if form is None:
         return {}, {}
     try:
-        return record_files.labels_of(records_path, saved_upload(form))
+        labels, codes = record_files.labels_of(records_path, saved_upload(form))
+        st.caption(f"The form labels {len(labels)} of the file's columns and the answers of {len(codes)}.")
+        return labels, codes
     except ReadError as e:
         st.warning(f"The XLSForm's labels cannot be used. {e.problem}")
         return {}, {}
