@@ -55,6 +55,16 @@ def _not_held(value) -> str:
     return f"{code} is not a country of the database" if code else f"not a country: {country_codes.HINT}"
 
 
+def countries_of(con, areas: pd.Series, new: pd.DataFrame) -> pd.Series:
+    """The country of each area code: a subnational area's parent (of the database, or new with this
+    file), a country itself."""
+    codes = sorted(set(areas.dropna()))
+    parent = dict(con.execute("select code, coalesce(parent, code) from area where code in (select unnest(?))",
+                              [codes]).fetchall())
+    parent.update(zip(new.code, new.parent))
+    return areas.map(parent)
+
+
 def areas(con, records: pd.DataFrame, country: pd.Series, spec: RecordSpec, batch: Batch):
     """The area code of each record (None where it cannot be placed) and the new areas to add."""
     new = pd.DataFrame(columns=["code", "local_code", "name", "parent"])
@@ -142,10 +152,18 @@ def _areas_from_points(con, records: pd.DataFrame, country: pd.Series, spec: Rec
     for i in records.index[~valid]:
         batch.problem("error", "no usable coordinates: the record cannot be placed", int(i) + 2, spec.latitude,
                       f"{records.at[i, spec.latitude]}, {records.at[i, spec.longitude]}")
-    result = country.copy()
-    todo = valid & country.isna()
-    if todo.any():
-        result[todo] = _placed(lon[todo], lat[todo], places.world(con), spec, batch, "country")
+    # every point is placed on the world's shapes, also where the spec names the country: a point at sea
+    # or in another country (latitude and longitude swapped, a typing slip) must not count for it
+    world = pd.Series(None, index=records.index, dtype="object")
+    if valid.any():
+        world[valid] = _placed(lon[valid], lat[valid], places.world(con), spec, batch, "country")
+    given = valid & country.notna()
+    elsewhere = given & world.notna() & (world != country)
+    for (there, mine), rows in world[elsewhere].groupby([world[elsewhere], country[elsewhere]]).groups.items():
+        first = rows[0]
+        batch.problem("error", f"the point lies in {there}, not in {mine}, the records' country ({len(rows)} records): "
+                               "it cannot be placed", int(first) + 2, spec.latitude, f"{lat[first]}, {lon[first]}")
+    result = world.where(~given, country.where(world == country))  # a given country only where its point lies
     bounds = con.execute("select code, parent, name, geometry from area where kind = 'subnational' and geometry is "
                          "not null and parent in (select unnest(?))", [sorted(set(result.dropna()))]).df()
     for parent, theirs in bounds.groupby("parent"):

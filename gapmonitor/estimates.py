@@ -32,6 +32,8 @@ def from_records(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, spec: Reco
     sets = [[g[j] for j in range(len(groups)) if mask >> j & 1] for mask in range(2 ** len(groups))]
     selected = "".join(f"{c}, grouping({c}) as {a}, " for c, a in zip(g, all_g))
     parts = []
+    # With country totals, a country's estimate takes all its records, and a record that no subnational
+    # area holds counts there only; without, such records (placed in the country itself) give it.
     for level in ["area"] + (["country"] if spec.country_totals else []):
         grouping = ", ".join(f"({', '.join([identifier(level), 'year', 'time_detail', *s])})" for s in sets)
         # the squared deviations are summed about the file's mean ($centre): the variance does not change
@@ -41,7 +43,7 @@ def from_records(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, spec: Reco
                 sum(w) as sw, sum(w * w) as sw2, sum(w * y) / sum(w) as mean,
                 sum(w * (y - $centre) ^ 2) - sum(w * (y - $centre)) ^ 2 / sum(w) as ss
             from records_placed
-            {"where area <> country" if level == "country" else ""}  -- records placed in the country itself
+            {"where area <> country" if level == "area" and spec.country_totals else ""}
             group by grouping sets ({grouping})""")
     con.register("records_placed", frame)
     try:

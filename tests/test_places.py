@@ -270,3 +270,39 @@ def test_the_shipped_world_file_is_world_atlas_with_m49_ids():
     ids = {g.get("id") for g in topo["objects"]["countries"]["geometries"]}
     assert topo["type"] == "Topology" and {"300", "620", "826", "004"} <= ids  # Greece, Portugal, UK, Afghanistan
     assert "world-atlas 2.0.2" in (ROOT / "data" / "reference" / "world_10m.LICENSE.txt").read_text(encoding="utf-8")
+
+
+KENYA_COUNTIES = ROOT / "tests" / "boundaries" / "geoboundaries_ken_adm1.geojson"  # 5 counties, made boxes
+NAIROBI, GARISSA, MARSABIT = (36.82, -1.29), (39.65, -0.45), (37.99, 2.33)  # (lon, lat): Nairobi's box, and two
+# towns of Kenya outside every box of the file
+
+
+@pytest.mark.parametrize("country", ["KEN", None])  # the spec names the country, or the points give it
+def test_a_countrys_total_takes_all_its_records_also_those_in_no_county(fresh, tmp_path, country):
+    """Two records in Nairobi (3 and 5) and two in no county of the file (7 and 9): Nairobi's mean is 4 of
+    2 records, Kenya's 6 of all 4 — once, not 8 from the two outside counties, nor 4 and 8 twice."""
+    with duckdb.connect(str(fresh)) as c:
+        preview = importer.load(c, KENYA_COUNTIES)
+    importer.apply(preview, title="Kenya counties (made)", source="test", path=fresh)
+    path = write(tmp_path, "points.csv", ["lon", "lat", "value"],
+                 [[*NAIROBI, 3], [*NAIROBI, 5], [*GARISSA, 7], [*MARSABIT, 9]])
+    spec = RecordSpec(indicator="6.1.1", description="test", measure="value", longitude="lon", latitude="lat",
+                      period="2023", country=country, country_totals=True)
+    with duckdb.connect(str(fresh), read_only=True) as c:
+        batch = records.read(c, path, spec)
+    got = sorted((r.area, r.value, r.sample_size) for r in batch.observations.itertuples())
+    assert got == [("KE-30", pytest.approx(4.0), 2), ("KEN", pytest.approx(6.0), 4)]
+
+
+def test_a_point_outside_the_records_country_is_not_counted_for_it(con, tmp_path):
+    """The spec says Kenya; a point with latitude and longitude swapped lies in the Indian Ocean, one in
+    the Atlantic, one in Ethiopia (Addis Ababa): none counts for Kenya, each is an error naming its row."""
+    path = write(tmp_path, "points.csv", ["lon", "lat", "value"],
+                 [[*NAIROBI, 3], [-1.29, 36.82, 5], [-30.0, 0.0, 7], [38.75, 9.03, 9]])
+    batch = records.read(con, path, RecordSpec(indicator="6.1.1", description="test", measure="value", longitude="lon",
+                                               latitude="lat", period="2023", country="KEN"))
+    assert [(r.area, r.value, r.sample_size) for r in batch.observations.itertuples()] == [("KEN", 3.0, 1)]
+    assert sorted(p.row for p in batch.problems if p.severity == "error") == [3, 4, 5]
+    (elsewhere,) = [p for p in batch.problems if "not in KEN" in p.message]
+    assert (elsewhere.row, elsewhere.value) == (5, "9.03, 38.75") and "lies in ETH" in elsewhere.message
+    assert batch.summary["left out: no place"] == 3

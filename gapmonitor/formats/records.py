@@ -143,6 +143,7 @@ def read(con: duckdb.DuckDBPyConnection, path: str | Path, spec: RecordSpec, nam
                                                                             # by record_files keep their numbers
     frame["country"] = area_matching.countries(con, records, spec, batch)
     frame["area"], new_areas = area_matching.areas(con, records, frame.country, spec, batch)
+    frame["country"] = frame.country.fillna(area_matching.countries_of(con, frame.area, new_areas))  # from the points
     frame["year"], frame["time_detail"] = _periods(records, spec, batch)
     if measure is None:
         frame["y"], no_value = _yes_no(records, spec, batch, missing)
