@@ -240,8 +240,10 @@ def _preview_observations(con, result: Preview) -> Preview:
         select row from resolution
         where (area_code is null and not new_area) or series_indicator is null or first_row <> row
     """).df().row
-    rejected_rows = set(bad) | {p.row for p in batch.problems if p.severity == "error"}
-    result.rejected = len(rejected_rows)
+    if "rows rejected" in batch.summary:  # records: the reader counts the records it left out for an error
+        result.rejected = batch.summary["rows rejected"] + len(set(bad))
+    else:
+        result.rejected = len(set(bad) | {p.row for p in batch.problems if p.severity == "error"})
     # the rows to write: the reader's rows (not a copy of them when all are kept) and what resolved them
     resolution = con.sql("""
         select _pos, area_code, new_series, series_indicator, new_area, new_area_code, new_area_kind, first_row
@@ -304,8 +306,7 @@ def _summary(con, result: Preview) -> dict:
     con.unregister("batch_groups")
     # a reader that counts its own rejected rows says so (records: the records left out for an error,
     # not the problems that name them, one per area name)
-    rejected = result.batch.summary.get("rows rejected", result.rejected)
-    return {**result.batch.summary, "rows to import": s[0], "rows rejected": rejected, "series": s[1], "areas": s[2],
+    return {**result.batch.summary, "rows to import": s[0], "rows rejected": result.rejected, "series": s[1], "areas": s[2],
             "years": f"{s[3]}–{s[4]}" if s[3] is not None else "", "groups found": ", ".join(g for g, in groups) or "none"}
 
 

@@ -390,3 +390,5 @@ def test_the_preview_counts_rejected_records_not_problem_rows(con):
     result = importer.preview(con, batch, records.checksum(MALAWI, spec))
     assert result.summary["rows rejected"] == result.summary["left out: no place"] == mangochi == 140
     assert result.summary["records in the estimates"] == 423 - mangochi
+    # the count the import form offers to skip, and that refuses the import, is of records too
+    assert result.rejected == 140
