@@ -55,9 +55,22 @@ def code(value) -> str | None:
     keys, m49, _ = _index()
     if text.isdigit():
         return m49.get(int(text))
-    return keys.get(fold(text)) if text else None
+    if not text:
+        return None
+    folded = fold(text)
+    # "The Gambia", "St Lucia": the article and the abbreviation are not part of the name
+    for spelling in (folded, re.sub(r"^the ", "", folded), re.sub(r"^st ", "saint ", folded)):
+        if spelling in keys:
+            return keys[spelling]
+    return None
 
 
 def alpha2(country: str) -> str | None:
     """The ISO alpha-2 code of a country code (for ISO 3166-2 subdivision codes, which start with it)."""
     return _index()[2].get(country) or None
+
+
+def held(con) -> frozenset[str]:
+    """The countries the database holds: a code resolved above must be one of them before data is
+    attached to it (ISO and the reference list know Antarctica, Taiwan and others the database has not)."""
+    return frozenset(c for c, in con.execute("select code from area where kind = 'country'").fetchall())

@@ -62,7 +62,7 @@ def load(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str | None = Non
          **options) -> "Preview":
     """The way in for the command line and the Data page: read a file and preview it against the
     database. Writes nothing."""
-    options = registry.given(options, name or path)  # --country GR, EL or Greece: GRC
+    options = registry.given(options, name or path, con)  # --country GR, EL or Greece: GRC
     batch = read(path, fmt, con=con, name=name, **options)
     return preview(con, batch, checksum(path, batch.format, **options), options.get("country"))
 

@@ -156,6 +156,25 @@ def test_a_country_the_database_does_not_know_is_an_error_naming_it(fresh, tmp_p
     assert preview.rejected == 1 and "USA 4" in preview.summary["areas per country"]
 
 
+def test_a_country_iso_knows_but_the_database_does_not_hold_is_refused(fresh, tmp_path):
+    """Kerguelen (adm0_a3 ATF: ISO knows the French Southern Territories, the database holds no such
+    country) is refused by name rather than written under a parent that does not exist; so is a
+    --country the database does not hold."""
+    def kerguelen(found):
+        found[0]["properties"].update({"adm0_a3": "ATF", "iso_a2": "TF", "admin": "French Southern and Antarctic Lands",
+                                       "name": "Kerguelen"})
+        return found
+
+    assert rows(fresh, "select count(*) from area where code = 'ATF'") == [(0,)]  # the premise
+    preview = load(fresh, geojson(NE, kerguelen, tmp_path))
+    assert [(p.column, p.value) for p in preview.errors] == [("adm0_a3", "ATF")]
+    assert "1 feature (Kerguelen) of a country the database does not know" in preview.errors[0].message
+    assert "ATF" not in preview.summary["areas per country"]
+    with pytest.raises(ReadError) as refused:
+        load(fresh, ID_NAME, country="ATA")
+    assert refused.value.problem.message == "the country given, ATA, is not a country of the database"
+
+
 # ---------------------------------------------------------------------------------------------
 # properties known by their names
 

@@ -30,11 +30,13 @@ def layer_properties(path, layer: str | None = None) -> list[str]:
 
 
 def read_boundaries(path, code_property: str, name_property: str, parent: str | None = None,
-                    tolerance: float = 0.001, layer: str | None = None, country_property: str | None = None) -> Batch:
+                    tolerance: float = 0.001, layer: str | None = None, country_property: str | None = None,
+                    held: frozenset[str] | None = None) -> Batch:
     """One boundary file as Batch.boundaries: code, name, parent (its country), geometry in EPSG:4326,
     simplified; features sharing a code and name are the parts of one area, dissolved into one shape.
-    A feature's country is `parent`, or the one its `country_property` names (gapmonitor.country_codes);
-    given both, the features of other countries are refused, one error per country."""
+    A feature's country is `parent`, or the one its `country_property` names (gapmonitor.country_codes),
+    which must be one the database holds (`held`; None: any); given both, the features of other countries
+    are refused, one error per country."""
     path = Path(path)
     batch = Batch(file=path.name, format="boundaries")
     if parent is not None:
@@ -80,7 +82,7 @@ def read_boundaries(path, code_property: str, name_property: str, parent: str | 
             if not value:
                 batch.problem("error", "feature has no country", row=i, column=country_property, value=code)
                 continue
-            country = country_of(value)
+            country = _held(country_of(value), held)
             if country is None or country != (parent or country):
                 (unknown if country is None else other).setdefault(country or value, []).append(name or code)
                 continue
@@ -302,15 +304,22 @@ def _empty(values: pd.Series) -> str | None:
     return f"is empty for {blank} feature{'' if blank == 1 else 's'}" if blank else None
 
 
+def _held(country: str | None, held: frozenset[str] | None) -> str | None:
+    """A resolved country, if the database holds it (None for held: no database to ask)."""
+    return country if held is None or country in held else None
+
+
 def _read(path, con, country=None, code_property=None, name_property=None) -> Batch:
+    held = country_codes.held(con) if con is not None else None
+    of = lambda v: _held(country_of(v), held)  # noqa: E731
     fields = layer_properties(path)
     codes, names, countries = candidates(fields)
     table = _attributes(path, [f for f in dict.fromkeys([*codes, *names, *countries, code_property, name_property])
                                if f in fields])
     said, passed = [], []  # what is read from which property because of its name; the properties passed over
     country_property, why = _choose(
-        table, countries, lambda v: None if v.map(country_of).notna().all() else
-        "holds values that are no country of the database", lambda v: v.map(country_of).notna().any())
+        table, countries, lambda v: None if v.map(of).notna().all() else
+        "holds values that are no country of the database", lambda v: v.map(of).notna().any())
     passed += why
     if country_property:
         said.append(f"countries from {country_property!r}")
@@ -334,7 +343,8 @@ def _read(path, con, country=None, code_property=None, name_property=None) -> Ba
         raise fatal(path, "the features do not say their country (no property such as adm0_a3, iso_a2, shapeGroup, "
                           "GID_0 or ADM0_PCODE names a country of the database): give the country the file covers"
                           + (f" ({'; '.join(passed)})" if passed else ""))
-    batch = read_boundaries(path, code_property, name_property, country, country_property=country_property)
+    batch = read_boundaries(path, code_property, name_property, country, country_property=country_property,
+                            held=held)
     if said:
         choose = "; give --code-property and --name-property to choose others" if guessed else ""
         names = "their names say" if len(said) > 1 else "its name says"

@@ -31,16 +31,21 @@ class Option:
 COUNTRY = Option("country", "the country a national file covers (its ISO code, M49 number or name)", kind="country")
 
 
-def given(options: dict, file: str | Path) -> dict:
+def given(options: dict, file: str | Path, con=None) -> dict:
     """The options as the readers take them: a country option named in any way country_codes knows
-    (GR, EL, 300, Greece) becomes its code (GRC); one that names no country is a ReadError."""
+    (GR, EL, 300, Greece) becomes its code (GRC); one that names no country, or (with `con`) none the
+    database holds, is a ReadError."""
     out = dict(options)
+    held = country_codes.held(con) if con is not None else None
     for name in {o.name for f in formats() for o in f.options if o.kind == "country"}:
         value = out.get(name)
         if value not in (None, ""):
             out[name] = country_codes.code(value)
             if out[name] is None:
                 raise fatal(file, f"the {name} given names no country: {country_codes.HINT}", column=name, value=value)
+            if held is not None and out[name] not in held:
+                raise fatal(file, f"the {name} given, {out[name]}, is not a country of the database", column=name,
+                            value=value)
     return out
 
 
