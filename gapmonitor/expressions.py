@@ -156,6 +156,8 @@ class _Parser:
             if isinstance(node, Binary) and node.op in COMPARISONS:
                 raise _refused(self.file, self.text, f"the comparison {node.op!r} at character {node.at} can only "
                                                      "be the whole measure (e.g. collection_time > 30)")
+        if not self.used and self.columns is not None:  # the same number for every record measures nothing
+            raise _refused(self.file, self.text, "it reads no column")
         return Measure(self.text, tree, tuple(self.used))
 
     def comparison(self):

@@ -67,6 +67,7 @@ def test_accepted_measures_read_their_columns(text, columns, yes_no):
     ("(time > 30) + 1", "the comparison '>' at character 7 can only be the whole measure"),
     ("length_m * (time < 5)", "the comparison '<' at character 18 can only be the whole measure"),
     ("time; drop table area", "unexpected character ';' at character 5"),
+    ("3", "it reads no column"), ("2 > 1", "it reads no column"),  # a constant measures nothing
 ])
 def test_refused_measures_say_where(text, message):
     assert message in refused(text)
