@@ -62,6 +62,11 @@ def _subnational_status(area: str, indicator: str, group: str, heading: str, sha
                      hide_index=True, height=220)
     counts = status.status.value_counts()
     st.caption(" · ".join(f"{s.label}: {counts[s.code]}" for s in STATUSES if s.code in counts))
+    drawable = set(shapes.area[shapes.geometry.notna()])
+    undrawn = status[(status.status != "no_data") & ~status.area.isin(drawable)]
+    if drawn and len(undrawn):  # counted above, but with no shape to colour
+        st.caption(f"{len(undrawn)} area{'s' * (len(undrawn) != 1)} with data but no boundary, so not on the map: "
+                   f"{', '.join(undrawn.name)}.")
     st.caption(SUBNATIONAL_RULE)
 
 

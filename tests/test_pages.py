@@ -291,3 +291,36 @@ def test_country_page_lists_area_statuses_where_there_are_no_boundaries(demo, de
     assert list(listed.Area[:len(below)]) == list(below.Area)  # areas with data first
     assert set(listed.Status[len(below):]) == {"No data"}
     assert any("No boundaries for these areas yet" in c.value for c in at.caption)
+
+
+def test_country_page_names_the_areas_with_data_it_cannot_draw(fresh, monkeypatch):
+    # beach litter in three Kenyan counties (tests/records/beach_litter.csv), boundaries for five counties of
+    # which only Mombasa is one of them (tests/boundaries/geoboundaries_ken_adm1.geojson): Kilifi and Kwale are
+    # counted on the status map but have no shape, and the page says so
+    import csv
+    import json
+
+    import duckdb
+
+    from gapmonitor import importer
+    from gapmonitor.statuses import TIERS
+
+    beaches, counties = ROOT / "tests/records/beach_litter.csv", ROOT / "tests/boundaries/geoboundaries_ken_adm1.geojson"
+    with duckdb.connect(str(fresh)) as con:
+        shapes = importer.load(con, counties)
+        litter = importer.load(con, beaches, "records", records=ROOT / "data/templates/records/beach_litter.yaml")
+    importer.apply(shapes, title="counties", source="test", path=fresh)
+    importer.apply(litter, title="beaches", source="test", path=fresh,
+                   description={"producer": "p", "producer_type": "t", "method": "m"})
+    with open(beaches, encoding="utf-8") as f:
+        surveyed = {r["county"] for r in csv.DictReader(f)}
+    drawn = {f["properties"]["shapeName"] for f in json.loads(counties.read_text(encoding="utf-8"))["features"]}
+    monkeypatch.setenv("GAPMONITOR_DB", str(fresh))
+    at = AppTest.from_file(str(ROOT / "pages/country.py"), default_timeout=TIMEOUT)
+    at.query_params.update({"area": "KEN", "data": "My data", "end": "2023", "bar": TIERS[0].bar,
+                            "sub_indicator": "14.1.1", "sub_group": "total"})
+    run(at)
+    missing = sorted(surveyed - drawn)
+    assert missing == ["Kilifi", "Kwale"]
+    assert any(c.value == f"2 areas with data but no boundary, so not on the map: {', '.join(missing)}."
+               for c in at.caption), [c.value for c in at.caption]
