@@ -2,14 +2,18 @@
 demo-data notice. Pages call these; they never open the database themselves."""
 
 import hmac
+import logging
+import math
 import os
 
 import pandas as pd
 import streamlit as st
 
-from gapmonitor import db
+from gapmonitor import db, throttle, uploads
 from gapmonitor.maps import TOPOJSON_CONFIG, VALUE_KINDS, unit_label
 from gapmonitor.statuses import QUALITY_BARS, STATUSES
+
+uploads.start()  # the app starts: uploads a stopped or killed app left go now, not at the next upload
 
 DEMO_NOTICE = "Illustrative demo data — not official statistics"
 DEFAULT_WINDOW = 5
@@ -232,9 +236,32 @@ def _editor_password() -> str | None:
     return secret or os.environ.get(EDITOR_PASSWORD_ENV) or None
 
 
+SIGN_IN = throttle.Throttle()  # failed editor passwords, per client, for this process
+log = logging.getLogger("gapmonitor.editor")
+
+
+def _client() -> tuple[str, list[str]]:
+    """Who tries the password, for the log, and the keys its failures count against: the client's address
+    and this session (the only key of a client with no address: AppTest, or a browser on this machine).
+    Streamlit gives no address for a connection from this machine; then a proxy there (nginx) names the
+    client in X-Forwarded-For, whose last entry is the one the proxy added. A remote client's own header
+    is never read: it could name anyone."""
+    address = st.context.ip_address
+    if not isinstance(address, str):  # None, or AppTest's stand-in for a runtime
+        address = str(st.context.headers.get("X-Forwarded-For") or "").rsplit(",", 1)[-1].strip() or None
+    session = f"session {uploads.session_id()}"
+    return (address or session), ([f"address {address}"] if address else []) + [session]
+
+
+def _seconds(wait: float) -> str:
+    n = math.ceil(wait)
+    return f"{n} second{'s' * (n != 1)}" if n < 120 else f"{math.ceil(n / 60)} minutes"
+
+
 def editor_signed_in() -> bool:
     """Whether this session may change data. Without a configured password the app is read-only and
-    says how to enable editing; with one, an editor signs in once per session."""
+    says how to enable editing; with one, an editor signs in once per session. After a wrong password
+    the client waits (1 s, then 2, 4... up to 5 minutes): a try before then is refused unchecked."""
     password = _editor_password()
     if not password:
         st.info(f"This app is read-only. To enable importing and removing data, set an editor password: "
@@ -245,8 +272,18 @@ def editor_signed_in() -> bool:
     with st.form("sign_in"):
         given = st.text_input("Editor password", type="password")
         if st.form_submit_button("Sign in as editor"):
-            if hmac.compare_digest(given.encode(), password.encode()):
+            client, keys = _client()
+            if (wait := SIGN_IN.wait(keys)) > 0:
+                log.warning("editor sign-in from %s refused unchecked: %.1f s left of the wait after wrong passwords",
+                            client, wait)
+                st.error(f"Too many wrong passwords: try again in {_seconds(wait)}.")
+            elif hmac.compare_digest(given.encode(), password.encode()):
+                SIGN_IN.succeeded(keys)
                 st.session_state["editor"] = True
                 st.rerun()
-            st.error("Wrong password.")
+            else:
+                failures, wait = SIGN_IN.failed(keys)
+                log.warning("wrong editor password from %s: %d in a row; next try allowed in %.0f s",
+                            client, failures, wait)
+                st.error(f"Wrong password. You can try again in {_seconds(wait)}.")
     return False

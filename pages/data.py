@@ -1,14 +1,11 @@
 """Data: the datasets in the database, and for editors, importing and removing them."""
 
-import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from gapmonitor import group_suggestions, record_files, stewardship, ui
+from gapmonitor import group_suggestions, record_files, stewardship, ui, uploads
 from gapmonitor.formats import SUBJECTS, ReadError, boundaries, records, registry
 from gapmonitor.importer import ImportRefused, apply, expand, import_each, is_data_zip, remove, summary
 
@@ -33,7 +30,30 @@ def import_form(result, file_name: str, form) -> None:
             except (ImportRefused, ValueError) as e:
                 st.error(str(e))
             else:
-                st.success(f"Imported as {dataset}.")
+                import_done("records" if form.name == "records" else "file", f"Imported as {dataset}.")
+
+
+def import_done(section: str, message: str, outcomes: pd.DataFrame | None = None, ok: bool = True) -> None:
+    """An import is done: the session's uploads leave the disk now, and the page runs again with empty
+    uploaders (a new key), so that no later run writes them there again; the outcome is shown then."""
+    uploads.discard(uploads.session_id())
+    st.session_state["upload_round"] = upload_round() + 1
+    st.session_state[f"import_done_{section}"] = (message, outcomes, ok)
+    st.rerun()
+
+
+def show_import_done(section: str) -> None:
+    """What the last import of this section did (kept over the rerun that emptied the uploaders)."""
+    if done := st.session_state.pop(f"import_done_{section}", None):
+        message, outcomes, ok = done
+        (st.success if ok else st.warning)(message)
+        if outcomes is not None:
+            st.dataframe(outcomes, hide_index=True)
+
+
+def upload_round() -> int:
+    """Part of every uploader's key: a new round (after an import) gives empty uploaders."""
+    return st.session_state.get("upload_round", 0)
 
 
 def describe(about: dict, ask_subject: bool = True) -> dict:
@@ -70,16 +90,8 @@ def show_preview(result, file_name: str) -> None:
 
 
 def saved_upload(upload) -> Path:
-    """The upload as a file, in a folder named by its content: a rerun finds it there, not a new copy."""
-    data = upload.getvalue()
-    folder = Path(tempfile.gettempdir()) / f"gapmonitor-upload-{hashlib.sha256(data).hexdigest()[:16]}"
-    folder.mkdir(exist_ok=True)
-    path = folder / Path(upload.name).name  # a bare name: an upload's name never chooses the folder
-    if not path.exists():  # written aside and renamed, so another session never reads half of it
-        aside = folder / f".{path.name}.{os.getpid()}"
-        aside.write_bytes(data)
-        os.replace(aside, path)
-    return path
+    """The upload as a private file of this session (gapmonitor.uploads): read from there, never /tmp."""
+    return uploads.save(uploads.session_id(), upload.name, upload.getvalue())
 
 st.title("Data")
 sources = ui.query("data_sources")
@@ -108,14 +120,15 @@ def option_inputs(form, path: Path, folder: Path, countries: pd.DataFrame) -> di
                 st.info(f"Choose {option.help} to see what would be imported.")
                 return None
         elif option.kind == "file":
-            extra = st.file_uploader(option.help[:1].upper() + option.help[1:], type=["xml"], key=f"option_{option.name}")
+            extra = st.file_uploader(option.help[:1].upper() + option.help[1:], type=["xml"],
+                                     key=f"option_{option.name}_{upload_round()}")
             if extra is None:
                 if option.required:
                     st.info(f"This file needs {option.help}.")
                     return None
                 continue
-            options[option.name] = folder / (f"{option.name}-" + Path(extra.name).name)
-            options[option.name].write_bytes(extra.getvalue())
+            options[option.name] = uploads.write(folder / (f"{option.name}-" + Path(extra.name).name),
+                                                 extra.getvalue())
         elif option.kind == "property":
             try:
                 properties = boundaries.layer_properties(path)
@@ -135,16 +148,18 @@ def option_inputs(form, path: Path, folder: Path, countries: pd.DataFrame) -> di
 def import_file() -> None:
     """A published file (official data, citizen estimates in the template, boundaries, the framework)."""
     st.header("Import a file")
+    show_import_done("file")
     # records need a spec: they have their own section below
     choices = [f for f in registry.formats() if not any(o.kind == "spec" for o in f.options)]
-    uploads = st.file_uploader("File", type=sorted({s.lstrip(".") for f in choices for s in f.suffixes}),
-                               help="; ".join(f.label for f in choices) + ". Several files, or a zip of data files: "
-                                    "each is imported as its own dataset.", accept_multiple_files=True)
-    paths = [saved_upload(u) for u in uploads or []]
+    files = st.file_uploader("File", type=sorted({s.lstrip(".") for f in choices for s in f.suffixes}),
+                             help="; ".join(f.label for f in choices) + ". Several files, or a zip of data files: "
+                                  "each is imported as its own dataset.", accept_multiple_files=True,
+                             key=f"file_upload_{upload_round()}")
+    paths = [saved_upload(u) for u in files or []]
     if len(paths) > 1 or (len(paths) == 1 and is_data_zip(paths[0])):
         import_several(paths)
     elif paths:
-        upload, path = uploads[0], paths[0]
+        upload, path = files[0], paths[0]
         try:
             detected = registry.detect(path)
         except ReadError as e:
@@ -170,8 +185,10 @@ def import_file() -> None:
 def import_several(paths: list[Path]) -> None:
     """Several files (or a zip of data files): one preview line each, then one button that imports each
     as its own dataset, all or nothing per file, and shows what became of each."""
-    # uploads are saved under their own names, and a zip is unpacked beside the uploads (by its content)
-    items = expand(paths, Path(tempfile.gettempdir()) / "gapmonitor-upload-unpacked")
+    # uploads are saved under their own names, and a zip is unpacked into the session's private folder
+    unpacked = uploads.scratch(uploads.session_id())
+    items = expand(paths, unpacked)
+    uploads.make_private(unpacked)
     countries = ui.query("countries")
     names = dict(zip(countries.code, countries.name))
     options = {"country": st.selectbox(
@@ -191,16 +208,15 @@ def import_several(paths: list[Path]) -> None:
             outcomes = import_each(items, ui.import_preview, options=options, title=title, source=source,
                                    licence=licence, kind=kind, description=description)
             failed = [o for o in outcomes if not o.ok]
-            (st.warning if failed else st.success)(
-                f"{len(outcomes) - len(failed)} of {len(outcomes)} files imported, already there or skipped"
-                + (f"; {len(failed)} refused or not read (nothing of theirs was written)." if failed else "."))
-            st.dataframe(summary(outcomes), hide_index=True)
+            import_done("file", f"{len(outcomes) - len(failed)} of {len(outcomes)} files imported, already there or "
+                        "skipped" + (f"; {len(failed)} refused or not read (nothing of theirs was written)."
+                                     if failed else "."), summary(outcomes), ok=not failed)
 
 
 def form_labels(records_path: Path) -> tuple[dict, dict]:
     """The labels of the survey's XLSForm, when given (KoboToolbox, ODK): questions and answers by column."""
     form = st.file_uploader("The survey's XLSForm (optional: its labels name the columns and answers below)",
-                            type=["xlsx"], key="records_xlsform")
+                            type=["xlsx"], key=f"records_xlsform_{upload_round()}")
     if form is None:
         return {}, {}
     try:
@@ -215,13 +231,14 @@ def form_labels(records_path: Path) -> tuple[dict, dict]:
 def import_records() -> None:
     """Raw citizen records, mapped column by column, to estimates."""
     st.header("Turn citizen records into estimates")
+    show_import_done("records")
     st.markdown("Upload raw records (a household survey, water-point checks, crowdsourced reports) as CSV or XLSX — "
                 "a KoboToolbox or ODK Central export as it comes: columns by their question names, submissions not "
                 "approved left out — "
                 "say what each column means, and the app computes one estimate per area, group and period with its "
                 "sample size and 95% interval. **Only the estimates are stored; the records never are.** For "
                 "estimates you have already computed, use the template in `data/templates/` above.")
-    raw = st.file_uploader("Records (CSV or XLSX)", type=["csv", "xlsx"], key="records_upload")
+    raw = st.file_uploader("Records (CSV or XLSX)", type=["csv", "xlsx"], key=f"records_upload_{upload_round()}")
     if raw is not None:
         records_path = saved_upload(raw)
         try:
