@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from gapmonitor.formats import check_csv_text, fatal
+from gapmonitor.limits import MAX_COLUMNS, too_many_columns
 
 # A header is a path: Kobo joins groups with '/', ODK Central with '-'; both add '/choice' for the
 # 0/1 column of a select_multiple choice.
@@ -196,6 +197,8 @@ def _read_text_cells(name: str, mtime_ns: int, size: int, nrows: int | None) -> 
             frame = workbook.parse(0, dtype=str, keep_default_na=False, nrows=nrows).fillna("")
         except Exception as e:
             raise fatal(path, f"not a readable Excel workbook ({type(e).__name__})") from e
+        if len(frame.columns) > MAX_COLUMNS:
+            raise fatal(path, too_many_columns(len(frame.columns)), row=1)
         if len(workbook.sheet_names) > 1:  # Kobo puts each repeat group in a sheet of its own
             said.append(("warning", f"only the first sheet, {workbook.sheet_names[0]!r}, is read; the others "
                                     f"({', '.join(workbook.sheet_names[1:])}) are left out", None))

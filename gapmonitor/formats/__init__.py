@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from gapmonitor.limits import MAX_CELL, MAX_COLUMNS, MAX_ROWS, TOO_LONG, TOO_MANY_ROWS, too_many_columns
+
 # Columns of Batch.observations, the shape every observation reader produces.
 OBSERVATION_COLUMNS = [
     "row",                 # 1-based line or row number in the source file (for messages)
@@ -110,10 +112,57 @@ def _check_start(path: str | Path, start: bytes) -> None:
                           "byte-order mark; save it as CSV UTF-8")
 
 
+# Cells separated by one of these, and no comma, in a file read as CSV: saved in a locale whose lists use
+# semicolons, or as tab-separated text.
+OTHER_DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
+
+
+def other_delimiter(header: list[str]) -> str | None:
+    """What separates a header's cells when it is not a comma (a header read as one cell holding
+    ';' or tabs), in words; None for a comma-separated header."""
+    if len(header) != 1:
+        return None
+    counts = {d: header[0].count(d) for d in OTHER_DELIMITERS}
+    found = max(counts, key=counts.get)
+    return OTHER_DELIMITERS[found] if counts[found] else None
+
+
+def _check_header(path, header: list[str], delimiter: str = ",") -> None:
+    """The header checks every CSV reader shares: not too wide, and split by the delimiter expected."""
+    if len(header) > MAX_COLUMNS:
+        raise fatal(path, too_many_columns(len(header)), row=1)
+    other = other_delimiter(header) if delimiter == "," else None
+    if other:
+        raise fatal(path, f"the cells are separated by {other}, not commas: save the file as CSV UTF-8 "
+                          "(comma delimited)", row=1, value=header[0][:80])
+
+
+def _checked_rows(path, rows):
+    """The rows of a csv.reader, numbered from 1, each checked against the limits (columns, cell size,
+    rows); a ReadError names the first row past one. The csv module's own limit on a cell (131,072
+    characters, above MAX_CELL) becomes the same message."""
+    number = 0
+    try:
+        for number, cells in enumerate(rows, start=1):
+            if len(cells) > MAX_COLUMNS:
+                raise fatal(path, too_many_columns(len(cells)), row=number)
+            if cells and max(map(len, cells)) > MAX_CELL:
+                i = max(range(len(cells)), key=lambda k: len(cells[k]))
+                raise fatal(path, TOO_LONG, row=number, value=cells[i][:80] + "…")
+            if number > MAX_ROWS + 1:  # the header and MAX_ROWS data rows
+                raise fatal(path, TOO_MANY_ROWS, row=number)
+            yield number, cells
+    except csv.Error as e:
+        if "field larger than field limit" in str(e):
+            raise fatal(path, TOO_LONG, row=number + 1) from None
+        raise fatal(path, f"not a readable CSV file: {e}") from e
+
+
 def check_csv_text(path: str | Path, delimiter: str = ",") -> None:
-    """Raise a ReadError saying where, if a CSV file is not UTF-8 text or a row has more or fewer cells
-    than the header: DuckDB's and pandas' own errors name neither the row nor the cell (a ragged row
-    can even make DuckDB take a data row for the header)."""
+    """Raise a ReadError saying where, if a CSV file is not UTF-8 text, is past the limits (columns,
+    cell size, rows: formats.limits), or a row has more or fewer cells than the header: DuckDB's and
+    pandas' own errors name neither the row nor the cell (a ragged row can even make DuckDB take a
+    data row for the header)."""
     data = Path(path).read_bytes()
     _check_start(path, data[:65536])
     # undecodable bytes become lone surrogates, so the row and cell that hold them can be named
@@ -121,23 +170,21 @@ def check_csv_text(path: str | Path, delimiter: str = ",") -> None:
     bad = re.compile("[\udc80-\udcff]")
     undecodable = bad.search(text) is not None
     header = None
-    try:
-        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
-            if header is None:
-                header = cells
-            for i, cell in enumerate(cells if undecodable else ()):
-                if bad.search(cell):
-                    raise fatal(path, "not UTF-8 text: this cell holds bytes of another encoding (Latin-1 or "
-                                      "Windows-1252?); save the file as CSV UTF-8", row=number,
-                                column=header[i] if number > 1 and i < len(header) else None,
-                                value=cell.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
-            if cells and number > 1 and len(cells) != len(header):
-                extra = cells[len(header):]
-                raise fatal(path, f"the row has {len(cells)} cells but the header has {len(header)}", row=number,
-                            column=None if extra else header[len(cells)],
-                            value=delimiter.join(extra) if extra else None)
-    except csv.Error as e:
-        raise fatal(path, f"not a readable CSV file: {e}") from e
+    for number, cells in _checked_rows(path, csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
+        if header is None:
+            header = cells
+            _check_header(path, header, delimiter)
+        for i, cell in enumerate(cells if undecodable else ()):
+            if bad.search(cell):
+                raise fatal(path, "not UTF-8 text: this cell holds bytes of another encoding (Latin-1 or "
+                                  "Windows-1252?); save the file as CSV UTF-8", row=number,
+                            column=header[i] if number > 1 and i < len(header) else None,
+                            value=cell.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+        if cells and number > 1 and len(cells) != len(header):
+            extra = cells[len(header):]
+            raise fatal(path, f"the row has {len(cells)} cells but the header has {len(header)}", row=number,
+                        column=None if extra else header[len(cells)],
+                        value=delimiter.join(extra) if extra else None)
 
 
 # How DuckDB reads a CSV file for csv_source: the dialect check_csv_text's csv module reads, every cell
@@ -148,8 +195,9 @@ _CSV_OPTIONS = ("header = true, auto_detect = false, delim = ',', quote = '\"', 
 
 def csv_header(path: str | Path) -> list[str]:
     """The header's cells of a CSV file, after the checks that cost little: not UTF-16, no NUL bytes
-    in the first 64 kB, UTF-8 throughout (decoded in blocks, so the file is never held whole). A file
-    that fails the last is read again by check_csv_text, to name the row and cell."""
+    in the first 64 kB, UTF-8 throughout (decoded in blocks, so the file is never held whole), not past
+    the limits on columns and on a header cell. A file that fails the UTF-8 check is read again by
+    check_csv_text, to name the row and cell."""
     with open(path, "rb") as f:
         _check_start(path, f.read(65536))
         f.seek(0)
@@ -162,10 +210,9 @@ def csv_header(path: str | Path) -> list[str]:
             check_csv_text(path)
             raise fatal(path, "not UTF-8 text; save the file as CSV UTF-8") from None
     with open(path, encoding="utf-8-sig", newline="") as f:
-        try:
-            return next(csv.reader(f), [])
-        except csv.Error as e:
-            raise fatal(path, f"not a readable CSV file: {e}") from e
+        header = next((cells for _, cells in _checked_rows(path, csv.reader(f))), [])
+    _check_header(path, header)
+    return header
 
 
 def csv_source(path: str | Path, columns: int) -> tuple[str, dict]:

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
@@ -91,9 +92,13 @@ def read_boundaries(path, code_property: str, name_property: str, parent: str | 
             batch.problem("error", f"duplicate code (first at row {first[0]}, named {first[1]!r}): the parts of one "
                                    "area share its code and name", row=i, column=code_property, value=code)
             continue
-        area = None if geom is None or geom.is_empty else _polygonal(shapely.make_valid(geom))
+        finite = geom is None or bool(np.isfinite(shapely.get_coordinates(geom)).all())  # GEOS fails on NaN, inf
+        area = None if geom is None or geom.is_empty or not finite else _polygonal(shapely.make_valid(geom))
         if geom is None or geom.is_empty:
             batch.problem("error", "feature has no geometry", row=i, value=code)
+        elif not finite:
+            batch.problem("error", "the geometry has coordinates that are not finite numbers (NaN or infinite)",
+                          row=i, value=code)
         elif area is None:
             batch.problem("error", f"geometry ({geom.geom_type}) has no area", row=i, value=code)
         else:

@@ -17,6 +17,7 @@ import pycountry
 from gapmonitor import country_codes
 from gapmonitor.dimensions import key as dims_key
 from gapmonitor.formats import DESCRIPTION_FIELDS, OBSERVATION_COLUMNS, SUBJECTS, Batch, check_csv_text, fatal
+from gapmonitor.limits import NOT_FINITE, YEAR_RULE, in_range
 from gapmonitor.formats.registry import Format
 
 OBSERVATIONS_SHEET = "observations"
@@ -191,9 +192,14 @@ def _frame(path: Path, header: list, rows: list, batch: Batch) -> pd.DataFrame:
 # rows
 
 
+def _read_number(text: pd.Series) -> pd.Series:
+    """Numbers from text, infinities (inf, 1e309) included; NaN where the text is blank or not a number."""
+    return pd.to_numeric(text.where(text != ""), errors="coerce").astype(float)
+
+
 def _number(text: pd.Series) -> pd.Series:
     """Numbers from text; NaN where the text is blank, not a number, or not finite."""
-    number = pd.to_numeric(text.where(text != ""), errors="coerce").astype(float)
+    number = _read_number(text)
     return number.where(np.isfinite(number))
 
 
@@ -236,11 +242,14 @@ def _observations(f: pd.DataFrame, batch: Batch) -> None:
     flag(f.period == "", "period", "period is required (a year such as 2021, or 2019/20, 2021-2023)")
     flag((f.period != "") & (start.isna() | (year < start)), "period",
          "not a year or period such as 2021, 2019/20 or 2021-2023")
+    flag(start.notna() & (year >= start) & ~(in_range(start) & in_range(year)), "period", f"not a year the app takes: {YEAR_RULE}")
 
     # the estimate
     value = _number(f.value)
     flag(f.value == "", "value", "value is required: give the estimate, or delete the row")
-    flag((f.value != "") & value.isna(), "value", f"value is not a number ({NUMBER_HINT})")
+    infinite = np.isinf(_read_number(f.value))
+    flag((f.value != "") & value.isna() & ~infinite, "value", f"value is not a number ({NUMBER_HINT})")
+    flag(infinite, "value", f"value is {NOT_FINITE}")
     n = _number(f.sample_size)
     flag(f.sample_size == "", "sample_size",
          "sample_size is required: the number of respondents or records behind the value (the app withholds "

@@ -16,6 +16,7 @@ import yaml
 
 from gapmonitor import dimensions
 from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, check_csv_text, fatal
+from gapmonitor.limits import NOT_FINITE, YEAR_RULE, YEAR_START, in_range
 from gapmonitor.formats.registry import COUNTRY, Format, Option
 
 # Columns that qualify a value rather than break it down by group.
@@ -49,12 +50,14 @@ def read_meta(path: Path) -> dict:
 
 def _year(text: pd.Series) -> pd.Series:
     """The year a period counts for: '2000 Q1' -> 2000, '2004/05' -> 2005, '2013/16' -> 2016
-    (a span counts for its last year, so the period window sees the latest data it holds)."""
-    start = pd.to_numeric(text.str.extract(r"^\s*(\d{4})", expand=False), errors="coerce")
+    (a span counts for its last year, so the period window sees the latest data it holds). NaN where
+    it is none, or not one the app takes (formats/limits.py)."""
+    start = pd.to_numeric(text.str.extract(YEAR_START, expand=False), errors="coerce")
     end = text.str.extract(r"^\s*\d{4}\s*[/-]\s*(\d{2}|\d{4})\s*$", expand=False)
     end_year = pd.to_numeric(end, errors="coerce")
     full = end_year.where(end.str.len() == 4, (start // 100) * 100 + end_year)
-    return full.where(end.notna(), start)
+    year = full.where(end.notna(), start)
+    return year.where(in_range(start) & in_range(year))
 
 
 def read(path: str | Path, country: str, indicator: str | None = None) -> Batch:
@@ -137,9 +140,13 @@ def read(path: str | Path, country: str, indicator: str | None = None) -> Batch:
         batch.problem("warning", f"no value ({status[r.Index] or 'blank'}): row skipped", r.row, "Value", "")
     for r in out[value.isna() & (out.value_text != "")].itertuples():
         batch.problem("error", "Value is not a number", r.row, "Value", r.value_text)
+    infinite = value.notna() & ~np.isfinite(value)
+    for r in out[infinite].itertuples():
+        batch.problem("error", f"Value is {NOT_FINITE}", r.row, "Value", r.value_text)
     for r in out[out.year.isna()].itertuples():
-        batch.problem("error", "Year is not a year or period such as 2015, 2000 Q1 or 2004/05", r.row, "Year", r.time_detail)
-    ok = value.notna() & out.year.notna()
+        batch.problem("error", f"Year is not a year or period such as 2015, 2000 Q1 or 2004/05 ({YEAR_RULE})", r.row,
+                      "Year", r.time_detail)
+    ok = value.notna() & ~infinite & out.year.notna()
     out = out.assign(value=value, lower_bound=float("nan"), upper_bound=float("nan"), nature="", footnote="")
     batch.observations = out.loc[ok].reindex(columns=OBSERVATION_COLUMNS).assign(year=lambda d: d.year.astype(int))
     return batch

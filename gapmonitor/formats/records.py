@@ -15,10 +15,12 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import yaml
 
 from gapmonitor import area_matching, estimates, expressions, record_files
+from gapmonitor.limits import FIRST_YEAR, LAST_YEAR, NOT_FINITE, YEAR_RULE
 from gapmonitor.formats import Batch, ReadError, fatal
 from gapmonitor.formats.registry import Format, Option
 
@@ -207,26 +209,29 @@ def _reviewed(records: pd.DataFrame, country: pd.Series, spec: RecordSpec) -> pd
 
 def _periods(records: pd.DataFrame, spec: RecordSpec, batch: Batch):
     if spec.period:
-        years = re.findall(r"\d{4}", spec.period)
-        if not years:
-            raise fatal(batch.file, f"the period {spec.period!r} names no year")
-        return pd.Series(int(years[-1]), index=records.index, dtype="Int64"), spec.period
+        years = [int(y) for y in re.findall(r"(?<!\d)\d{4}(?!\d)", spec.period)]
+        if not years or not all(FIRST_YEAR <= y <= LAST_YEAR for y in years):
+            raise fatal(batch.file, f"the period {spec.period!r} names no year the app takes ({YEAR_RULE})",
+                        column="period", value=spec.period)
+        return pd.Series(years[-1], index=records.index, dtype="Int64"), spec.period
     raw = records[spec.period_column].str.strip()
 
     def year(value: str):
         try:
             if spec.date_format:
-                return datetime.strptime(value, spec.date_format).year
-            if re.fullmatch(r"\d{4}", value):
-                return int(value)
-            return datetime.fromisoformat(value).year
+                found = datetime.strptime(value, spec.date_format).year
+            elif re.fullmatch(r"\d{4}", value):
+                found = int(value)
+            else:
+                found = datetime.fromisoformat(value).year
         except ValueError:
             return None
+        return found if FIRST_YEAR <= found <= LAST_YEAR else None
 
     years = raw.map(year).astype("Int64")
     for i in records.index[years.isna()]:
-        batch.problem("error", "not a date or year" + (f" in the format {spec.date_format}" if spec.date_format else ""),
-                      int(i) + 2, spec.period_column, raw[i])
+        batch.problem("error", "not a date or year" + (f" in the format {spec.date_format}" if spec.date_format else "")
+                      + f" ({YEAR_RULE})", int(i) + 2, spec.period_column, raw[i])
     return years, years.astype("string")
 
 
@@ -265,17 +270,21 @@ def _computed(con, records: pd.DataFrame, measure: expressions.Measure, spec: Re
     if divided.any():
         batch.problem("warning", f"division by zero in {int(divided.sum())} records: no value, left out of the "
                       "estimates", int(records.index[divided][0]) + 2, None, measure.text)
+    infinite = pd.Series(np.isinf(got.y.to_numpy()), index=records.index)  # 'inf' or '1e309' in a cell
+    if infinite.any():
+        batch.problem("warning", f"the measure is {NOT_FINITE} in {int(infinite.sum())} records: left out of the "
+                      "estimates", int(records.index[infinite][0]) + 2, None, measure.text)
     why = pd.Series(None, index=records.index, dtype="object")
-    return got.y, why.mask(got.y.isna(), "no value").mask(got.not_number, "not a number")
+    return got.y.where(~infinite), why.mask(got.y.isna(), "no value").mask(got.not_number | infinite, "not a number")
 
 
 def _weights(con, records: pd.DataFrame, spec: RecordSpec, batch: Batch, missing: set) -> tuple[pd.Series, pd.Series]:
     """Each record's survey weight (1.0 each without a weight column) and whether it is unusable: blank,
-    not a number, zero or negative is an error naming row, column and value, and the record is left out."""
+    not a number, infinite, zero or negative is an error naming row, column and value, and the record is left out."""
     if not spec.weight:
         return pd.Series(1.0, index=records.index), pd.Series(False, index=records.index)
     w = expressions.evaluate(con, records, expressions.parse(spec.weight, [spec.weight], batch.file), missing).y
-    bad = ~(w > 0)
+    bad = ~((w > 0) & np.isfinite(w))
     for i in records.index[bad]:
         batch.problem("error", "not a usable weight (a weight is a number above 0): the record is left out",
                       int(i) + 2, spec.weight, records.at[i, spec.weight])

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from gapmonitor import country_codes
-from gapmonitor.formats import Batch, fatal
+from gapmonitor.formats import Batch, fatal, other_delimiter
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,17 @@ class Format:
     columns: dict = field(default_factory=dict)  # the file's names of series, area, year (for messages)
     suffixes: tuple[str, ...] = (".csv",)       # what an upload may be
     checksum: Callable[..., str] | None = None  # checksum(path, **options); default: the file's bytes
+
+    def __post_init__(self):
+        # every reader is given a file that is there: a folder or a missing path is a plain ReadError,
+        # not an IsADirectoryError deep in a reader
+        read = self.read
+
+        def read_a_file(path, *args, **kwargs):
+            _a_file(path)
+            return read(path, *args, **kwargs)
+
+        object.__setattr__(self, "read", read_a_file)
 
     def required(self, options: dict) -> list[Option]:
         """The required options not given."""
@@ -132,15 +143,26 @@ def get(name: str) -> Format:
     raise ValueError(f"unknown format {name!r}; known: {', '.join(f.name for f in formats())}")
 
 
+def _a_file(path: str | Path) -> None:
+    path = Path(path)
+    if path.is_dir():
+        raise fatal(path, "a folder, not a file: name the file to import (or the folder on the command line)")
+    if not path.exists():
+        raise fatal(path, "file not found")
+
+
 def detect(path: str | Path, given: dict | None = None) -> Format:
     """The format of a file (and the options given), from what the formats recognise; a ReadError says
     what was expected."""
     path = Path(path)
-    if path.is_file() and path.stat().st_size == 0:
+    _a_file(path)
+    if path.stat().st_size == 0:
         raise fatal(path, "the file is empty")
     sniff = Sniff(path, given)
     for f in formats():
         if f.recognise is not None and f.recognise(sniff):
             return f
     signs = [f.sign for f in formats() if f.recognise is not None and f.sign]
-    raise fatal(path, f"unknown format: expected {', '.join(signs[:-1])} or {signs[-1]}")
+    other = None if sniff.workbook or sniff.suffix == ".xml" else other_delimiter(sniff.header)
+    found = f" (its cells are separated by {other}, not commas: save it as CSV UTF-8, comma delimited)" if other else ""
+    raise fatal(path, f"unknown format{found}: expected {', '.join(signs[:-1])} or {signs[-1]}")

@@ -20,6 +20,7 @@ import sdmx
 from gapmonitor.dimensions import key as dims_key
 
 from . import OBSERVATION_COLUMNS, Batch, ReadError, fatal
+from gapmonitor.limits import NOT_FINITE, YEAR_RULE, year
 from .registry import COUNTRY, Format, Option
 
 # Dimensions that say which series, place and time an observation is, not which population group.
@@ -41,6 +42,8 @@ GLOBAL_SDG_STRUCTURE = ("IAEG-SDGs", "SDG")  # (agencyID, id); any version
 def read_sdmx_ml(data_path, structure_path=None) -> Batch:
     """Read an SDMX-ML 2.1 data message; structure-specific data needs its structure message."""
     dsd = None
+    for path in (data_path, structure_path):
+        _check_namespace(path)
     if structure_path is not None:
         structure = _read_xml(structure_path)
         if not isinstance(structure, sdmx.message.StructureMessage):
@@ -84,6 +87,27 @@ def read_sdmx_ml(data_path, structure_path=None) -> Batch:
             batch.problem("warning", f"{concept} code is not in the structure's codelist",
                           column=concept, value=code)
     return batch
+
+
+MESSAGE_NAMESPACE = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
+
+
+def _check_namespace(path) -> None:
+    """A ReadError if the root element is not an SDMX-ML 2.1 message (another version's namespace, a
+    misspelt one, or other XML): sdmx1 would fail on it with a NotImplementedError, printing the XML.
+    A file that is missing, empty or not XML is left for the readers, which say so."""
+    if path is None:
+        return
+    try:
+        with open(path, "rb") as f:
+            _, root = next(ET.iterparse(f, events=("start",)))
+    except (OSError, ET.ParseError, StopIteration):
+        return
+    namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
+    if namespace != MESSAGE_NAMESPACE:
+        raise fatal(path, f"not an SDMX-ML 2.1 message: its root element <{local(root.tag)}> is in "
+                          f"{'another namespace' if namespace else 'no namespace'} (SDMX-ML 2.1's is {MESSAGE_NAMESPACE})",
+                    value=namespace or None)
 
 
 def _structure_specific(path) -> tuple[str, str, str] | None:
@@ -170,10 +194,13 @@ def observation(batch, row, values, dimensions, series=None, areas=None) -> dict
             batch.problem("error", f"{column} is empty", row, column, "")
             return None
     period, raw = get("TIME_PERIOD"), get("OBS_VALUE")
-    if not period[:4].isdigit():
-        batch.problem("error", "TIME_PERIOD does not start with a year", row, "TIME_PERIOD", period)
+    if year(period) is None:
+        batch.problem("error", f"TIME_PERIOD does not start with a year ({YEAR_RULE})", row, "TIME_PERIOD", period)
         return None
     value = _number(raw)
+    if value is None and _number(raw, finite=False) is not None:
+        batch.problem("error", f"OBS_VALUE is {NOT_FINITE}", row, "OBS_VALUE", raw)
+        return None
     if value is None:
         missing = raw.upper() in ("", "NAN")  # NaN is SDMX's marker for a missing value
         message = "OBS_VALUE is missing" if missing else "OBS_VALUE is not a number"
@@ -190,7 +217,7 @@ def observation(batch, row, values, dimensions, series=None, areas=None) -> dict
         "row": row, "series": get("SERIES"), "series_description": description, "indicator": indicator,
         "unit": get("UNIT_MEASURE"), "area": get("REF_AREA"), "area_name": (areas or {}).get(get("REF_AREA"), ""),
         "area_scheme": "code", "dims": dims_key(groups),
-        "year": int(period[:4]), "time_detail": period, "value": value,
+        "year": year(period), "time_detail": period, "value": value,
         "lower_bound": bounds["LOWER_BOUND"], "upper_bound": bounds["UPPER_BOUND"],
         "nature": get("NATURE"), "source": get("SOURCE_DETAIL"),
     }
@@ -261,12 +288,15 @@ def text(value) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
 
 
-def _number(text: str) -> float | None:
+def _number(text: str, finite: bool = True) -> float | None:
+    """The number a cell holds; None for none, for NaN, and (unless finite is False) for an infinity."""
     try:
         number = float(text)
     except (TypeError, ValueError):
         return None
-    return number if math.isfinite(number) else None
+    if math.isnan(number) or (finite and math.isinf(number)):  # NaN is SDMX's missing value
+        return None
+    return number
 
 
 COLUMNS = {"series": "SERIES", "area": "REF_AREA", "year": "TIME_PERIOD"}

@@ -14,6 +14,8 @@ import pyarrow.compute as pc
 
 from gapmonitor import dimensions
 from gapmonitor.formats import Batch, csv_checked, csv_header, csv_source, fatal
+from gapmonitor.limits import (FIRST_YEAR, LAST_YEAR, MAX_CELL, MAX_COLUMNS, MAX_ROWS, NOT_FINITE, TOO_LONG,
+                                       TOO_MANY_ROWS, YEAR_RULE, YEAR_START, too_many_columns)
 from gapmonitor.formats.registry import COUNTRY, Format
 from gapmonitor.sql import identifier
 
@@ -47,6 +49,8 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
         except Exception as e:  # openpyxl raises many kinds of errors for a broken workbook
             raise fatal(path, f"not a readable Excel workbook ({type(e).__name__}: {e})") from e
         header = [str(c) for c in frame.columns]
+        if len(header) > MAX_COLUMNS:
+            raise fatal(path, too_many_columns(len(header)), row=1)
         frame.columns = [f"c{i}" for i in range(len(header))]
         con.register("frame", frame)
         (source, params), checked = ("frame", {}), nullcontext()
@@ -64,13 +68,20 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
     # each dimension's cell once, trimmed, as dim_0, dim_1...: the key reads each several times
     dim_cells = "".join(f", {text(d)} as {identifier(f'dim_{i}')}" for i, d in enumerate(dims))
     key, key_params = dimensions.sql_key({d: f"dim_{i}" for i, d in enumerate(dims)})
-    params = {**params, **key_params, "non_values": list(NON_VALUES)}
+    params = {**params, **key_params, "non_values": list(NON_VALUES), "max_cell": MAX_CELL, "rows": MAX_ROWS + 1,
+              "first_year": FIRST_YEAR, "last_year": LAST_YEAR,
+              "year_start": YEAR_START}
     # a number as pandas.to_numeric reads one: DuckDB also takes '1_000', and 'nan' as NaN, not as nothing
     con.execute("create temp macro number(t) as case when not contains(t, '_') then nullif(try_cast(t as double), 'nan'::double) end")
+    # the first cell of a row past the limit on a cell's length (strlen costs nothing: DuckDB keeps it)
+    long_cell = " ".join(f"when strlen({identifier(c)}) > $max_cell then {i}" for i, c in enumerate(col.values()))
     flags = ", ".join(f"{where} as problem_{i}" for i, (_, _, _, where, _) in enumerate(PROBLEMS))
     with checked:
         table = con.sql(f"""
-            with source as (select *{dim_cells} from {source}),
+            with source as (
+                select *{dim_cells}, case {long_cell} end as long_cell from {source}
+                limit $rows  -- one past MAX_ROWS: enough to tell the file is too long
+            ),
             cells as (
                 select row_number() over () + 1 as row,  -- an empty OVER numbers the rows in file order
                     {text('SeriesCode')} as series, {text('SeriesDescription')} as series_description,
@@ -78,20 +89,33 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
                     {text('GeoAreaCode')} as area, {text('GeoAreaName')} as area_name, {key} as dims,
                     {text('TimePeriod')} as year_text, {text('Time_Detail')} as time_detail,
                     {text('Value')} as value_text, {text('LowerBound')} as lower_text, {text('UpperBound')} as upper_text,
-                    {text('Nature')} as nature, {text('Source')} as source, {text('FootNote')} as footnote
+                    {text('Nature')} as nature, {text('Source')} as source, {text('FootNote')} as footnote, long_cell
                 from source
             ),
-            typed as (
-                select *, list_contains($non_values, upper(value_text)) as non_value, number(value_text) as value,
-                    try_cast(regexp_extract(year_text, '^\\s*(\\d{{4}})', 1) as integer) as year,
-                    number(lower_text) as lower_bound, number(upper_text) as upper_bound
+            read as (
+                select *, list_contains($non_values, upper(value_text)) as non_value, number(value_text) as number,
+                    try_cast(regexp_extract(year_text, $year_start, 1) as integer) as four_digits,
+                    number(lower_text) as lower_number, number(upper_text) as upper_number
                 from cells
+            ),
+            typed as (  -- only finite numbers and the years the app takes (formats/limits.py)
+                select *, case when isfinite(number) then number end as value,
+                    case when four_digits between $first_year and $last_year then four_digits end as year,
+                    case when isfinite(lower_number) then lower_number end as lower_bound,
+                    case when isfinite(upper_number) then upper_number end as upper_bound
+                from read
             )
             select *, {flags}, value is not null and year is not null and series <> '' and area <> '' as ok
             from typed
         """, params=params).to_arrow_table()
     if source == "frame":
         con.unregister("frame")
+    if len(table) > MAX_ROWS:
+        raise fatal(path, TOO_MANY_ROWS, row=MAX_ROWS + 2)
+    if pc.any(pc.is_valid(table["long_cell"])).as_py():
+        first = table.filter(pc.is_valid(table["long_cell"])).slice(0, 1).to_pylist()[0]
+        name = list(col)[first["long_cell"]]
+        raise fatal(path, TOO_LONG, row=first["row"], column=name)
     return table
 
 
@@ -130,8 +154,9 @@ def read(path: str | Path) -> Batch:
 # SQL over _load's columns, the cell shown).
 PROBLEMS = [
     ("warning", "not a value (non-value code or blank): row skipped", "Value", "non_value", "value_text"),
-    ("error", "Value is not a number", "Value", "value is null and not non_value", "value_text"),
-    ("error", "TimePeriod is not a year", "TimePeriod", "year is null", "year_text"),
+    ("error", "Value is not a number", "Value", "number is null and not non_value", "value_text"),
+    ("error", f"Value is {NOT_FINITE}", "Value", "coalesce(not isfinite(number), false)", "value_text"),
+    ("error", f"TimePeriod is not a year ({YEAR_RULE})", "TimePeriod", "year is null", "year_text"),
     ("error", "SeriesCode is empty", "SeriesCode", "series = ''", "series"),
     ("error", "GeoAreaCode is empty", "GeoAreaCode", "area = ''", "area"),
     ("warning", "LowerBound is not a number: bound left empty", "LowerBound", "lower_bound is null and lower_text <> ''",

@@ -171,10 +171,88 @@ def boundary_files() -> None:
                 zf.writestr(f.name, data[: len(data) - 40] if f.suffix == ".shp" else data)
 
 
+# ---------------------------------------------------------------------------------------------
+# hostile input (issue 16): years and values stored wrongly, limits, delimiters, namespaces
+
+
+def hostile_un_files() -> None:
+    for name, year in (("un_year_five_digits.csv", "99999"), ("un_year_int_overflow.csv", "2147483648"),
+                       ("un_year_1850.csv", "1850")):
+        write(name, "\n".join([UN_HEADER, un_row(year=year), un_row("8", "Albania")]) + "\n")
+    for name, value in (("un_value_inf.csv", "inf"), ("un_value_1e309.csv", "1e309"),
+                        ("un_value_minus_infinity.csv", "-Infinity")):
+        write(name, "\n".join([UN_HEADER, un_row(), un_row("8", "Albania", value)]) + "\n")
+    write("un_all_values_blank.csv", "\n".join([UN_HEADER, un_row(value=""), un_row("8", "Albania", "")]) + "\n")
+    write("un_all_non_values.csv", "\n".join([UN_HEADER, un_row(value="NV"), un_row("8", "Albania", "N")]) + "\n")
+    semicolons = [line.replace(",", ";") for line in (UN_HEADER, un_row())]
+    write("un_semicolon_bom.csv", "\ufeff" + "\n".join(semicolons) + "\n")
+    write("un_tab_separated.csv", "\n".join(line.replace(",", "\t") for line in (UN_HEADER, un_row())) + "\n")
+    # 2,001 columns: the four needed and 1,997 unnamed ones (commas are cheap; names would not be tiny)
+    write("un_too_many_columns.csv", "SeriesCode,GeoAreaCode,TimePeriod,Value" + "," * 1997 + "\n"
+          "SP_LGL_LNDDOC,4,2018,36.4" + "," * 1997 + "\n")
+    # a FootNote of 100,001 characters (DuckDB reads it; the app refuses it)
+    write("un_long_cell.csv", "\n".join([UN_HEADER, un_row().replace(",DHS,,", ",DHS," + "x" * 100_001 + ",")]) + "\n")
+
+
+def hostile_other_files() -> None:
+    write("indicator_1-2-1-year-99999.csv", "Year,Sex,Units,Value\n2015,,Percentage (%),19.0\n99999,,Percentage (%),20.1\n")
+    write("indicator_1-2-1-value-inf.csv", "Year,Sex,Units,Value\n2015,,Percentage (%),19.0\n2016,,Percentage (%),Infinity\n")
+    write("indicator_1-2-1-all-blank.csv", "Year,Sex,Units,Value\n2015,,Percentage (%),\n2016,,Percentage (%),\n")
+    write("indicator_1-2-1-semicolon.csv", "Year;Sex;Units;Value\n2015;;Percentage (%);19.0\n")
+    citizen = "indicator,country,period,value,sample_size\n6.1.1,MWI,2021,55.0,400\n"
+    write("citizen_year_2150.csv", citizen + "6.1.1,MWI,2150,56.0,400\n")
+    write("citizen_value_1e309.csv", citizen + "6.1.1,MWI,2022,1e309,400\n")
+    # 140,000 characters: past the csv module's own limit (131,072) as well as the app's
+    write("citizen_long_cell.csv", citizen + "6.1.1,MWI,2022," + "9" * 140_000 + ",400\n")
+    header = "DATAFLOW,FREQ,REPORTING_TYPE,SERIES,REF_AREA,SEX,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,NATURE"
+    good = "UNSD:DF_SDG_GLH(1.0),A,G,SI_POV_DAY1,4,_T,2015,12.1,PT,C"
+    write("sdmx_csv_year_1850.csv", "\n".join([header, good, good.replace("2015", "1850")]) + "\n")
+    write("sdmx_csv_value_inf.csv", "\n".join([header, good, good.replace("2015,12.1", "2016,inf")]) + "\n")
+    write("sdmx_csv_semicolon.csv", "\n".join(line.replace(",", ";") for line in (header, good)) + "\n")
+    write("sdmx_wrong_namespace.xml", """<?xml version="1.0" encoding="UTF-8"?>
+<message:GenericData xmlns:message="http://www.SDMX.org/resources/SDMXML/schemas/v2_0/message">
+ <message:Header><message:ID>OLD</message:ID></message:Header>
+</message:GenericData>
+""")
+    for name, obs in (("sdmx_year_five_digits.xml", 'TIME_PERIOD="99999" OBS_VALUE="12.1"'),
+                      ("sdmx_value_infinite.xml", 'TIME_PERIOD="2016" OBS_VALUE="INF"')):
+        write(name, f"""<?xml version="1.0" encoding="UTF-8"?>
+<message:StructureSpecificData xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message" \
+xmlns:common="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common" \
+xmlns:ss="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific">
+ <message:Header>
+  <message:ID>HOSTILE</message:ID>
+  <message:Structure structureID="SDG" dimensionAtObservation="TIME_PERIOD">
+   <common:Structure><Ref agencyID="IAEG-SDGs" id="SDG" version="1.0"/></common:Structure>
+  </message:Structure>
+ </message:Header>
+ <message:DataSet ss:structureRef="SDG">
+  <Series FREQ="A" REPORTING_TYPE="G" SERIES="SI_POV_DAY1" REF_AREA="4">
+   <Obs TIME_PERIOD="2015" OBS_VALUE="12.1"/>
+   <Obs {obs}/>
+  </Series>
+ </message:DataSet>
+</message:StructureSpecificData>
+""")
+    a, b, _ = squares()
+    good_feature = feature("E2", "Beta", b)
+    ring = [[-1.5, 52.0], [-1.4, 52.0], [-1.4, "BAD"], [-1.5, 52.1], [-1.5, 52.0]]
+    for name, bad in (("geojson_nan_coordinates.geojson", "NaN"), ("geojson_infinite_coordinates.geojson", "Infinity")):
+        text = json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"code": "E1", "name": "Alpha"},
+             "geometry": {"type": "Polygon", "coordinates": [ring]}}, good_feature]}, indent=1)
+        write(name, text.replace('"BAD"', bad) + "\n")  # JSON has no NaN or Infinity: GDAL reads them
+    write("records_nan_coordinates.csv", "lat,lon,year,ok\n-13.9,33.8,2021,yes\nNaN,33.8,2021,yes\n"
+          "inf,-Infinity,2021,no\n")
+    write("records_year_99999.csv", "lat,lon,year,ok\n-13.9,33.8,2021,yes\n-13.9,33.8,99999,no\n")
+
+
 if __name__ == "__main__":
     un_files()
     framework_files()
     open_sdg_files()
     sdmx_files()
     boundary_files()
+    hostile_un_files()
+    hostile_other_files()
     print("\n".join(sorted(p.name for p in HERE.iterdir() if p.name not in ("README.md", "make_corpus.py"))))

@@ -1,0 +1,36 @@
+"""What the importer takes, said once: the years a value may be for, and the size of a file (columns,
+cells, rows). Every reader checks against these, so that a hostile or broken file is refused within
+seconds with a plain message instead of running for minutes or storing a wrong year."""
+
+import re
+
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+MAX_COLUMNS = 2_000        # columns of a CSV file or a workbook's sheet (the UN export has about 40)
+MAX_CELL = 100_000         # characters in one cell (a footnote runs to a few hundred)
+# Data rows of one file: twice the 10 M rows the benchmark imports. The UN export's rows are held in
+# memory as Arrow columns while the preview is made; the other readers are slower long before this.
+MAX_ROWS = 20_000_000
+
+YEAR_RULE = f"a year has four digits, from {FIRST_YEAR} to {LAST_YEAR}"
+# The year a period starts with: four digits and no fifth ('2015', '2015-Q1', '2004/05'; not '99999').
+YEAR_START = r"^\s*(\d{4})(?:\D|$)"  # RE2 (DuckDB) has no look-ahead
+
+
+def year(text: str) -> int | None:
+    """The year a period such as 2015, 2015-Q1 or 2004/05 starts with, if it is one the app takes."""
+    found = re.match(YEAR_START, text or "")
+    return int(found.group(1)) if found and FIRST_YEAR <= int(found.group(1)) <= LAST_YEAR else None
+
+
+def in_range(years):
+    """Whether each year (a pandas Series of numbers) is one the app takes."""
+    return years.between(FIRST_YEAR, LAST_YEAR)
+
+
+def too_many_columns(count: int) -> str:
+    return f"the file has {count:,} columns; the most the app takes is {MAX_COLUMNS:,}"
+
+
+TOO_LONG = f"a cell longer than {MAX_CELL:,} characters, the most the app takes"
+TOO_MANY_ROWS = f"the file has more than {MAX_ROWS:,} data rows, the most the app takes: split it"
+NOT_FINITE = "not a finite number (infinite, or too large for the app)"
