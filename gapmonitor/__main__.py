@@ -1,4 +1,4 @@
-"""Command line: python -m gapmonitor import|datasets|remove|map|unmap|unmapped ... (the same code as the Data page)."""
+"""Command line: python -m gapmonitor import|datasets|remove|map|unmap|unmapped|check|restore ... (the same code as the Data page)."""
 
 import argparse
 import glob
@@ -63,6 +63,9 @@ def _import(args) -> int:
         hint = "; give it with --producer, --producer-type, --method" if "citizen data needs" in str(e) else ""
         print(f"{batch.file} not imported: {e}{hint}", file=sys.stderr)
         return 1
+    if preview.already:  # imported by another writer while this one waited for its turn
+        print(f"already imported as {dataset}: nothing to do")
+        return 0
     print(f"imported as {dataset}")
     return 0
 
@@ -179,6 +182,35 @@ def _unmapped(args) -> int:
     return 0
 
 
+def _check(args) -> int:
+    """Say whether the database reads whole, and what can be done if not. Exit 1 when it does not."""
+    path = Path(args.db or db.database_path())
+    if not path.exists():
+        print(f"{path}: no database yet (it is built with the demo data on first use)")
+        return 0
+    state = db.inspect(path)
+    if state.damage is None:
+        print(f"{path}: reads whole; schema version {state.version}, {state.datasets} dataset(s)")
+        return 0
+    print(f"{path} is damaged: {state.damage}", file=sys.stderr)
+    previous = db.previous_path(path)
+    kept = db.inspect(previous) if previous.exists() else None
+    if kept is not None and kept.damage is None:
+        print(f"the version before the last write is kept ({previous.name}, {kept.datasets} dataset(s)): "
+              "bring it back with python -m gapmonitor restore", file=sys.stderr)
+    elif db.demo_only(path, state):
+        print("it held only the demo data: it is built again when the app or any command opens it", file=sys.stderr)
+    else:
+        print("no good earlier version is kept: python -m gapmonitor restore builds a new database with the demo "
+              "data (the damaged file is kept aside); then import your files again", file=sys.stderr)
+    return 1
+
+
+def _restore(args) -> int:
+    print(db.restore(args.db))
+    return 0
+
+
 def _what(parser: argparse.ArgumentParser) -> None:
     """--dimension and --value, or --series: what is mapped."""
     what = parser.add_mutually_exclusive_group(required=True)
@@ -247,10 +279,20 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("unmapped", help="list the dimension values and series that count for no group, with a "
                                          "suggested group").set_defaults(run=_unmapped)
 
+    commands.add_parser("check", help="check that the database file reads whole (exit 1 if it is damaged)"
+                        ).set_defaults(run=_check)
+    commands.add_parser("restore", help="bring back the last good version of a damaged database (the damaged file "
+                                        "is kept as <db>.damaged)").set_defaults(run=_restore)
+
     args = parser.parse_args(argv)
     if args.command in ("map", "unmap") and bool(args.dimension) != bool(args.value):
         parser.error("--dimension needs --value (or give --series)")
-    return args.run(args)
+    try:
+        return args.run(args)
+    except db.DamagedDatabase as e:  # any command on a damaged file: what is wrong and the way back
+        print(f"{e}\nsee python -m gapmonitor check, and bring the last good version back with "
+              "python -m gapmonitor restore", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

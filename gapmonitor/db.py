@@ -5,8 +5,10 @@ import os
 import re
 import shutil
 import threading
+import uuid
 import weakref
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -57,14 +59,22 @@ def ensure_database(path: Path | None = None) -> Path:
     date (migrated if it holds users' data, rebuilt if only demo data); return its path.
 
     Either is done in a temporary file renamed into place, so a crash or an error never leaves half a
-    database and a running app never sees one.
+    database and a running app never sees one. One process builds while the others wait on the lock.
+    A damaged file (check()) raises DamagedDatabase, unless it held only demo data: then it is rebuilt.
     """
     path = Path(path or database_path())
-    if path.exists() and _version(path) == SCHEMA_VERSION:  # every call but the first: no lock
+    if ready(path):  # every call but the first of each file version: no lock
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(path):  # one build or migration at a time (GUIDE: one process serves every session)
-        if not (path.exists() and _bring_up_to_date(path)):  # again: another may have done it meanwhile
+    with _lock(path):  # one build or migration at a time, across processes and sessions (threads)
+        if not path.exists():  # again: another may have built it meanwhile
+            _build(path)
+        elif (state := inspect(path)).damage:
+            if not demo_only(path, state):
+                raise DamagedDatabase(path, state.damage)
+            _set_aside(path)
+            _build(path)
+        elif not _bring_up_to_date(path):
             _build(path)
     return path
 
@@ -72,15 +82,17 @@ def ensure_database(path: Path | None = None) -> Path:
 @contextmanager
 def writing(path: Path | None = None, indicators: list[str] | None = None):
     """A read-write connection to a copy of the database, in one transaction. On success the copy
-    replaces the database in one rename, so readers see all of the change or none of it; on any
-    error the copy is deleted and the database is left exactly as it was. Writers take turns.
+    replaces the database in one rename, so readers see all of the change or none of it, and the
+    version it replaces is kept as <db>.previous (restore() brings it back); on any error the copy is
+    deleted and the database is left exactly as it was. Writers take turns: whatever the body reads
+    is the database as the last writer left it.
     A writer that changes only observations of some indicators names them (`indicators`), and only
     their derived rows are rebuilt; by default all are."""
     path = ensure_database(path)
     with _lock(path):
-        for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a writer that was killed
-            stale.unlink(missing_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        if damage := inspect(path).damage:  # damaged since it was checked: do not copy damage forward
+            raise DamagedDatabase(path, damage)
+        tmp = _temporary(path, "write")
         shutil.copyfile(path, tmp)
         try:
             con = duckdb.connect(str(tmp))
@@ -92,9 +104,135 @@ def writing(path: Path | None = None, indicators: list[str] | None = None):
                 con.execute("checkpoint")
             finally:
                 con.close()
-            os.replace(tmp, path)
+            _replace(tmp, path)
         finally:
-            tmp.unlink(missing_ok=True)
+            _discard(tmp)
+
+
+def previous_path(path: Path) -> Path:
+    """Where the version before the last write is kept."""
+    return path.with_name(f"{path.name}.previous")
+
+
+def damaged_path(path: Path) -> Path:
+    """Where a damaged file is set aside when a good version or a new build takes its place."""
+    return path.with_name(f"{path.name}.damaged")
+
+
+class DamagedDatabase(RuntimeError):
+    """The database file cannot be read whole. `what` says why in plain words (no server path), for
+    pages; str() adds the path, for the command line."""
+
+    def __init__(self, path: Path, what: str):
+        self.path, self.what = Path(path), what
+        super().__init__(f"the database {path} is damaged: {what}")
+
+
+@dataclass(frozen=True)
+class State:
+    """What inspect() found: the damage (None if none), the schema version, and whether the file
+    holds only demo data (None when that cannot be read)."""
+
+    damage: str | None
+    version: str | None = None
+    demo_only: bool | None = None
+    datasets: int | None = None
+
+
+_inspected: dict[tuple, State] = {}  # per file version (path, inode, mtime, size): reruns cost a stat
+
+
+def inspect(path: Path) -> State:
+    """Open the file read-only and read every column of every table: DuckDB checks each block it reads
+    against its checksum, so damage anywhere in the data is found here, not on some later page. Fast
+    (tens of ms on the demo database) and done once per file version."""
+    path = Path(path)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    if key not in _inspected:
+        _inspected.clear() if len(_inspected) > 64 else None
+        _inspected[key] = _inspect(path, stat.st_size)
+    return _inspected[key]
+
+
+def _inspect(path: Path, size: int) -> State:
+    if size == 0:
+        return State("the file is empty (0 bytes)")
+    con = duckdb.connect()  # attached to a fresh instance: never a cached instance of an older file
+    try:
+        try:
+            con.execute("attach $path as inspected (read_only)", {"path": str(path)})
+        except duckdb.Error as error:
+            return State(_plain(error))
+        con.execute("use inspected")
+        version = demo_only = datasets = None
+        try:
+            version = con.execute("select max(value) from meta where key = 'schema_version'").fetchall()[0][0]
+            datasets, imported = con.execute("select count(*), count(*) filter (where not is_demo) from dataset"
+                                             ).fetchall()[0]
+            demo_only = imported == 0
+        except duckdb.Error:
+            pass  # the damage is found and named below
+        try:
+            for table, in con.execute("select table_name from duckdb_tables() "
+                                      "where database_name = 'inspected' order by all").fetchall():
+                con.execute(f"select sum(hash(columns(*))) from {identifier(table)}").fetchall()
+        except duckdb.Error as error:
+            return State(_plain(error), version, demo_only, datasets)
+        return State(None, version, demo_only, datasets)
+    finally:
+        con.close()
+
+
+def demo_only(path: Path, state: State) -> bool:
+    """Whether a damaged file held only demo data, so that it can simply be built again (it is set
+    aside, not deleted): its dataset table says so, or, when that cannot be read, no write or migration
+    ever kept a previous version of it."""
+    if state.demo_only is not None:
+        return state.demo_only
+    return not previous_path(path).exists()
+
+
+def _plain(error: duckdb.Error) -> str:
+    """What is wrong with a file, in plain words, from DuckDB's error (which names server paths)."""
+    text = str(error)
+    if "not a valid DuckDB database file" in text:
+        return "it is not a database file (its first bytes are not those of a DuckDB database)"
+    if "Could not read enough bytes" in text or "No more data remaining" in text:
+        return "it is cut short: its end is missing"
+    if "checksum" in text:
+        return "part of it was overwritten: a block of data fails its checksum"
+    return "it cannot be read (" + re.sub(r'"[^"]*/[^"]*"', "the file", text.splitlines()[0])[:200] + ")"
+
+
+def ready(path: Path) -> bool:
+    """Whether the database at path exists, is readable whole and of this schema version (cached per
+    file version: cheap to ask on every rerun)."""
+    if not path.exists():
+        return False
+    state = inspect(path)
+    return state.damage is None and state.version == SCHEMA_VERSION
+
+
+def restore(path: Path | None = None) -> str:
+    """Bring back the last good version of a damaged database: <db>.previous if it reads whole; else,
+    when the file held only demo data or nothing else is left, a new demo database. The damaged file
+    is set aside as <db>.damaged, never deleted. Returns what was done, in plain words."""
+    path = Path(path or database_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(path):
+        if path.exists() and not inspect(path).damage:
+            return "the database reads whole: nothing to restore"
+        previous = previous_path(path)
+        good = previous.exists() and not inspect(previous).damage
+        if path.exists():
+            _set_aside(path)
+        if good:
+            os.replace(previous, path)  # the kept version becomes the database; it is checked again on open
+            return f"restored the version kept before the last write; the damaged file is kept as {damaged_path(path).name}"
+        _build(path)
+    return ("no good earlier version was kept: built a new database with the demo data"
+            + (f"; the damaged file is kept as {damaged_path(path).name}" if damaged_path(path).exists() else ""))
 
 
 class MigrationError(RuntimeError):
@@ -103,25 +241,51 @@ class MigrationError(RuntimeError):
 
 @contextmanager
 def _lock(path: Path):
-    """The database's lock file, held exclusively: writers, builds and migrations take turns."""
+    """The database's lock file, held exclusively: writers, builds and migrations take turns (an OS
+    lock: it is released when its holder dies). Whoever holds it first clears what a killed holder
+    left: only a holder of the lock makes temporary files."""
     with open(path.with_name(f".{path.name}.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        for stale in path.parent.glob(f".{path.name}.*.tmp*"):  # the copies and their .wal
+            stale.unlink(missing_ok=True)
         yield
 
 
-def _version(path: Path) -> str | None:
-    """The schema version written in the database at path (None if it has none)."""
-    with duckdb.connect(str(path), read_only=True) as con:
-        version = con.execute("select value from meta where key = 'schema_version'").fetchall()
-    return version[0][0] if version else None
+def _temporary(path: Path, purpose: str) -> Path:
+    """A new temporary file name beside the database, unique to this build, write or migration."""
+    return path.with_name(f".{path.name}.{purpose}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
+
+
+def _discard(tmp: Path) -> None:
+    """Remove a temporary database and its write-ahead log."""
+    for file in (tmp, tmp.with_name(tmp.name + ".wal")):
+        file.unlink(missing_ok=True)
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    """Put the new version in place, keeping the one it replaces as <db>.previous: a hard link of the
+    old file renamed over the older previous, then the new file renamed over the database, each
+    rename atomic, so there is always a good database and, after the first write, a previous one."""
+    keep = tmp.with_name(tmp.name + ".previous")
+    try:
+        os.link(path, keep)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(path, keep)
+    os.replace(keep, previous_path(path))
+    os.replace(tmp, path)
+
+
+def _set_aside(path: Path) -> None:
+    """Move a damaged file out of the way (kept, for whoever wants to look at it)."""
+    os.replace(path, damaged_path(path))
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
 
 
 def _build(path: Path) -> None:
     """Build a new database with the reference and demo data at path (replacing any file there)."""
     from gapmonitor import demo  # only needed the first time
 
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
+    tmp = _temporary(path, "build")
     try:
         with duckdb.connect(str(tmp)) as con:
             create_schema(con)
@@ -131,18 +295,18 @@ def _build(path: Path) -> None:
             con.execute("checkpoint")
         os.replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
 
 
 def _bring_up_to_date(path: Path) -> bool:
     """Migrate the database at path to this schema version if it holds users' data (call with the
     lock held); False if it is of another version and holds only demo data, to be rebuilt."""
-    version = _version(path)
+    state = inspect(path)
+    version = state.version
     if version == SCHEMA_VERSION:
         return True
-    with duckdb.connect(str(path), read_only=True) as con:
-        if not con.execute("select count(*) from dataset where not is_demo").fetchall()[0][0]:
-            return False
+    if state.demo_only:
+        return False
     if not (version or "").isdigit() or int(version) > int(SCHEMA_VERSION):
         raise MigrationError(f"{path} has schema version {version}, this app knows versions up to "
                              f"{SCHEMA_VERSION}; it holds imported data, so it is not replaced")
@@ -159,7 +323,7 @@ def _migrate(path: Path, version: int) -> None:
     wanted = range(version + 1, int(SCHEMA_VERSION) + 1)
     if missing := [n for n in wanted if n not in steps]:
         raise MigrationError(f"no migration to schema version {missing[0]} in {MIGRATION_DIR}")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.migrate.tmp")
+    tmp = _temporary(path, "migrate")
     shutil.copyfile(path, tmp)
     try:
         con = duckdb.connect(str(tmp))
@@ -186,9 +350,9 @@ def _migrate(path: Path, version: int) -> None:
             con.execute("checkpoint")
         finally:
             con.close()
-        os.replace(tmp, path)
+        _replace(tmp, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
 
 
 @cache

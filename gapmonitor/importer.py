@@ -336,20 +336,61 @@ def apply(result: Preview, *, title: str, source: str, licence: str = "", kind: 
     form = registry.get(result.batch.format)
     kind = form.kind or kind  # citizen records and the template are citizen data; the framework is reference
     about = citizen_description(result.batch, description) if kind == "citizen" else None
-    with db.writing(path, indicators=_changed_indicators(result)) as con:
-        con.execute("insert into dataset (dataset_id, kind, title, source, licence, is_demo, file_name, checksum) "
-                    "values (?, ?, ?, ?, ?, false, ?, ?)",
-                    [result.dataset_id, kind, title.strip(), source.strip(), licence.strip(), result.batch.file,
-                     result.checksum])
-        # looked up at each call, not kept in a table: tests replace a writer to simulate a failure
-        {"indicators": _write_framework, "boundaries": _write_boundaries,
-         "observations": _write_observations}[form.writes](con, result)
-        if about:
-            con.execute("insert into citizen_dataset (dataset_id, producer, producer_type, method, collection_start, "
-                        "collection_end, subject) values (?, ?, ?, ?, ?, ?, ?)",
-                        [result.dataset_id, about["producer"], about["producer_type"], about["method"],
-                         about.get("collection_start") or None, about.get("collection_end") or None, about["subject"]])
-    return result.dataset_id
+    try:
+        with db.writing(path, indicators=_changed_indicators(result)) as con:
+            _write(con, result, form, kind, title, source, licence, about)
+    except _ImportedMeanwhile as found:
+        result.already = found.dataset_id  # another writer imported the same file while this one waited
+    return result.already or result.dataset_id
+
+
+class _ImportedMeanwhile(Exception):
+    """Raised inside the writer's turn to leave it without writing: the file is in the database now."""
+
+    def __init__(self, dataset_id: str):
+        self.dataset_id = dataset_id
+
+
+def _recheck(con, result: Preview) -> None:
+    """What the preview checked against the database, checked again in the writer's turn on the
+    database as it is now (another import may have been written since the preview): the same file
+    imported, or an area or series the rows use removed. New areas and series another import added
+    meanwhile are not added twice (the writers insert only what is missing)."""
+    found = con.execute("select dataset_id from dataset where checksum = ?", [result.checksum]).fetchall()
+    if found:
+        raise _ImportedMeanwhile(found[0][0])
+    if registry.get(result.batch.format).writes != "observations" or not len(result.rows):
+        return
+    con.register("checked", result.rows[["area_code", "series", "new_series"]])
+    gone = con.execute("""
+        select 'area', area_code from checked where area_code is not null and area_code not in (select code from area)
+        union all
+        select 'series', series from checked where not new_series and series not in (select code from series)
+        limit 1
+    """).fetchall()
+    con.unregister("checked")
+    if gone:
+        what, value = gone[0]
+        raise ImportRefused([Problem("error", f"the {what} was removed from the database after this file was "
+                                     "checked: check the file again", result.batch.file, None,
+                                     _source_column(result.batch, what), value)])
+
+
+def _write(con, result: Preview, form, kind: str, title: str, source: str, licence: str, about: dict | None) -> None:
+    """Write a previewed import on a writer's connection (db.writing), after checking it again there."""
+    _recheck(con, result)
+    con.execute("insert into dataset (dataset_id, kind, title, source, licence, is_demo, file_name, checksum) "
+                "values (?, ?, ?, ?, ?, false, ?, ?)",
+                [result.dataset_id, kind, title.strip(), source.strip(), licence.strip(), result.batch.file,
+                 result.checksum])
+    # looked up at each call, not kept in a table: tests replace a writer to simulate a failure
+    {"indicators": _write_framework, "boundaries": _write_boundaries,
+     "observations": _write_observations}[form.writes](con, result)
+    if about:
+        con.execute("insert into citizen_dataset (dataset_id, producer, producer_type, method, collection_start, "
+                    "collection_end, subject) values (?, ?, ?, ?, ?, ?, ?)",
+                    [result.dataset_id, about["producer"], about["producer_type"], about["method"],
+                     about.get("collection_start") or None, about.get("collection_end") or None, about["subject"]])
 
 
 def _changed_indicators(result: Preview) -> list[str] | None:
@@ -417,12 +458,14 @@ def _write_boundaries(con, result: Preview) -> None:
 
 def _write_observations(con, result: Preview) -> None:
     con.register("new_series", result.new_series)
-    con.execute("insert into series select code, indicator, description, unit, null from new_series")
+    con.execute("insert into series select code, indicator, description, unit, null from new_series "
+                "where code not in (select code from series)")  # another import may have added it since the preview
     con.unregister("new_series")
     con.register("new_areas", result.new_areas)
     con.execute("""
         insert into area (code, local_code, m49, name, kind, parent, added_by)
         select code, local_code, m49, name, kind, parent, $dataset from new_areas
+        where code not in (select code from area)  -- another import may have added it since the preview: its own
     """, {"dataset": result.dataset_id})
     con.unregister("new_areas")
     con.register("new_groups", _batch_groups(result.batch))
@@ -767,7 +810,8 @@ def import_each(items: list[Item], load_one, *, fmt: str | None = None, options:
             except ValueError as e:  # a missing title, source or citizen description
                 outcome.result = f"refused: {e}"
             else:
-                outcome.result, outcome.ok = f"imported as {outcome.dataset}", True
+                done = "already imported" if preview.already else "imported"  # already: by another writer meanwhile
+                outcome.result, outcome.ok = f"{done} as {outcome.dataset}", True
         if report is not None:
             report(outcome, preview)
         outcome.preview = None  # the rows are written (or not): keep only what the summary shows
