@@ -236,7 +236,8 @@ def import_records() -> None:
                 "a KoboToolbox or ODK Central export as it comes: columns by their question names, submissions not "
                 "approved left out — "
                 "say what each column means, and the app computes one estimate per area, group and period with its "
-                "sample size and 95% interval. **Only the estimates are stored; the records never are.** For "
+                "sample size and 95% interval. **Only the estimates are stored; the records never are** (while you work, "
+                "they wait in a folder only the app can open, removed after the import or when you leave). For "
                 "estimates you have already computed, use the template in `data/templates/` above.")
     raw = st.file_uploader("Records (CSV or XLSX)", type=["csv", "xlsx"], key=f"records_upload_{upload_round()}")
     if raw is not None:

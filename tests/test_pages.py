@@ -126,7 +126,8 @@ def test_data_page_shows_controls_only_to_a_signed_in_editor(demo_db, monkeypatc
     at.text_input[0].input("wrong")
     at.button[0].click()
     run(at)
-    assert [e.value for e in at.error] == ["Wrong password."] and not at.header
+    assert [e.value for e in at.error] == ["Wrong password. You can try again in 1 second."] and not at.header
+    time.sleep(1.05)  # the wait after a wrong password (tests/test_password.py)
     at.text_input[0].input("s3cret")
     at.button[0].click()
     run(at)

@@ -3,6 +3,7 @@
 checked, and every failure is logged with the client and the count, never the password."""
 
 import logging
+import re
 import sys
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from gapmonitor import throttle  # noqa: E402
+from tests.browser import CHROMIUM, DONE, running_app  # noqa: E402
 
 PASSWORD = "right-horse-battery"
 WRONG = "wrong-guess-1234"
@@ -90,4 +92,48 @@ def test_the_sign_in_form_makes_a_client_wait_longer_after_each_wrong_password(m
     assert lines[1].startswith("editor sign-in from session ") and "refused unchecked" in lines[1]
     assert lines[2].endswith(": 2 in a row; next try allowed in 2 s")
     assert all(r.levelno == logging.WARNING for r in caplog.records if r.name == "gapmonitor.editor")
+    assert not [line for line in lines if PASSWORD in line or WRONG in line]
+
+
+# ---- the real app behind a proxy on this machine, in a real browser ----
+
+def client_page(browser, url: str, forwarded_for: str):
+    """A new session whose requests carry the header a proxy on this machine adds (nginx's X-Forwarded-For)."""
+    page = browser.new_context(extra_http_headers={"X-Forwarded-For": forwarded_for}).new_page()
+    page.goto(url + "/data")
+    page.get_by_label("Editor password").wait_for(timeout=60_000)
+    return page
+
+
+def try_password(page, password: str) -> str:
+    page.get_by_label("Editor password").fill(password)
+    page.get_by_role("button", name="Sign in as editor").click()
+    shown = page.locator("[data-testid=stAlertContentError], [data-testid=stHeading]", has_text=re.compile(
+        "password|Import a file"))
+    shown.first.wait_for(timeout=30_000)
+    page.wait_for_selector(DONE, timeout=30_000, state="attached")
+    return page.locator("[data-testid=stAlertContentError]").all_inner_texts()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} not found")
+def test_behind_a_proxy_the_wait_holds_for_every_session_of_the_client_address(browser, tmp_path, monkeypatch):
+    monkeypatch.setenv("GAPMONITOR_EDITOR_PASSWORD", PASSWORD)
+    log = tmp_path / "streamlit.log"
+    with running_app(tmp_path / "gapmonitor.duckdb", log) as url:
+        guesser = client_page(browser, url, "198.51.100.7")
+        same_client = client_page(browser, url, "10.1.1.1, 198.51.100.7")  # the proxy added the last entry
+        other_client = client_page(browser, url, "198.51.100.8")
+        for n, wait in enumerate(["1 second", "2 seconds", "4 seconds"]):
+            time.sleep(2 ** (n - 1) if n else 0)  # the previous wait is over
+            assert try_password(guesser, WRONG) == [f"Wrong password. You can try again in {wait}."]
+        # at once, another session of the same address: refused unchecked, though the password is right
+        refused = try_password(same_client, PASSWORD)
+        assert len(refused) == 1 and re.fullmatch(r"Too many wrong passwords: try again in [1-4] seconds?\.", refused[0])
+        # another address is not held up
+        assert try_password(other_client, PASSWORD) == []
+        assert other_client.get_by_text("Import a file", exact=True).count() == 1
+    lines = log.read_text().splitlines()
+    assert [line for line in lines if line.startswith("wrong editor password from")] == [
+        f"wrong editor password from 198.51.100.7: {n} in a row; next try allowed in {w} s" for n, w in [(1, 1), (2, 2), (3, 4)]]
+    assert len([line for line in lines if line.startswith("editor sign-in from 198.51.100.7 refused unchecked")]) == 1
     assert not [line for line in lines if PASSWORD in line or WRONG in line]
