@@ -128,7 +128,11 @@ def sweep(now: float | None = None, max_idle: float = MAX_IDLE, alive=session_al
             continue
         pid, session = int(match[1]), match[2]
         ended = alive(session) is False if pid == os.getpid() else not _process_alive(pid)
-        if ended or now - folder.stat().st_mtime > max_idle:
+        try:
+            idle = now - folder.stat().st_mtime > max_idle
+        except FileNotFoundError:  # another session's sweep was first
+            continue
+        if ended or idle:
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed

@@ -169,11 +169,16 @@ def test_uploads_through_the_app_stay_private_and_go_with_the_import_the_session
     with zipfile.ZipFile(archive, "w") as zf:
         for name in SMALL:
             zf.write(UN / name, name)
+    killed = store / f"{ended_pid()}-sessionofakilledapp" / "0123456789abcdef"  # left by an app killed outright
+    killed.mkdir(parents=True)
+    (killed / RECORDS.name).write_bytes(RECORDS.read_bytes())
     monkeypatch.setenv("GAPMONITOR_EDITOR_PASSWORD", PASSWORD)
     monkeypatch.setenv("TMPDIR", str(temp))
     with running_app(folder / "gapmonitor.duckdb", folder / "streamlit.log") as url:
-        # session A: a zip of two exports and raw records
+        # session A: the app's first page has swept what the killed app left, before any upload
         a = signed_in(browser, url)
+        assert session_folders(store) == []
+        # a zip of two exports and raw records
         a.page.locator("input[type=file]").first.set_input_files(str(archive))
         a.page.get_by_text("Preview of 2 files").wait_for(timeout=60_000)
         upload_records(a)
