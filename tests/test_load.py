@@ -1,0 +1,31 @@
+"""The load test (bench/load.py) at CI's size: 8 people clicking through one app process, then 4 on two
+processes behind nginx sharing one database while a real UN SDG file is imported. No page may fail; the
+page times are printed, not asserted (the machine is shared)."""
+
+from bench import load
+
+
+def report(label: str, sessions: int, tally: load.Tally) -> None:
+    print("\n" + "\n".join([*load.HEADER, load.row(label, sessions, tally)]))
+    print(load.describe(tally))
+
+
+def test_eight_people_on_one_process_see_no_error():
+    tally = load.measure(sessions=8, seconds=20)
+    report("1 process", 8, tally)
+    assert tally.errors == []
+    # every person opened a page and clicked on; only pages that finished are timed
+    assert len(tally.times) > 8
+    assert len(tally.steps) > 2, "more than opening pages: controls and the sidebar were used"
+
+
+def test_two_processes_behind_nginx_share_the_database_and_both_show_an_import():
+    assert load.NGINX.exists(), "Debian's nginx is needed: apt-get install -y nginx (.ci/run installs it)"
+    tally = load.measure(sessions=4, seconds=16, processes=2, with_import=True)
+    report("2 processes + nginx, import midway", 4, tally)
+    assert tally.errors == []  # includes: a session answered by two processes (not sticky)
+    assert tally.imported["shown before"] == [False, False]  # the demo database alone, on both processes
+    assert tally.imported["exit"] == 0
+    shown = tally.imported["shown by process"]
+    assert len(shown) == 2 and all(shown.values()), shown  # goal 1 opened after the import, on each process
+    assert len(tally.times) > 4
