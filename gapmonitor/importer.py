@@ -723,14 +723,19 @@ def _counted(preview: Preview) -> int:
     return len(preview.rows)
 
 
+NOTHING_TO_IMPORT = "nothing to import: no row of the file has a value that can be imported (see the rows skipped)"
+
+
 def refusal(preview: Preview, accept_rejected: bool = False) -> list[Problem]:
     """The problems that stop an import (apply refuses it for them): fatal ones, else the rejected rows'
-    errors unless they are accepted; [] when it can be written."""
+    errors unless they are accepted, or nothing to write; [] when it can be written."""
     fatal_problems = [p for p in preview.problems if p.severity == "fatal"]
     if fatal_problems:
         return fatal_problems
     if preview.rejected and not accept_rejected:
         return preview.errors or [Problem("error", f"{preview.rejected} row(s) rejected", preview.batch.file)]
+    if not _counted(preview):  # an empty dataset would say the file was imported, and show nothing
+        return [Problem("fatal", NOTHING_TO_IMPORT, preview.batch.file)]
     return []
 
 

@@ -9,7 +9,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from gapmonitor import db, throttle, uploads
+from gapmonitor import db, safe_csv, throttle, uploads
 from gapmonitor.maps import TOPOJSON_CONFIG, VALUE_KINDS, unit_label
 from gapmonitor.statuses import QUALITY_BARS, STATUSES
 
@@ -33,12 +33,27 @@ def ensure_navigation() -> None:
 
 def _stamp() -> tuple[int, int]:
     """Identifies the database file's current version: an import writes a new file and swaps it in,
-    so a new inode or mtime means cached connections and results are stale."""
+    so a new inode or mtime means cached connections and results are stale. A file version not yet
+    seen is checked first (db.ready: read whole, cached per version); the first start builds it while
+    other sessions wait on its lock, with a message; a damaged file stops the page with a plain one."""
     path = db.database_path()
-    if not path.exists():
-        db.ensure_database(path)
+    if not db.ready(path):
+        try:
+            with st.spinner("Preparing the database (first start, or a new version of it)…"):
+                db.ensure_database(path)
+        except db.DamagedDatabase as damage:
+            damaged_database(damage)
     stat = os.stat(path)
     return stat.st_ino, stat.st_mtime_ns
+
+
+def damaged_database(damage) -> None:
+    """Stop the page with what is wrong with the database, in plain words, and the way back (no
+    traceback, no server path)."""
+    st.error(f"**The database cannot be read: {damage.what}.** Nothing can be shown until it is repaired. "
+             "Whoever runs the app can see what is wrong with `python -m gapmonitor check` and bring the last "
+             "good version back with `python -m gapmonitor restore`; the pages then work again.", icon="🛑")
+    st.stop()
 
 
 @st.cache_resource(show_spinner="Preparing the database (first run only)…", max_entries=1)
@@ -221,7 +236,8 @@ def status_legend() -> None:
 
 def download(df: pd.DataFrame, file_name: str, label: str = "Download CSV") -> None:
     """A CSV download of exactly the rows shown."""
-    st.download_button(label, df.to_csv(index=False).encode("utf-8"), file_name=file_name, mime="text/csv")
+    # cells starting with = + - @ are neutralised: a spreadsheet would run them as formulas
+    st.download_button(label, safe_csv.to_csv(df), file_name=file_name, mime="text/csv")
 
 
 EDITOR_PASSWORD_ENV = "GAPMONITOR_EDITOR_PASSWORD"
