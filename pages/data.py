@@ -30,7 +30,9 @@ def import_form(result, file_name: str, form) -> None:
             except (ImportRefused, ValueError) as e:
                 st.error(str(e))
             else:
-                import_done("records" if form.name == "records" else "file", f"Imported as {dataset}.")
+                done = (f"Already imported as {dataset}, by another import meanwhile: nothing to do." if result.already
+                        else f"Imported as {dataset}.")  # apply checks again inside the writers' turn
+                import_done("records" if form.name == "records" else "file", done)
 
 
 def import_done(section: str, message: str, outcomes: pd.DataFrame | None = None, ok: bool = True) -> None:
