@@ -2,7 +2,7 @@
 
     python bench/load.py --sessions 30 --seconds 60                 # one app process
     python bench/load.py --pair --sessions 30 --seconds 60           # two processes behind nginx, an import midway
-    python bench/load.py --steps 10,20,30,45,60 --seconds 45 --output bench/load_results.md
+    python bench/load.py --protocol --steps 10,20,30,45,60 --seconds 40    # no browser: where the server gives up
 
 Every session is a browser context of one chromium (its own cookies, so its own Streamlit session). It
 opens a page (the overview, a goal or a country), then for a bounded time clicks what a person clicks
@@ -12,6 +12,12 @@ the end of the page's script run and, where the page has a map, to its country s
 Errors are exception boxes, console errors, failed or refused loads (HTTP >= 400), requests to any host
 but 127.0.0.1, and pages that did not finish within STEP_TIMEOUT; a healthy run has none.
 
+With --protocol, each person is a Streamlit session over its websocket with no browser: it asks for page
+runs with the controls set as a click sets them (indicator, group, map colouring, country, goal, measure,
+the sidebar's window, year and bar) and times each to the end of the run. 30 chromium contexts fit in
+memory (3-5 GB) but their drawing takes the 2 cores (opening a goal page costs chromium 4.5 s of CPU), so
+the browser figures measure chromium more than the app; the protocol's figures are the server's alone.
+
 With --pair, two `streamlit run` processes share one database file behind nginx (deploy/nginx.conf.template:
 sticky sessions by a cookie nginx sets, websockets proxied). Halfway through, `python -m gapmonitor import`
 adds a real UN SDG file; afterwards pages opened on each process must show the imported dataset.
@@ -20,9 +26,9 @@ All traffic goes to 127.0.0.1; every loop is bounded in count and time.
 
 import argparse
 import asyncio
+import math
 import os
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -83,7 +89,7 @@ class Tally:
 
     def figures(self) -> dict:
         t = sorted(self.times)
-        p95 = t[min(len(t) - 1, int(0.95 * len(t)))] if t else None
+        p95 = t[math.ceil(0.95 * len(t)) - 1] if t else None  # nearest rank
         return {"page times": len(t), "median s": statistics.median(t) if t else None, "p95 s": p95,
                 "max s": t[-1] if t else None, "errors": len(self.errors)}
 
@@ -104,7 +110,7 @@ class Session:
         page.context.on("request", lambda r: _is_external(r.url) and self.error(f"external request {r.url}"))
 
     def error(self, text: str) -> None:
-        self.tally.errors.append(f"{self.name} {urlsplit(self.page.url).path or '/'}: {text[:300]}")
+        self.tally.errors.append(f"{self.name} {urlsplit(self.page.url).path or '/'}: {text[:600]}")
 
     def _probe(self, url: str) -> bool:
         """Streamlit's base-path probes of a deep page (see tests/browser.PROBES): not an app fault."""
@@ -137,6 +143,14 @@ class Session:
         except Exception as e:
             raise RuntimeError(f"the run finished, a map was not drawn: {str(e).splitlines()[0]}") from e
 
+    async def _state(self) -> str:
+        """The app's script state and finished runs, for an error message."""
+        try:
+            return (f"{await self.page.locator('[data-testid=stApp]').get_attribute('data-test-script-state')}, "
+                    f"runs now {await self.page.evaluate('window.__runs')}")
+        except Exception as e:  # the page is gone or never drew the app
+            return f"no state ({type(e).__name__})"
+
     async def step(self, kind: str, act, navigates: bool = False) -> None:
         """Do one thing a person does and time it to the page being ready; exception boxes are errors.
         `navigates`: the step opens another page, whose run finishing is the app's element saying so."""
@@ -148,9 +162,8 @@ class Session:
                 return
             await self.settle(runs)
         except Exception as e:  # a timeout or a vanished control: the page did not work
-            state = await self.page.locator("[data-testid=stApp]").get_attribute("data-test-script-state")
-            self.error(f"{kind} did not finish (from {before}, now {self.page.url}, {state}, "
-                       f"runs {runs} -> {await self.page.evaluate('window.__runs')}): {str(e).splitlines()[0]}")
+            self.error(f"{kind} did not finish: {str(e).splitlines()[0]} ({await self._state()}, runs before "
+                       f"{runs}; from {before}, now {self.page.url})")
             return
         self.tally.times.append(time.perf_counter() - start)
         self.tally.steps.setdefault(kind, []).append(self.tally.times[-1])
@@ -182,6 +195,11 @@ async def click_radio(page, label: str, rng: random.Random) -> bool:
     return True
 
 
+async def open_any(page, base: str, rng: random.Random) -> None:
+    """Open one of START_PAGES anew (a new Streamlit session in the same browser)."""
+    await page.goto(base + rng.choice(START_PAGES))
+
+
 async def actions(session: Session, base: str, rng: random.Random) -> list:
     """What a person can do on the page open now: (kind, act, navigates)."""
     page = session.page
@@ -196,16 +214,13 @@ async def actions(session: Session, base: str, rng: random.Random) -> list:
         # the page's run may replace the app's element, so its run is not counted: wait for the new path
         await page.wait_for_url(lambda url: urlsplit(url).path == urlsplit(target).path, timeout=STEP_TIMEOUT)
 
-    async def open_page():
-        await page.goto(base + rng.choice(START_PAGES))
-
     def select(label):
         return lambda: choose(page, label, rng)
 
     def radio(label):
         return lambda: click_radio(page, label, rng)
 
-    todo = [("open a page", open_page, True), ("sidebar page", sidebar, True)]
+    todo = [("open a page", lambda: open_any(page, base, rng), True), ("sidebar page", sidebar, True)]
     controls = {"/country": [("country", "combobox", "Country or area"), ("country goal", "combobox", "Goal")],
                 "/": [("overview measure", "radiogroup", "Count")]}.get(
         path or "/", [("indicator", "combobox", "Indicator"), ("group", "combobox", "Population group"),
@@ -216,14 +231,21 @@ async def actions(session: Session, base: str, rng: random.Random) -> list:
     return todo
 
 
+async def new_context(browser):
+    """A browser context (a person) whose loads, clicks and waits may each take STEP_TIMEOUT."""
+    context = await browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(STEP_TIMEOUT)
+    return context
+
+
 async def person(browser, base: str, tally: Tally, name: str, seed: int, deadline: float) -> None:
     """One visitor: open a page, then click around until the deadline (at most MAX_STEPS steps)."""
     rng = random.Random(seed)
-    context = await browser.new_context(viewport=VIEWPORT)
+    context = await new_context(browser)
     try:
         await context.add_init_script(RUN_COUNTER)
         session = Session(tally, await context.new_page(), name)
-        await session.step("open a page", lambda: session.page.goto(base + rng.choice(START_PAGES)), navigates=True)
+        await session.step("open a page", lambda: open_any(session.page, base, rng), navigates=True)
         for _ in range(MAX_STEPS):
             await asyncio.sleep(rng.uniform(*THINK))
             if time.monotonic() > deadline:
@@ -236,6 +258,102 @@ async def person(browser, base: str, tally: Tally, name: str, seed: int, deadlin
             session.error(f"one session was answered by several processes: {sorted(session.upstreams)}")
     finally:
         await context.close()
+
+
+# ---- the same person over Streamlit's websocket protocol (no browser) ----
+
+def url_views(db_path: Path, rng: random.Random, count: int = 400) -> list[tuple[str, str]]:
+    """(page name, query string) pairs as the controls write them into the URL: a goal with one of its
+    indicators, groups and map colourings; a country with a goal; the overview; each with the sidebar's
+    window, last year or quality bar changed now and then."""
+    from pages.goal import VIEWS
+
+    con = db.connect(db_path)
+    try:
+        groups = list(db.query(con, "population_groups").group_id)
+        indicators = {g.number: list(db.query(con, "indicators_for_goal", goal=g.number, scope="all").indicator)
+                      for g in GOALS}
+    finally:
+        con.close()
+    sidebar = ["", "&window=3", "&window=10", "&end=2020", "&bar=High", "&bar=Any citizen data (low)"]
+    views = []
+    for _ in range(count):
+        goal = rng.choice(GOALS)
+        views.append(rng.choice([
+            (goal.slug, f"indicator={rng.choice(indicators[goal.number] or [''])}&group={rng.choice(groups)}"
+                        f"&view={rng.choice(VIEWS)}"),
+            ("country", f"area={rng.choice(COUNTRIES)}&goal={rng.choice([0, goal.number])}"),
+            ("", f"measure={rng.choice(['With citizen data', 'Official data only'])}"),
+        ]))
+    return [(page, (query + rng.choice(sidebar)).replace(" ", "+")) for page, query in views]
+
+
+class Stream:
+    """One Streamlit session over its websocket: asks for a page run and reads the messages until it ends."""
+
+    def __init__(self, tally: Tally, ws, name: str):
+        self.tally, self.ws, self.name = tally, ws, name
+
+    async def step(self, kind: str, page: str, query: str) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        message = BackMsg()
+        message.rerun_script.page_name, message.rerun_script.query_string = page, query
+        start = time.perf_counter()
+        await self.ws.send(message.SerializeToString())
+        problems = []
+        try:
+            async with asyncio.timeout(STEP_TIMEOUT / 1000):
+                while True:
+                    reply = ForwardMsg.FromString(await self.ws.recv())
+                    kind_of = reply.WhichOneof("type")
+                    if kind_of == "delta" and reply.delta.new_element.WhichOneof("type") == "exception":
+                        problems.append(f"exception box: {reply.delta.new_element.exception.message}")
+                    elif kind_of == "page_not_found":
+                        problems.append(f"page not found: {reply.page_not_found.page_name}")
+                    elif kind_of == "script_finished":
+                        if reply.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                            continue  # the page asked for a rerun (ui.ensure_navigation): wait for that one
+                        if reply.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
+                            problems.append(f"run ended with status {reply.script_finished}")
+                        break
+        except Exception as e:  # a timeout or a dropped connection
+            problems.append(f"did not finish: {type(e).__name__} {e}")
+        for problem in problems:
+            self.tally.errors.append(f"{self.name} {page or '/'}?{query}: {problem[:300]}")
+        if not problems:
+            self.tally.times.append(time.perf_counter() - start)
+            self.tally.steps.setdefault(kind, []).append(self.tally.times[-1])
+
+
+async def protocol_person(base: str, tally: Tally, name: str, seed: int, deadline: float,
+                          views: list[tuple[str, str]]) -> None:
+    """One visitor over the websocket: a session opening pages with their controls set (each run is what
+    a click asks of the server), and now and then a new session (a page opened anew)."""
+    from websockets.asyncio.client import connect
+
+    rng = random.Random(seed)
+    url = base.replace("http://", "ws://") + "/_stcore/stream"
+    steps = 0
+    while steps < MAX_STEPS and time.monotonic() < deadline:
+        try:
+            async with connect(url, max_size=None, open_timeout=STEP_TIMEOUT / 1000) as ws:
+                upstream = ws.response.headers.get(UPSTREAM)
+                if upstream:  # behind nginx: a websocket without the cookie is a new browser, routed anew
+                    tally.sessions_by_upstream[upstream] = tally.sessions_by_upstream.get(upstream, 0) + 1
+                stream = Stream(tally, ws, name)
+                await stream.step("open a page", *rng.choice(views))
+                steps += 1
+                while steps < MAX_STEPS and rng.random() > 0.1:  # a new session about every tenth step
+                    await asyncio.sleep(rng.uniform(*THINK))
+                    if time.monotonic() > deadline:
+                        return
+                    await stream.step("change a control or page", *rng.choice(views))
+                    steps += 1
+        except OSError as e:
+            tally.errors.append(f"{name}: websocket: {e}")
+            return
 
 
 # ---- the import midway, and what each process shows after it ----
@@ -258,7 +376,7 @@ async def shown_after_import(browser, base: str, upstreams: int, tally: Tally, t
     (nginx routes a new browser at random); each must show the imported dataset."""
     seen: dict[str, bool] = {}
     for i in range(tries):
-        context = await browser.new_context(viewport=VIEWPORT)
+        context = await new_context(browser)
         try:
             session = Session(tally, await context.new_page(), f"after-import-{i}")
             await session.page.goto(base + "/goal-1")
@@ -281,7 +399,7 @@ async def warm_up(browser, process_url: str) -> bool:
     """Open the overview once on a fresh process, as its presenter would: Streamlit learns the app's pages
     at its first script run, and until then answers a deep link with "page not found" (tests/browser.py,
     FIRST_RUN_PAGE_NOT_FOUND). Not counted. Returns whether it shows an imported dataset."""
-    context = await browser.new_context(viewport=VIEWPORT)
+    context = await new_context(browser)
     try:
         page = await context.new_page()
         await page.goto(process_url + "/")
@@ -291,7 +409,8 @@ async def warm_up(browser, process_url: str) -> bool:
         await context.close()
 
 
-async def _run(base: str, sessions: int, seconds: float, seed: int, db_path: Path | None, processes: list[str]) -> Tally:
+async def _run(base: str, processes: list[str], sessions: int, seconds: float, seed: int, db_path: Path | None,
+               views: list[tuple[str, str]] | None) -> Tally:
     from playwright.async_api import async_playwright
 
     tally = Tally(load=[os.getloadavg()[0]])
@@ -300,7 +419,8 @@ async def _run(base: str, sessions: int, seconds: float, seed: int, db_path: Pat
         try:
             tally.imported["shown before"] = [await warm_up(browser, url) for url in processes]
             deadline = time.monotonic() + seconds
-            people = [person(browser, base, tally, f"s{i}", seed + i, deadline) for i in range(sessions)]
+            people = [protocol_person(base, tally, f"s{i}", seed + i, deadline, views) if views else
+                      person(browser, base, tally, f"s{i}", seed + i, deadline) for i in range(sessions)]
             extra = [import_midway(db_path, seconds / 2, tally)] if db_path else []
             await asyncio.wait_for(asyncio.gather(*people, *extra), timeout=seconds + 5 * STEP_TIMEOUT / 1000)
             if db_path:
@@ -312,14 +432,15 @@ async def _run(base: str, sessions: int, seconds: float, seed: int, db_path: Pat
 
 
 def run(base: str, processes: list[str], sessions: int, seconds: float, seed: int = 1,
-        db_path: Path | None = None) -> Tally:
+        db_path: Path | None = None, views: list[tuple[str, str]] | None = None) -> Tally:
     """`sessions` people on the app at `base` (served by the app processes at `processes`) for `seconds`;
-    with db_path, the import midway and the check that every process shows it. Runs in its own thread,
+    with db_path, the import midway and the check that every process shows it; with views (url_views),
+    the people talk Streamlit's websocket protocol instead of driving chromium. Runs in its own thread,
     so a caller's event loop does not matter."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, _run(base, sessions, seconds, seed, db_path, processes)).result()
+        return pool.submit(asyncio.run, _run(base, processes, sessions, seconds, seed, db_path, views)).result()
 
 
 # ---- servers ----
@@ -395,11 +516,14 @@ def app_cpu_seconds() -> float:
     return total
 
 
-def measure(sessions: int, seconds: float, processes: int = 1, with_import: bool = False, seed: int = 1) -> Tally:
-    """A fresh demo database, the app (one process, or several behind nginx), and `sessions` people."""
+def measure(sessions: int, seconds: float, processes: int = 1, with_import: bool = False, seed: int = 1,
+            protocol: bool = False) -> Tally:
+    """A fresh demo database, the app (one process, or several behind nginx), and `sessions` people in
+    chromium contexts, or over the websocket protocol."""
     with tempfile.TemporaryDirectory(prefix="gapmonitor-load-") as tmp, serving(Path(tmp), processes) as (url, db_path, urls):
         cpu, start = app_cpu_seconds(), time.monotonic()
-        tally = run(url, urls, sessions, seconds, seed, db_path if with_import else None)
+        views = url_views(db_path, random.Random(seed)) if protocol else None
+        tally = run(url, urls, sessions, seconds, seed, db_path if with_import else None, views)
         tally.app_cpu, tally.wall = app_cpu_seconds() - cpu, time.monotonic() - start
         return tally
 
@@ -438,14 +562,18 @@ def main() -> None:
     parser.add_argument("--steps", help="session counts to step through, e.g. 10,20,30,45,60 (one process): "
                                         "stops after the first whose 95th percentile passes 2 s")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--protocol", action="store_true",
+                        help="people talk Streamlit's websocket protocol (no browser): the server's share alone")
     parser.add_argument("--output", type=Path, help="append the Markdown rows to this file")
     args = parser.parse_args()
 
     counts = [int(s) for s in args.steps.split(",")] if args.steps else [args.sessions]
     rows = []
     for n in counts:
-        label = "2 processes + nginx, import midway" if args.pair else "1 process"
-        tally = measure(n, args.seconds, 2 if args.pair else 1, with_import=args.pair, seed=args.seed)
+        label = ("2 processes + nginx, import midway" if args.pair else "1 process") + (
+            ", websocket protocol" if args.protocol else ", chromium")
+        tally = measure(n, args.seconds, 2 if args.pair else 1, with_import=args.pair, seed=args.seed,
+                        protocol=args.protocol)
         rows.append(row(label, n, tally))
         print("\n".join([*HEADER, *rows]) if len(rows) == 1 else rows[-1], flush=True)
         print(describe(tally), flush=True)

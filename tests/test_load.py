@@ -1,6 +1,7 @@
-"""The load test (bench/load.py) at CI's size: 8 people clicking through one app process, then 4 on two
-processes behind nginx sharing one database while a real UN SDG file is imported. No page may fail; the
-page times are printed, not asserted (the machine is shared)."""
+"""The load test (bench/load.py) at CI's size: 8 people clicking through one app process, 4 on two
+processes behind nginx sharing one database while a real UN SDG file is imported, and 6 sessions over
+Streamlit's websocket protocol. No page may fail; the page times are printed, not asserted (the machine
+is shared)."""
 
 from bench import load
 
@@ -11,7 +12,7 @@ def report(label: str, sessions: int, tally: load.Tally) -> None:
 
 
 def test_eight_people_on_one_process_see_no_error():
-    tally = load.measure(sessions=8, seconds=20)
+    tally = load.measure(sessions=8, seconds=16)
     report("1 process", 8, tally)
     assert tally.errors == []
     # every person opened a page and clicked on; only pages that finished are timed
@@ -29,3 +30,10 @@ def test_two_processes_behind_nginx_share_the_database_and_both_show_an_import()
     shown = tally.imported["shown by process"]
     assert len(shown) == 2 and all(shown.values()), shown  # goal 1 opened after the import, on each process
     assert len(tally.times) > 4
+
+
+def test_sessions_over_the_websocket_protocol_run_pages_without_error():
+    tally = load.measure(sessions=6, seconds=8, protocol=True)
+    report("1 process, websocket protocol", 6, tally)
+    assert tally.errors == []  # exception boxes, "page not found", runs that did not end
+    assert len(tally.times) > 6  # each session ran more than its first page
