@@ -62,7 +62,9 @@ COUNTRIES = ["KEN", "BRA", "IND", "LVA", "MWI", "NGA", "FRA", "BGD", "MEX", "PHL
 START_PAGES = ["/", *(f"/{g.slug}" for g in GOALS), *(f"/country?area={c}" for c in COUNTRIES[:4])]
 EXCEPTION = "[data-testid=stException]"
 # Counts finished script runs, so a click's run is told apart from the one before it (a fast run can
-# come and go between two polls of the attribute).
+# come and go between two polls of the attribute). React may draw a very fast run's start and end as
+# one change, never touching the attribute; that run still rewrites the URL (every control the people
+# use is in it), so a changed URL also counts.
 RUN_COUNTER = """
 window.__runs = 0;
 document.addEventListener('DOMContentLoaded', () => new MutationObserver(changes => {
@@ -72,7 +74,7 @@ document.addEventListener('DOMContentLoaded', () => new MutationObserver(changes
 # Every Plotly map on the page has drawn its country shapes (charts without a map need nothing).
 MAPS_DRAWN = """() => [...document.querySelectorAll('.js-plotly-plot')].every(gd => gd._fullLayout &&
     (!(gd.data || []).some(t => t.type === 'choropleth') || gd.querySelector('path.choroplethlocation')))"""
-RUN_DONE = f"n => window.__runs > n && document.querySelector({DONE!r})"
+RUN_DONE = f"([n, url]) => (window.__runs > n || location.href !== url) && document.querySelector({DONE!r})"
 
 
 @dataclass
@@ -132,12 +134,12 @@ class Session:
         if request.failure != "net::ERR_ABORTED":  # a load cut short by the next navigation is not a fault
             self.error(f"failed load {request.url}: {request.failure}")
 
-    async def settle(self, runs_before: int | None) -> None:
-        """Wait for the page's script run (the first one after `runs_before`), then its maps."""
+    async def settle(self, runs_before: int | None, url_before: str) -> None:
+        """Wait for the page's script run (the first one after `runs_before` at `url_before`), then its maps."""
         if runs_before is None:
             await self.page.wait_for_selector(DONE, state="attached", timeout=STEP_TIMEOUT)
         else:
-            await self.page.wait_for_function(RUN_DONE, arg=runs_before, timeout=STEP_TIMEOUT)
+            await self.page.wait_for_function(RUN_DONE, arg=[runs_before, url_before], timeout=STEP_TIMEOUT)
         try:
             await self.page.wait_for_function(MAPS_DRAWN, timeout=STEP_TIMEOUT)
         except Exception as e:
@@ -154,13 +156,13 @@ class Session:
     async def step(self, kind: str, act, navigates: bool = False) -> None:
         """Do one thing a person does and time it to the page being ready; exception boxes are errors.
         `navigates`: the step opens another page, whose run finishing is the app's element saying so."""
-        runs = None if navigates else await self.page.evaluate("window.__runs")
+        runs, href = (None, "") if navigates else await self.page.evaluate("[window.__runs, location.href]")
         before = self.page.url
         start = time.perf_counter()
         try:
             if await act() is False:  # nothing to click here (one option only): not a page time
                 return
-            await self.settle(runs)
+            await self.settle(runs, href)
         except Exception as e:  # a timeout or a vanished control: the page did not work
             self.error(f"{kind} did not finish: {str(e).splitlines()[0]} ({await self._state()}, runs before "
                        f"{runs}; from {before}, now {self.page.url})")
@@ -380,7 +382,7 @@ async def shown_after_import(browser, base: str, upstreams: int, tally: Tally, t
         try:
             session = Session(tally, await context.new_page(), f"after-import-{i}")
             await session.page.goto(base + "/goal-1")
-            await session.settle(None)
+            await session.settle(None, "")
             shows = await session.page.get_by_text(IMPORTED_NOTICE).count() > 0
             for upstream in session.upstreams:
                 seen[upstream] = seen.get(upstream, True) and shows
