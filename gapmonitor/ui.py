@@ -236,8 +236,10 @@ def status_legend() -> None:
 
 def download(df: pd.DataFrame, file_name: str, label: str = "Download CSV") -> None:
     """A CSV download of exactly the rows shown."""
-    # cells starting with = + - @ are neutralised: a spreadsheet would run them as formulas
-    st.download_button(label, safe_csv.to_csv(df), file_name=file_name, mime="text/csv")
+    # cells starting with = + - @ are neutralised: a spreadsheet would run them as formulas. The file is
+    # made on the click (a callable): a file made at every run is dropped at the next one, and a browser
+    # still showing the old button got a 404 when a control changed (bench/load.py saw it under load).
+    st.download_button(label, lambda: safe_csv.to_csv(df), file_name=file_name, mime="text/csv")
 
 
 EDITOR_PASSWORD_ENV = "GAPMONITOR_EDITOR_PASSWORD"
