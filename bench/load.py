@@ -35,7 +35,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +47,7 @@ if str(ROOT) not in sys.path:
 from gapmonitor import db  # noqa: E402
 from gapmonitor.goals import GOALS  # noqa: E402
 from tests.browser import (CHROMIUM, CHROMIUM_ARGS, DONE, FAILED_404, HOST, PROBES, VIEWPORT,  # noqa: E402
+                           serving_until_stopped,
                            _is_external, free_port, running_app)
 
 NGINX = Path("/usr/sbin/nginx")
@@ -465,29 +465,12 @@ def running_nginx(backends: list[str], timeout: float = 20):
     (folder / "nginx.conf").write_text(nginx_config(folder, port, backends), encoding="utf-8")
     command = [str(NGINX), "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(folder / "error.log")]
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"http://{HOST}:{port}"
+    errors = folder / "error.log"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"nginx exited ({proc.returncode}): {(folder / 'error.log').read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"nginx not answering after {timeout}s")
-            time.sleep(0.2)
-        yield url
+        with serving_until_stopped(proc, f"http://{HOST}:{port}", "nginx",
+                                   lambda: errors.read_text()[-2000:] if errors.exists() else "", timeout) as url:
+            yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
         shutil.rmtree(folder, ignore_errors=True)
 
 

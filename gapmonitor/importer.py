@@ -362,12 +362,15 @@ def _recheck(con, result: Preview) -> None:
     if registry.get(result.batch.format).writes != "observations" or not len(result.rows):
         return
     con.register("checked", result.rows[["area_code", "series", "new_series"]])
+    # the areas this file brings (citizen records' ISO 3166-2 or reviewed names) are not in the database yet
+    brought = list(result.new_areas.code) if "code" in result.new_areas else []
     gone = con.execute("""
-        select 'area', area_code from checked where area_code is not null and area_code not in (select code from area)
+        select 'area', area_code from checked
+        where area_code is not null and area_code not in (select code from area) and area_code not in (select unnest(?))
         union all
         select 'series', series from checked where not new_series and series not in (select code from series)
         limit 1
-    """).fetchall()
+    """, [brought]).fetchall()
     con.unregister("checked")
     if gone:
         what, value = gone[0]

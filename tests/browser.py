@@ -55,12 +55,20 @@ def running_app(db_path: Path, log_path: Path, timeout: float = 90):
                "--server.fileWatcherType", "none"]
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://{HOST}:{port}"
+    with serving_until_stopped(proc, f"http://{HOST}:{port}", "streamlit", lambda: log_path.read_text()[-3000:],
+                               timeout) as url:
+        yield url
+
+
+@contextmanager
+def serving_until_stopped(proc: subprocess.Popen, url: str, name: str, last_words, timeout: float):
+    """A server process started by the caller: yields its URL once /_stcore/health answers (an error with
+    last_words() if it exits or stays silent for `timeout` seconds), and stops it afterwards."""
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
+                raise RuntimeError(f"{name} exited ({proc.returncode}):\n{last_words()}")
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                     if r.status == 200:
@@ -68,7 +76,7 @@ def running_app(db_path: Path, log_path: Path, timeout: float = 90):
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit not healthy after {timeout}s:\n{log_path.read_text()[-3000:]}")
+                raise RuntimeError(f"{name} not answering after {timeout}s:\n{last_words()}")
             time.sleep(0.25)
         yield url
     finally:
