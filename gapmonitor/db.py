@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from gapmonitor import audit as audit_log
 from gapmonitor import derived, reference
 from gapmonitor.sql import identifier
 
@@ -80,14 +81,15 @@ def ensure_database(path: Path | None = None) -> Path:
 
 
 @contextmanager
-def writing(path: Path | None = None, indicators: list[str] | None = None):
+def writing(path: Path | None = None, indicators: list[str] | None = None, audit: "audit_log.Entry | None" = None):
     """A read-write connection to a copy of the database, in one transaction. On success the copy
     replaces the database in one rename, so readers see all of the change or none of it, and the
     version it replaces is kept as <db>.previous (restore() brings it back); on any error the copy is
     deleted and the database is left exactly as it was. Writers take turns: whatever the body reads
     is the database as the last writer left it.
     A writer that changes only observations of some indicators names them (`indicators`), and only
-    their derived rows are rebuilt; by default all are."""
+    their derived rows are rebuilt; by default all are (a write that changes no data: `indicators=[]`).
+    `audit` is the write's row of the audit log, appended in the same transaction."""
     path = ensure_database(path)
     with _lock(path):
         if damage := inspect(path).damage:  # damaged since it was checked: do not copy damage forward
@@ -99,6 +101,8 @@ def writing(path: Path | None = None, indicators: list[str] | None = None):
             try:
                 con.execute("begin transaction")
                 yield con
+                if audit is not None:
+                    audit_log.record(con, audit)
                 derived.refresh(con, indicators)  # derived tables change with the data, in the same transaction
                 con.execute("commit")
                 con.execute("checkpoint")

@@ -59,7 +59,7 @@ def leftovers(folder: Path) -> list[str]:
 def test_the_schema_version_is_the_last_migration_and_none_is_missing():
     numbers = sorted(db.migrations())
     assert numbers == list(range(2, numbers[-1] + 1))
-    assert db.SCHEMA_VERSION == str(numbers[-1]) == "9"
+    assert db.SCHEMA_VERSION == str(numbers[-1]) == "10"
 
 
 # A few rows a user could have at any version since 1: column lists that every version has.
@@ -153,8 +153,12 @@ def test_a_stored_schema_6_database_with_an_import_is_migrated(tmp_path):
         assert con.execute("select * from dataset order by dataset_id").fetchall() == datasets
         assert dict(con.execute("select dataset_id, count(*) from observation group by all").fetchall()) == per_dataset
         # each dataset kept as it was, and about people: the suppression it had before version 9
-        assert con.execute("select * exclude (subject) from citizen_dataset order by dataset_id").fetchall() == citizen
+        new = "subject, status, submitted_by, lineage, version, consent_basis"  # versions 9 and 10
+        assert con.execute(f"select * exclude ({new}) from citizen_dataset order by dataset_id").fetchall() == citizen
         assert {s for s, in con.execute("select subject from citizen_dataset").fetchall()} == {"people"}
+        # put in by editors before submissions existed: published, first versions, submitted by no one
+        assert set(con.execute("select status, submitted_by, lineage, version from citizen_dataset").fetchall()) == {
+            ("published", None, None, 1)}
         # every mapping it held is still there (kept as a file's rows); the shipped ones of this version join them
         after = set(con.execute("select dimension, dim_value, group_id from group_mapping").fetchall())
         assert set(mapping) <= after
