@@ -9,7 +9,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from gapmonitor import db, safe_csv, throttle, uploads
+from gapmonitor import accounts, db, safe_csv, throttle, uploads
 from gapmonitor.maps import TOPOJSON_CONFIG, VALUE_KINDS, unit_label
 from gapmonitor.statuses import QUALITY_BARS, STATUSES
 
@@ -240,6 +240,11 @@ def download(df: pd.DataFrame, file_name: str, label: str = "Download CSV") -> N
     # made on the click (a callable): a file made at every run is dropped at the next one, and a browser
     # still showing the old button got a 404 when a control changed (bench/load.py saw it under load).
     st.download_button(label, lambda: safe_csv.to_csv(df), file_name=file_name, mime="text/csv")
+
+
+def actor() -> accounts.Actor:
+    """Who this session acts as: the signed-in account, or a viewer."""
+    return st.session_state.get("actor", accounts.VIEWER)
 
 
 EDITOR_PASSWORD_ENV = "GAPMONITOR_EDITOR_PASSWORD"
