@@ -15,8 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from gapmonitor import charts, maps
-from gapmonitor.goals import GOALS, goal as get_goal
-from gapmonitor.statuses import BY_CODE, NOT_IN_DATABASE, QUALITY_BARS, STATUSES, TIER_LABELS
+from gapmonitor.goals import GOALS
+from gapmonitor.goals import goal as get_goal
+from gapmonitor.statuses import NOT_IN_DATABASE, QUALITY_BARS, STATUSES, TIER_LABELS
 from gapmonitor.stewardship import MAX_SCORE, PARTICIPATION
 
 DEMO_NOTICE = "Illustrative demo data — not official statistics"
@@ -378,7 +379,7 @@ def _time_series(query, indicator, labels, rules: _Rules, params, state) -> list
     mine = rows[rows.country == country]
     if mine.empty:
         return []
-    chosen = sorted(mine.series.unique())[0]  # the page's first series (its choice is not in the URL)
+    chosen = min(mine.series.unique())  # the page's first series (its choice is not in the URL)
     shown = mine[mine.series == chosen]
     label = shown.group_id.map(labels).fillna(shown.dims.replace("", "Total"))
     shown = shown.assign(label=label.where(shown.area == country, label + " · " + shown.area_name))
@@ -516,7 +517,7 @@ def _subnational(query, area: str, units: pd.DataFrame, rules: _Rules, params: d
         values = query("latest_values_by_area", indicator=indicator, group_id=group, country=area, **rules.params)
         if values.empty:
             return []
-        series, shown, kind = _series_and_kind(values, params, state)
+        _, shown, kind = _series_and_kind(values, params, state)
         figure = maps.subnational_value_map(shown.merge(shapes, on="area"), kind, shown.unit.iloc[0])
     return [Picture("Subnational map", figure)]
 

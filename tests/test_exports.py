@@ -28,6 +28,13 @@ EMPTY_VIEW = View("goal-5", {"indicator": "5.2.1", "group": "rural", "view": "Va
 SVG = "{http://www.w3.org/2000/svg}"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def one_chromium():
+    """Every export of this module shares the exporter's one Chromium; it stops when the module is done."""
+    yield
+    images.EXPORTER.close()
+
+
 @pytest.fixture(scope="module")
 def con(demo_db):
     connection = db.connect(demo_db)

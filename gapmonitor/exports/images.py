@@ -308,7 +308,7 @@ def image(evidence: Evidence, picture: str | None = None, fmt: str = "png", widt
         raise ImageError(str(e)) from None
     width, height = _body_size(chosen, width, height, evidence)
     layout = _layout(evidence, chosen, width, height)
-    x, y, w, h = layout.body
+    w, h = layout.body[2:]
     name = f"{chosen.name} of “{evidence.title}”"
     if fmt == "svg":
         return _svg(layout, figure_image(chosen.figure, "svg", int(w), int(h), name=name))
@@ -337,7 +337,7 @@ def _png(layout: _Layout, body: bytes, scale: float) -> bytes:
 
 
 def _svg(layout: _Layout, body: bytes) -> bytes:
-    x, y, w, h = layout.body
+    x, y = layout.body[:2]
     inner = re.sub(rb"^\s*<\?xml[^>]*\?>\s*", b"", body).decode("utf-8")
     inner = re.sub(r"^<svg\b", f'<svg x="{x}" y="{y}"', inner.lstrip(), count=1)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
