@@ -1,13 +1,18 @@
-"""Command line: python -m gapmonitor import|datasets|remove|map|unmap|unmapped|check|restore ... (the same code as the Data page)."""
+"""Command line: python -m gapmonitor import|datasets|remove|map|unmap|unmapped|account|audit|check|restore ...
+(the same code as the Data page). It acts as the operator of this machine, who can write the database file
+anyway (an administrator, named "command line (<user>)" in the audit log); --as USER acts as that account
+instead, with its role (password from $GAPMONITOR_PASSWORD or a prompt)."""
 
 import argparse
+import getpass
 import glob
+import os
 import sys
 import tempfile
 from datetime import date
 from pathlib import Path
 
-from gapmonitor import db, group_suggestions, importer, stewardship
+from gapmonitor import accounts, db, group_suggestions, importer, safe_csv, stewardship
 from gapmonitor.formats import SUBJECTS, ReadError, registry
 
 
@@ -50,7 +55,7 @@ def _import(args) -> int:
         return 0
     described = batch.dataset or {}  # a citizen template's own description; the options come first
     try:
-        dataset = importer.apply(preview, title=args.title or described.get("title") or batch.file, source=args.source,
+        dataset = importer.apply(preview, by=args.actor, title=args.title or described.get("title") or batch.file, source=args.source,
                                  licence=args.licence or described.get("licence", ""), kind=args.kind,
                                  description=_description(args), accept_rejected=args.skip_rejected, path=path)
     except importer.ImportRefused as e:
@@ -103,7 +108,7 @@ def _import_many(args) -> int:
     with tempfile.TemporaryDirectory(prefix="gapmonitor-import-") as scratch:
         items = importer.expand(args.files, scratch)
         outcomes = importer.import_each(
-            items, load_one, fmt=args.format, options=_options(args), dry_run=args.dry_run, title=args.title,
+            items, load_one, by=args.actor, fmt=args.format, options=_options(args), dry_run=args.dry_run, title=args.title,
             source=args.source, licence=args.licence, kind=args.kind, description=_description(args),
             accept_rejected=args.skip_rejected, path=path, report=report)
     table = importer.summary(outcomes)
@@ -126,7 +131,7 @@ def _datasets(args) -> int:
 
 def _remove(args) -> int:
     try:
-        importer.remove(args.dataset, args.db)
+        importer.remove(args.dataset, args.db, by=args.actor)
     except ValueError as e:
         print(e, file=sys.stderr)
         return 1
@@ -137,10 +142,10 @@ def _remove(args) -> int:
 def _map(args) -> int:
     try:
         if args.series:
-            stewardship.map_series(args.series, args.group, args.by, args.why, args.db)
+            stewardship.map_series(args.series, args.group, args.why, args.db, by=args.actor)
             print(f"series {args.series} now counts for {args.group}")
         else:
-            stewardship.map_value(args.dimension, args.value, args.group, args.by, args.why, args.db)
+            stewardship.map_value(args.dimension, args.value, args.group, args.why, args.db, by=args.actor)
             print(f"{args.dimension}={args.value!r} now counts for {args.group}")
     except ValueError as e:
         print(e, file=sys.stderr)
@@ -151,10 +156,10 @@ def _map(args) -> int:
 def _unmap(args) -> int:
     try:
         if args.series:
-            stewardship.unmap_series(args.series, args.group, args.db)
+            stewardship.unmap_series(args.series, args.group, args.db, by=args.actor)
             print(f"series {args.series} no longer counts for {args.group}")
         else:
-            stewardship.unmap_value(args.dimension, args.value, args.group, args.db)
+            stewardship.unmap_value(args.dimension, args.value, args.group, args.db, by=args.actor)
             print(f"{args.dimension}={args.value!r} no longer counts for {args.group}")
     except ValueError as e:
         print(e, file=sys.stderr)
@@ -178,7 +183,70 @@ def _unmapped(args) -> int:
     print(f"\nSeries with no group of their own ({len(series)}; their rows count for groups only through their "
           "dimensions; many are total-only on purpose):")
     print(series.to_string(index=False, max_colwidth=70) if len(series) else "  none")
-    print("\nMap one: python -m gapmonitor map --dimension DIM --value VALUE --group GROUP --by NAME --why REASON")
+    print("\nMap one: python -m gapmonitor map --dimension DIM --value VALUE --group GROUP --why REASON")
+    return 0
+
+
+PASSWORD_ENV = "GAPMONITOR_PASSWORD"          # the password of the account given with --as
+NEW_PASSWORD_ENV = "GAPMONITOR_NEW_PASSWORD"  # the password given to an account by `account add` or `account password`
+
+
+def _signed_in(user: str, path: Path) -> accounts.Actor | None:
+    """The account --as names, signed in with its password ($GAPMONITOR_PASSWORD, else asked)."""
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        password = getpass.getpass(f"Password of {user}: ")
+    return accounts.sign_in(user, password, path)
+
+
+def _new_password(username: str, email: str | None = None) -> str | None:
+    """A new account password: $GAPMONITOR_NEW_PASSWORD, else asked twice. None (no password: sign-in
+    through the identity provider only) when none is given for an account with an e-mail address."""
+    password = os.environ.get(NEW_PASSWORD_ENV)
+    if password is None:
+        password = getpass.getpass(f"New password of {username} (at least {accounts.PASSWORD_MIN} characters"
+                                   f"{'; none: sign-in through the identity provider only' if email else ''}): ")
+        if password and getpass.getpass("The same password again: ") != password:
+            raise accounts.Refused("the two passwords differ")
+    return password or (None if email else password)
+
+
+def _account(args) -> int:
+    try:
+        if args.account_command == "add":
+            accounts.create_account(args.actor, args.username, args.name, args.role,
+                                    _new_password(args.username, args.email), args.organisation, args.email, args.db)
+            print(f"account {args.username.strip().lower()} made ({args.role})")
+        elif args.account_command == "list":
+            args.actor.require("manage accounts")
+            with db.connect(args.db) as con:
+                listed = accounts.listing(con)
+            print(listed.fillna("").to_string(index=False) if len(listed) else "no accounts")
+        elif args.account_command == "password":
+            accounts.set_password(args.actor, args.username, _new_password(args.username) or "", path=args.db)
+            print(f"new password set for {args.username}")
+        elif args.account_command == "role":
+            accounts.set_role(args.actor, args.username, args.role, args.db)
+            print(f"{args.username} is now {'an' if args.role[0] in 'aeiou' else 'a'} {args.role}")
+        elif args.account_command == "deactivate":
+            accounts.deactivate(args.actor, args.username, args.db)
+            print(f"{args.username} can no longer sign in (the account is kept: the audit log names it)")
+    except accounts.Refused as e:
+        print(f"not done: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _audit(args) -> int:
+    """Print the audit log, or write it to a CSV file (formula cells neutralised)."""
+    args.actor.require("read audit")
+    with db.connect(args.db) as con:
+        entries = db.query(con, "audit_log", action=None, actor=None, first_day=None, last_day=None)
+    if args.csv:
+        args.csv.write_bytes(safe_csv.to_csv(entries))
+        print(f"{len(entries)} entries written to {args.csv}")
+    else:
+        print(entries.fillna("").to_string(index=False, max_colwidth=80) if len(entries) else "the audit log is empty")
     return 0
 
 
@@ -224,6 +292,11 @@ def _what(parser: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gapmonitor", description=__doc__)
     parser.add_argument("--db", type=Path, default=None, help="database file (default: $GAPMONITOR_DB or data/gapmonitor.duckdb)")
+    parser.add_argument("--as", dest="as_user", metavar="USER",
+                        help=f"act as this account, with its role (password from ${PASSWORD_ENV}, else asked). "
+                             "Without it the command acts as the operator of this machine, who can write the "
+                             "database file anyway: an administrator, named in the audit log as 'command line "
+                             "(<user>)'")
     commands = parser.add_subparsers(dest="command", required=True)
 
     imp = commands.add_parser("import", help="check a file, show what it holds and its problems, then import it; "
@@ -268,9 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     rm.add_argument("dataset")
     rm.set_defaults(run=_remove)
 
-    mapping = commands.add_parser("map", help="count a dimension value or a series for a group (an editor's decision)")
+    mapping = commands.add_parser("map", help="count a dimension value or a series for a group (a steward's decision)")
     _what(mapping)
-    mapping.add_argument("--by", required=True, help="who decides (stored with the mapping)")
     mapping.add_argument("--why", required=True, help="why the value or series denotes the group (stored)")
     mapping.set_defaults(run=_map)
     unmapping = commands.add_parser("unmap", help="remove an editor's mapping (the counts are as before it)")
@@ -278,6 +350,29 @@ def main(argv: list[str] | None = None) -> int:
     unmapping.set_defaults(run=_unmap)
     commands.add_parser("unmapped", help="list the dimension values and series that count for no group, with a "
                                          "suggested group").set_defaults(run=_unmapped)
+
+    account = commands.add_parser("account", help="accounts (administrators): add, list, password, role, deactivate")
+    account_commands = account.add_subparsers(dest="account_command", required=True)
+    add = account_commands.add_parser("add", help=f"make an account (its password from ${NEW_PASSWORD_ENV}, else asked)")
+    add.add_argument("username", help="2 to 40 characters: lowercase letters, digits, '.', '_', '-'")
+    add.add_argument("--role", required=True, choices=accounts.ACCOUNT_ROLES,
+                     help="contributor: submits citizen data; steward: the statistical office (imports, reviews, "
+                          "maps, thresholds, reads the audit log); administrator: also manages accounts")
+    add.add_argument("--name", required=True, help="the name the app shows, e.g. 'Amina Otieno'")
+    add.add_argument("--organisation", help="a contributor's organisation; a steward's office")
+    add.add_argument("--email", help="for sign-in through an identity provider (st.login)")
+    account_commands.add_parser("list", help="list the accounts (never their passwords)")
+    password = account_commands.add_parser("password", help=f"set an account's password (from ${NEW_PASSWORD_ENV}, else asked)")
+    password.add_argument("username")
+    role = account_commands.add_parser("role", help="change an account's role")
+    role.add_argument("username")
+    role.add_argument("role", choices=accounts.ACCOUNT_ROLES)
+    deactivate = account_commands.add_parser("deactivate", help="stop an account from signing in (it is kept)")
+    deactivate.add_argument("username")
+    account.set_defaults(run=_account)
+    audit = commands.add_parser("audit", help="print the audit log (stewards), or write it with --csv")
+    audit.add_argument("--csv", type=Path, metavar="FILE", help="write the log to this CSV file")
+    audit.set_defaults(run=_audit)
 
     commands.add_parser("check", help="check that the database file reads whole (exit 1 if it is damaged)"
                         ).set_defaults(run=_check)
@@ -288,7 +383,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("map", "unmap") and bool(args.dimension) != bool(args.value):
         parser.error("--dimension needs --value (or give --series)")
     try:
+        if args.command not in ("check", "restore"):  # these two must work on a damaged file
+            path = db.ensure_database(args.db)
+            accounts.adopt_shared_password(path, os.environ.get(accounts.SHARED_PASSWORD_ENV), accounts.command_line())
+            args.actor = _signed_in(args.as_user, path) if args.as_user else accounts.command_line()
+            if args.actor is None:
+                print(f"cannot act as {args.as_user}: wrong username or password, or the account is deactivated",
+                      file=sys.stderr)
+                return 2
         return args.run(args)
+    except accounts.NotAllowed as e:  # the role does not allow it (logged by require)
+        print(f"refused: {e}", file=sys.stderr)
+        return 2
     except db.DamagedDatabase as e:  # any command on a damaged file: what is wrong and the way back
         print(f"{e}\nsee python -m gapmonitor check, and bring the last good version back with "
               "python -m gapmonitor restore", file=sys.stderr)

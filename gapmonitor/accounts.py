@@ -4,7 +4,18 @@ server side; hiding a button is never the check."""
 
 import getpass
 import logging
+import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from gapmonitor import db
+from gapmonitor.audit import Entry
 
 ROLES = ("viewer", "contributor", "steward", "administrator")  # each may do what the ones before it may
 
@@ -54,3 +65,273 @@ def command_line() -> Actor:
     """The command line acts for the operator of the machine, who can write the database file anyway:
     as an administrator, named by the operating-system user in the audit log."""
     return Actor(f"command line ({getpass.getuser()})", "administrator")
+
+
+SHARED_PASSWORD_ENV = "GAPMONITOR_EDITOR_PASSWORD"  # the shared editor password of versions before 10
+
+# The app itself, for the writes no person makes: the first build, an account made at an upgrade.
+SYSTEM = Actor("gapmonitor", "administrator", display_name="the app itself")
+
+ACCOUNT_ROLES = ROLES[1:]  # viewers need no account
+PASSWORD_MIN = 12          # characters: length is what makes a password hard to guess (NIST SP 800-63B)
+PASSWORD_MAX = 1024
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
+# The first administrator of a database that had only the shared editor password (versions before 10).
+ADOPTED = "admin"
+ADOPTED_REASON = "made from the shared editor password of versions before 10"
+
+# argon2id with argon2-cffi's defaults (RFC 9106's second recommended profile: 64 MiB, 3 passes, 4 lanes)
+_hasher = PasswordHasher()
+
+
+class Refused(ValueError):
+    """A sign-in or account change refused for a reason the person can act on."""
+
+
+def check_password(password: str) -> None:
+    """Refuse a password too short (or absurdly long) to be a good one; the message says the rule."""
+    if not isinstance(password, str) or len(password) < PASSWORD_MIN:
+        have = len(password) if isinstance(password, str) else 0
+        raise Refused(f"a password needs at least {PASSWORD_MIN} characters (this one has {have}); "
+                      "a few unrelated words make a long one that is easy to remember")
+    if len(password) > PASSWORD_MAX:
+        raise Refused(f"a password can have at most {PASSWORD_MAX} characters")
+
+
+def _username(username: str) -> str:
+    name = (username or "").strip().lower()
+    if not USERNAME.fullmatch(name):
+        raise Refused(f"a username has 2 to 40 characters: lowercase letters, digits, '.', '_' or '-', starting "
+                      f"with a letter or digit (not {username!r})")
+    return name
+
+
+def _role(role: str) -> str:
+    if role not in ACCOUNT_ROLES:
+        raise Refused(f"the role of an account is one of {', '.join(ACCOUNT_ROLES)}, not {role!r}")
+    return role
+
+
+def _email(email: str | None) -> str | None:
+    email = (email or "").strip().lower()
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise Refused(f"{email!r} is not an e-mail address")
+    return email or None
+
+
+def _a(role: str) -> str:
+    """'a steward', 'an administrator'."""
+    return f"{'an' if role[0] in 'aeiou' else 'a'} {role}"
+
+
+def _text(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash("not the password of any account")
+
+
+def _verified(password_hash: str | None, password: str) -> bool:
+    """Whether the password matches the hash; with no hash (no account, or no password) a dummy hash is
+    checked instead, so that the time taken does not tell which usernames exist."""
+    try:
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# ---- reading accounts (module SQL: the demo database has none, so no queries/*.sql file could return rows) ----
+
+_ACCOUNT = ("select username, role, organisation, display_name, password_hash, email, active "
+            "from account where username = ?")
+
+
+def _actor(row) -> Actor:
+    username, role, organisation, display_name = row[:4]
+    return Actor(username, role, organisation, display_name)
+
+
+def actor_of(con: duckdb.DuckDBPyConnection, username: str) -> Actor | None:
+    """The account `username` as an Actor now (its role may have changed), None if it is not an active one."""
+    rows = con.execute(_ACCOUNT, [username]).fetchall()
+    return _actor(rows[0]) if rows and rows[0][6] else None
+
+
+def listing(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every account, active or not (never the password hashes), administrators first."""
+    return con.execute("""
+        select username, display_name, organisation, role, email, active, password_hash is not null as has_password,
+            created_at, created_by
+        from account
+        order by active desc, list_position(['administrator', 'steward', 'contributor'], role), username
+    """).df()
+
+
+def sign_in(username: str, password: str, path: Path | None = None) -> Actor | None:
+    """The account's Actor if the password is its password and the account is active; else None (the
+    same answer, after the same work, for an unknown username, a deactivated account and a wrong password)."""
+    name = (username or "").strip().lower()
+    if not isinstance(password, str) or len(password) > PASSWORD_MAX:
+        return None
+    with db.connect(path) as con:
+        rows = con.execute(_ACCOUNT, [name]).fetchall()
+    row = rows[0] if rows else None
+    usable = row is not None and row[6] and row[4] is not None
+    if not _verified(row[4] if usable else None, password) or not usable:
+        return None
+    return _actor(row)
+
+
+def is_account(username: str, path: Path | None = None) -> bool:
+    """Whether an account of this name exists (for the sign-in log: a username that is none may be a
+    password typed in the wrong box, and is not written down)."""
+    with db.connect(path) as con:
+        return bool(con.execute("select count(*) from account where username = ?",
+                                [(username or "").strip().lower()]).fetchall()[0][0])
+
+
+def identity_actor(user: dict, path: Path | None = None) -> Actor | None:
+    """The active account whose e-mail address is the one an identity provider vouches for (st.user of a
+    sign-in through st.login), or None: no e-mail, one the provider says is not verified, or no account
+    with it. The provider only proves who someone is; the account says what they may do."""
+    email = str(user.get("email") or "").strip().lower()
+    if not email or user.get("email_verified") is False:
+        return None
+    with db.connect(path) as con:
+        rows = con.execute("select username, role, organisation, display_name from account "
+                           "where active and lower(email) = ?", [email]).fetchall()
+    return _actor(rows[0]) if len(rows) == 1 else None
+
+
+def uses_shared_password(con: duckdb.DuckDBPyConnection, username: str) -> bool:
+    """Whether the account's password is still the one made from the shared editor password (its last
+    password change in the audit log is its making at the upgrade)."""
+    rows = con.execute("""
+        select reason from audit_log
+        where action = 'account' and target = ? and json_extract_string(detail, '$.change') in ('created', 'password')
+        order by seq desc limit 1
+    """, [username]).fetchall()
+    return bool(rows) and rows[0][0] == ADOPTED_REASON
+
+
+# ---- changing accounts: each an administrator's action, one write with its audit entry ----
+
+def _found(con, username: str) -> tuple:
+    rows = con.execute(_ACCOUNT, [username]).fetchall()
+    if not rows:
+        raise Refused(f"there is no account {username!r}")
+    return rows[0]
+
+
+def _keep_an_administrator(con, username: str) -> None:
+    """Refuse to take the last active administrator away: nobody could manage accounts in the app then."""
+    others = con.execute("select count(*) from account where active and role = 'administrator' and username <> ?",
+                         [username]).fetchall()[0][0]
+    if not others:
+        raise Refused(f"{username} is the only active administrator: make another account an administrator first")
+
+
+def create_account(by: Actor, username: str, display_name: str, role: str, password: str | None = None,
+                   organisation: str | None = None, email: str | None = None, path: Path | None = None) -> str:
+    """Make an account; returns its username. Without a password it can only sign in through the identity
+    provider, by its e-mail address."""
+    by.require("manage accounts", username)
+    username, role, email = _username(username), _role(role), _email(email)
+    display_name, organisation = _text(display_name), _text(organisation)
+    if not display_name:
+        raise Refused("an account needs a display name (the name the app shows, e.g. Amina Otieno)")
+    if username in (VIEWER.username, SYSTEM.username):
+        raise Refused(f"{username!r} is a name the app uses itself: choose another username")
+    if password is not None:
+        check_password(password)
+    elif not email:
+        raise Refused("an account needs a password, or an e-mail address to sign in through the identity provider")
+    password_hash = _hasher.hash(password) if password is not None else None
+    entry = Entry(by, "account", username, {"change": "created", "role": role, "organisation": organisation})
+    with db.writing(path, indicators=[], audit=entry) as con:
+        if con.execute("select count(*) from account where username = ?", [username]).fetchall()[0][0]:
+            raise Refused(f"there is already an account {username!r} (accounts are never deleted, only deactivated)")
+        if email and con.execute("select count(*) from account where active and lower(email) = ?", [email]).fetchall()[0][0]:
+            raise Refused(f"another active account has the e-mail address {email}")
+        con.execute("insert into account (username, display_name, organisation, role, password_hash, email, created_by) "
+                    "values (?, ?, ?, ?, ?, ?, ?)",
+                    [username, display_name, organisation, role, password_hash, email, by.username])
+    return username
+
+
+def set_password(by: Actor, username: str, password: str, current: str | None = None,
+                 path: Path | None = None) -> None:
+    """Give an account a new password: an administrator for any account; anyone for their own, with
+    their current password."""
+    username = (username or "").strip().lower()
+    own = by.username == username
+    if not own or not by.may("manage accounts"):
+        if not own:
+            by.require("manage accounts", username)
+        elif sign_in(username, current or "", path) is None:
+            raise Refused("the current password is not right")
+    check_password(password)
+    password_hash = _hasher.hash(password)
+    with db.writing(path, indicators=[], audit=Entry(by, "account", username, {"change": "password"})) as con:
+        if not _found(con, username)[6]:
+            raise Refused(f"the account {username!r} is deactivated")
+        con.execute("update account set password_hash = ? where username = ?", [password_hash, username])
+
+
+def set_role(by: Actor, username: str, role: str, path: Path | None = None) -> None:
+    """Change what an account may do."""
+    by.require("manage accounts", username)
+    username, role = (username or "").strip().lower(), _role(role)
+    entry = Entry(by, "account", username, {"change": "role", "to": role})
+    with db.writing(path, indicators=[], audit=entry) as con:
+        before = _found(con, username)[1]
+        if before == role:
+            raise Refused(f"{username} is already {_a(role)}")
+        if before == "administrator":
+            _keep_an_administrator(con, username)
+        entry.detail["from"] = before  # the log is written after this body, in the same transaction
+        con.execute("update account set role = ? where username = ?", [role, username])
+
+
+def deactivate(by: Actor, username: str, path: Path | None = None) -> None:
+    """Stop an account from signing in (kept: the audit log and the review history name it)."""
+    by.require("manage accounts", username)
+    username = (username or "").strip().lower()
+    with db.writing(path, indicators=[], audit=Entry(by, "account", username, {"change": "deactivated"})) as con:
+        row = _found(con, username)
+        if not row[6]:
+            raise Refused(f"the account {username!r} is already deactivated")
+        if row[1] == "administrator":
+            _keep_an_administrator(con, username)
+        con.execute("update account set active = false where username = ?", [username])
+
+
+class _AccountsExist(Exception):
+    """Raised inside the writer's turn to leave it without writing: another process made accounts."""
+
+
+def adopt_shared_password(path: Path | None, password: str | None, by: Actor = SYSTEM) -> bool:
+    """A database with no account whose app had a shared editor password (versions before 10): that
+    password becomes the password of the administrator `admin`, logged, so whoever edited before can
+    sign in and make named accounts. Returns whether it was made now. With any account, or no password,
+    nothing happens (the shared password is not read again once accounts exist)."""
+    if not password:
+        return False
+    with db.connect(path) as con:
+        if con.execute("select count(*) from account").fetchall()[0][0]:
+            return False
+    password_hash = _hasher.hash(password)  # kept even if shorter than PASSWORD_MIN: it is what they used
+    entry = Entry(by, "account", ADOPTED, {"change": "created", "role": "administrator"}, ADOPTED_REASON)
+    try:
+        with db.writing(path, indicators=[], audit=entry) as con:
+            if con.execute("select count(*) from account").fetchall()[0][0]:
+                raise _AccountsExist
+            con.execute("insert into account (username, display_name, role, password_hash, created_by) "
+                        "values (?, 'Administrator', 'administrator', ?, ?)", [ADOPTED, password_hash, by.username])
+    except _AccountsExist:
+        return False
+    log.warning("made the administrator account %r from the shared editor password: sign in as %s, set a new "
+                "password and make named accounts", ADOPTED, ADOPTED)
+    return True

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pycountry
 
-from gapmonitor import derived, dimensions
+from gapmonitor import accounts, audit, derived, dimensions
+from gapmonitor.audit import Entry
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DEMO = DATA / "demo"
@@ -69,6 +70,9 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
     _insert_observations(con, "demo-official", official)
     _load_citizen(con, series, official)
     con.unregister("series_csv")
+    # the log starts with the database itself (and the audit log page has a row to show on the demo)
+    audit.record(con, Entry(accounts.SYSTEM, "build", "demo data", reason="the first start: the reference and "
+                            "illustrative demo data"))
 
 
 def _load_subnational_units(con: duckdb.DuckDBPyConnection) -> None:

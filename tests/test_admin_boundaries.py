@@ -15,6 +15,7 @@ import shapely
 from conftest import REALDATA
 from gapmonitor import db, importer
 from gapmonitor.formats import ReadError
+from tests.actors import OPERATOR
 
 FILES = Path(__file__).resolve().parent / "boundaries"
 NE = FILES / "ne_admin1_four_countries.geojson"
@@ -44,7 +45,7 @@ def load(database: Path, file: Path, **options) -> importer.Preview:
 
 
 def imported(database: Path, file: Path, **options) -> str:
-    return importer.apply(load(database, file, **options), title=file.name, source="test", path=database)
+    return importer.apply(load(database, file, **options), by=OPERATOR, title=file.name, source="test", path=database)
 
 
 def rows(database: Path, sql: str, params=()) -> list[tuple]:
@@ -77,7 +78,7 @@ def test_a_file_of_four_countries_imports_as_areas_of_each(fresh):
     assert preview.summary["areas"] == preview.summary["new areas"] == 15
     assert "area codes from 'iso_3166_2', names from 'name' and countries from 'adm0_a3'" in said(preview)
 
-    dataset = importer.apply(preview, title="admin-1", source="Natural Earth", path=fresh)
+    dataset = importer.apply(preview, by=OPERATOR, title="admin-1", source="Natural Earth", path=fresh)
     written = rows(fresh, "select parent, code, local_code, name, added_by, geometry from area "
                           "where boundary_dataset = ?", [dataset])
     assert Counter(r[0] for r in written) == per_country
@@ -106,11 +107,11 @@ def test_a_country_given_refuses_the_features_of_other_countries_with_their_name
 
     before = digest(fresh)
     with pytest.raises(importer.ImportRefused):
-        importer.apply(preview, title="admin-1", source="Natural Earth", path=fresh)
+        importer.apply(preview, by=OPERATOR, title="admin-1", source="Natural Earth", path=fresh)
     assert digest(fresh) == before  # nothing written
 
     # accepted: Brazil's states alone are written, as Brazil's; no other country gained an area
-    dataset = importer.apply(preview, title="admin-1", source="Natural Earth", accept_rejected=True, path=fresh)
+    dataset = importer.apply(preview, by=OPERATOR, title="admin-1", source="Natural Earth", accept_rejected=True, path=fresh)
     assert sorted(rows(fresh, "select parent, local_code from area where added_by = ?", [dataset])) == sorted(
         ("BRA", p["iso_3166_2"]) for p in props if p["adm0_a3"] == "BRA")
 
@@ -186,7 +187,7 @@ def test_id_and_name_are_read_without_options(fresh):
     preview = load(fresh, ID_NAME, country="RWA")
     assert not preview.errors
     assert "area codes from 'id' and names from 'name'" in said(preview)
-    dataset = importer.apply(preview, title="provinces", source="test", path=fresh)
+    dataset = importer.apply(preview, by=OPERATOR, title="provinces", source="test", path=fresh)
     assert sorted(rows(fresh, "select code, local_code, name, parent from area where added_by = ?", [dataset])) == \
         sorted((f"RWA-{p['id']}", str(p["id"]), p["name"], "RWA") for p in props)
 
@@ -244,7 +245,7 @@ def test_the_parts_of_a_district_dissolve_into_one_area_of_their_summed_area(fre
             assert dissolved.pop(code) == (numbers[0], message + ": dissolved into one shape")
     assert dissolved == {}
 
-    dataset = importer.apply(preview, title="districts", source="test", path=fresh)
+    dataset = importer.apply(preview, by=OPERATOR, title="districts", source="test", path=fresh)
     written = {code: (name, parent, shapely.from_geojson(shape)) for code, name, parent, shape in rows(
         fresh, "select local_code, name, parent, geometry from area where added_by = ?", [dataset])}
     assert set(written) == set(expected.index)
@@ -274,7 +275,7 @@ def test_remove_takes_away_the_areas_an_import_added_and_keeps_what_others_need(
     provinces = imported(fresh, ID_NAME, country="RWA")  # adds RWA-1 ... RWA-5
     citizen_file = tmp_path / "citizen.csv"
     citizen_file.write_text(CITIZEN, encoding="utf-8")
-    citizen = importer.apply(load(fresh, citizen_file), title="water", source="CSO", path=fresh,
+    citizen = importer.apply(load(fresh, citizen_file), by=OPERATOR, title="water", source="CSO", path=fresh,
                              description={"producer": "CSO", "producer_type": "CSO", "method": "survey"})
     counties = imported(fresh, GEOBOUNDARIES)  # shapes for five shipped counties of Kenya, no new area
 
@@ -286,7 +287,7 @@ def test_remove_takes_away_the_areas_an_import_added_and_keeps_what_others_need(
     owner = dict(rows(fresh, "select code, added_by from area where added_by is not null"))
     assert owner == {**{f"RWA-{i}": provinces for i in range(1, 6)}, "RW-02": citizen}
 
-    importer.remove(provinces, fresh)
+    importer.remove(provinces, fresh, by=OPERATOR)
     left = {code: (by, shape) for code, by, shape in rows(
         fresh, "select code, added_by, boundary_dataset from area where parent = 'RWA'")}
     # RWA-1 holds the citizen data's values, RWA-2 the later file's shape: they stay, now theirs
@@ -294,10 +295,10 @@ def test_remove_takes_away_the_areas_an_import_added_and_keeps_what_others_need(
     assert rows(fresh, "select geometry, lat, lon from area where code = 'RWA-1'") == [(None, None, None)]
     assert rows(fresh, "select count(*) from area where boundary_dataset = ?", [counties]) == [(5,)]
 
-    importer.remove(citizen, fresh)
+    importer.remove(citizen, fresh, by=OPERATOR)
     assert rows(fresh, "select code, added_by from area where parent = 'RWA'") == [("RWA-2", later)]
-    importer.remove(later, fresh)
-    importer.remove(counties, fresh)
+    importer.remove(later, fresh, by=OPERATOR)
+    importer.remove(counties, fresh, by=OPERATOR)
     # every area added is gone; the shipped ones (Kenya's counties) stay, without the shapes given them
     assert rows(fresh, "select code from area where parent = 'KEN' order by code") == kenya
     assert rows(fresh, areas) == shipped
@@ -310,8 +311,8 @@ def test_several_files_count_the_areas_each_would_write(fresh, tmp_path):
             return importer.load(con, path, fmt, name=name, **options)
 
     items = importer.expand([NE, DISTRICTS], tmp_path / "scratch")
-    table = importer.summary(importer.import_each(items, load_one, dry_run=True))
+    table = importer.summary(importer.import_each(items, load_one, dry_run=True, by=OPERATOR))
     assert table[["file", "rows", "rejected"]].values.tolist() == [[NE.name, 15, 0], [DISTRICTS.name, 4, 0]]
-    table = importer.summary(importer.import_each(items[:1], load_one, options={"country": "BRA"}, dry_run=True))
+    table = importer.summary(importer.import_each(items[:1], load_one, options={"country": "BRA"}, dry_run=True, by=OPERATOR))
     assert table[["rows", "rejected"]].values.tolist() == [[4, 11]]
     assert table.result[0].startswith("would be refused: 5 features of USA (Minnesota, Montana, North Dakota, ...)")

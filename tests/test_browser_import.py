@@ -1,8 +1,7 @@
-"""An editor imports a real UN SDG export through the Data page in a real browser: sign in, upload,
+"""A steward imports a real UN SDG export through the Data page in a real browser: sign in, upload,
 read the preview, import; the maps then show the imported data, and nothing leaves the machine."""
 
 import csv
-import os
 import sys
 from pathlib import Path
 
@@ -13,10 +12,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from conftest import REALDATA  # noqa: E402
+from gapmonitor import db  # noqa: E402
+from tests.actors import STEWARD, account, sign_in  # noqa: E402
 from tests.browser import CHROMIUM, SHAPES, open_page, running_app  # noqa: E402
 
 EXPORT = REALDATA / "un_sdg_global_db" / "unsdg_4.2.1_t421.csv"
-PASSWORD = "editor-test-password"
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} not found: the browser tests need Debian's chromium"),
@@ -26,14 +26,11 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def editor_app(tmp_path_factory):
-    """The app with an editor password set, on its own database."""
+    """The app on its own database, which has a steward's account."""
     folder = tmp_path_factory.mktemp("editor-app")
-    os.environ["GAPMONITOR_EDITOR_PASSWORD"] = PASSWORD
-    try:
-        with running_app(folder / "gapmonitor.duckdb", folder / "streamlit.log") as url:
-            yield url, folder / "gapmonitor.duckdb"
-    finally:
-        del os.environ["GAPMONITOR_EDITOR_PASSWORD"]
+    account(db.ensure_database(folder / "gapmonitor.duckdb"), STEWARD)
+    with running_app(folder / "gapmonitor.duckdb", folder / "streamlit.log") as url:
+        yield url, folder / "gapmonitor.duckdb"
 
 
 def test_an_editor_imports_a_un_export_and_the_map_shows_it(editor_app, browser):
@@ -44,8 +41,7 @@ def test_an_editor_imports_a_un_export_and_the_map_shows_it(editor_app, browser)
     # one chromium per test session (tests.browser), shared with the other browser tests
     visit = open_page(browser, url, "/data")
     page = visit.page
-    page.get_by_label("Editor password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in as editor").click()
+    sign_in(page, STEWARD.username)
     page.get_by_text("Import a file", exact=True).wait_for()
     page.locator("input[type=file]").first.set_input_files(str(EXPORT))
     page.get_by_text("Preview: nothing is written yet").wait_for(timeout=60_000)
@@ -102,8 +98,7 @@ def test_a_cso_turns_an_odk_central_export_into_estimates_with_a_formula(editor_
 
     visit = open_page(browser, url, "/data")
     page = visit.page
-    page.get_by_label("Editor password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in as editor").click()
+    sign_in(page, STEWARD.username)
     uploader = page.locator("[data-testid=stFileUploader]", has_text="Records (CSV or XLSX)")
     uploader.locator("input[type=file]").set_input_files(str(SURVEYS / "odk_water_reports.csv"))
     form = page.locator("[data-testid=stFileUploader]", has_text="XLSForm")

@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from gapmonitor import db, importer
+from tests.actors import OPERATOR
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = "Goal,Target,Indicator,SeriesCode,SeriesDescription,GeoAreaCode,GeoAreaName,TimePeriod,Value,Time_Detail," \
@@ -104,8 +105,8 @@ def test_an_import_previewed_before_another_adds_the_same_new_area_still_lands(f
     with db.connect(fresh) as con:  # both previewed on the database as it is: each would add M49 62
         first, second = importer.load(con, a), importer.load(con, b)
     assert len(first.new_areas) == len(second.new_areas) == 1
-    one_id = importer.apply(first, title="a", source="s", path=fresh)
-    two_id = importer.apply(second, title="b", source="s", path=fresh)  # it was: Duplicate key "code: M49-062"
+    one_id = importer.apply(first, by=OPERATOR, title="a", source="s", path=fresh)
+    two_id = importer.apply(second, by=OPERATOR, title="b", source="s", path=fresh)  # it was: Duplicate key "code: M49-062"
     assert one_id != two_id and second.already is None
     assert one(fresh, "select count(*) from area where code = 'M49-062'") == 1
     assert one(fresh, "select added_by from area where code = 'M49-062'") == one_id  # the first to write it
@@ -117,8 +118,8 @@ def test_the_same_file_previewed_twice_is_imported_once_and_the_second_says_alre
     with db.connect(fresh) as con:
         first, second = importer.load(con, a), importer.load(con, a)
     assert first.already is None and second.already is None
-    dataset = importer.apply(first, title="a", source="s", path=fresh)
-    assert importer.apply(second, title="a", source="s", path=fresh) == dataset  # it was a key error
+    dataset = importer.apply(first, by=OPERATOR, title="a", source="s", path=fresh)
+    assert importer.apply(second, by=OPERATOR, title="a", source="s", path=fresh) == dataset  # it was a key error
     assert second.already == dataset
     assert one(fresh, "select count(*) from dataset where checksum = ?", [first.checksum]) == 1
 
@@ -127,14 +128,14 @@ def test_an_area_removed_after_the_preview_refuses_the_import_with_a_message(fre
     a, b = files
     with db.connect(fresh) as con:
         first = importer.load(con, a)
-    added = importer.apply(first, title="a", source="s", path=fresh)
+    added = importer.apply(first, by=OPERATOR, title="a", source="s", path=fresh)
     with db.connect(fresh) as con:
         second = importer.load(con, b)  # M49 62 is known now: no new area
     assert second.new_areas.empty
-    importer.remove(added, fresh)  # and the area goes with the import that added it
+    importer.remove(added, fresh, by=OPERATOR)  # and the area goes with the import that added it
     before = fresh.read_bytes()
     with pytest.raises(importer.ImportRefused) as refused:
-        importer.apply(second, title="b", source="s", path=fresh)
+        importer.apply(second, by=OPERATOR, title="b", source="s", path=fresh)
     problem, = refused.value.problems
     assert "removed from the database after this file was checked" in problem.message
     assert (problem.column, problem.value) == ("GeoAreaCode", "M49-062")

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gapmonitor import db, importer
+from tests.actors import OPERATOR
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER_BYTES = 3 * 4096  # a DuckDB file: its main header and two database headers, then the blocks
@@ -59,7 +60,7 @@ def imported(fresh, tmp_path) -> Path:
     before = fresh.read_bytes()
     with db.connect(fresh) as con:
         preview = importer.load(con, file)
-    importer.apply(preview, title="t", source="s", path=fresh)
+    importer.apply(preview, by=OPERATOR, title="t", source="s", path=fresh)
     assert db.previous_path(fresh).read_bytes() == before  # the write kept what it replaced
     return fresh
 
@@ -72,7 +73,7 @@ def test_damage_is_found_when_the_file_is_opened(imported, damage):
         db.ensure_database(imported)
     assert DAMAGE[damage] in found.value.what and str(imported.parent) not in found.value.what
     with pytest.raises(db.DamagedDatabase):
-        importer.remove("anything", imported)  # no write copies the damage forward
+        importer.remove("anything", imported, by=OPERATOR)  # no write copies the damage forward
     assert db.restore(imported).startswith("restored the version kept before the last write")
     assert db.ready(imported) and datasets(imported) == demo_and_one - 1  # the version before the import
     assert db.damaged_path(imported).exists()  # the damaged file is set aside, not deleted

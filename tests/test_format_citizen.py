@@ -19,6 +19,7 @@ from conftest import ROOT
 
 from gapmonitor import db, importer
 from gapmonitor.formats import DESCRIPTION_FIELDS, ReadError, citizen
+from tests.actors import OPERATOR
 
 TEMPLATES = ROOT / "data" / "templates"
 CSV = TEMPLATES / "citizen_data_template.csv"
@@ -142,7 +143,7 @@ def test_template_import_writes_rows_with_sample_sizes_and_is_removed(fresh):
     before = rows_of(fresh, "select count(*) from observation")[0][0]
     preview = preview_of(CSV, fresh)
     assert preview.errors == [] and preview.rejected == 0 and len(preview.rows) == len(csv_rows(CSV))
-    dataset = importer.apply(preview, title="Template", source="Example (fictional)", kind="citizen",
+    dataset = importer.apply(preview, by=OPERATOR, title="Template", source="Example (fictional)", kind="citizen",
                              description=DESCRIPTION, path=fresh)
     written = rows_of(fresh, "select area, time_detail, value, sample_size, footnote from observation "
                              "where dataset_id = ?", [dataset])
@@ -162,7 +163,7 @@ def test_template_import_writes_rows_with_sample_sizes_and_is_removed(fresh):
     assert rows_of(fresh, "select value, reliability from released_observation where dataset_id = ? and "
                           "sample_size is null", [dataset]) == [(None, "suppressed")]
 
-    importer.remove(dataset, fresh)
+    importer.remove(dataset, fresh, by=OPERATOR)
     assert rows_of(fresh, "select count(*) from observation")[0][0] == before
     assert rows_of(fresh, "select count(*) from citizen_dataset where dataset_id = ?", [dataset]) == [(0,)]
     assert rows_of(fresh, "select count(*) from dataset where dataset_id = ?", [dataset]) == [(0,)]
@@ -170,7 +171,7 @@ def test_template_import_writes_rows_with_sample_sizes_and_is_removed(fresh):
 
 def test_xlsx_import_takes_its_description_from_the_sheet(fresh):
     preview = preview_of(XLSX, fresh)
-    dataset = importer.apply(preview, title="Template", source="Example (fictional)", kind="citizen", path=fresh)
+    dataset = importer.apply(preview, by=OPERATOR, title="Template", source="Example (fictional)", kind="citizen", path=fresh)
     sheet = {r["field"]: r["value"] for _, r in xlsx_rows(XLSX, "dataset")}
     assert rows_of(fresh, "select producer, method, cast(collection_end as varchar) from citizen_dataset "
                           "where dataset_id = ?", [dataset]) == [(sheet["producer"], sheet["method"],
@@ -182,7 +183,7 @@ def test_csv_without_a_description_is_refused_and_changes_nothing(fresh):
     preview = preview_of(CSV, fresh)
     before = state(fresh)
     with pytest.raises(ValueError, match="producer"):
-        importer.apply(preview, title="t", source="s", kind="citizen", path=fresh)
+        importer.apply(preview, by=OPERATOR, title="t", source="s", kind="citizen", path=fresh)
     assert state(fresh) == before
 
 
@@ -193,7 +194,7 @@ def test_a_new_subnational_area_is_added_under_its_country(fresh, tmp_path):
                     "6.1.1,MWI,MW-ZO,Zomba,2023,40,300\n", encoding="utf-8")
     preview = preview_of(file, fresh)
     assert list(preview.new_areas.code) == ["EXAMPLE-ZC"]  # MW-ZO is in the demo database already
-    dataset = importer.apply(preview, title="t", source="s", description=DESCRIPTION, path=fresh)
+    dataset = importer.apply(preview, by=OPERATOR, title="t", source="s", description=DESCRIPTION, path=fresh)
     assert rows_of(fresh, "select name, kind, parent from area where code = 'EXAMPLE-ZC'") == [
         ("Zomba City (example)", "subnational", "MWI")]
     assert sorted(rows_of(fresh, "select area from observation where dataset_id = ?", [dataset])) == [
@@ -246,7 +247,7 @@ def test_broken_row_is_named_and_the_import_refused(fresh, tmp_path, name):
     assert preview.rejected == 1 and len(preview.rows) == len(csv_rows(CSV)) - 1
     before = state(fresh)
     with pytest.raises(importer.ImportRefused) as caught:
-        importer.apply(preview, title="t", source="s", kind="citizen", description=DESCRIPTION, path=fresh)
+        importer.apply(preview, by=OPERATOR, title="t", source="s", kind="citizen", description=DESCRIPTION, path=fresh)
     assert f"{name}, row {row}, column '{column}'" in str(caught.value)
     assert state(fresh) == before
 
@@ -260,7 +261,7 @@ def test_country_the_database_does_not_know_is_refused_by_the_preview(fresh, tmp
     assert [(p.file, p.row, p.value) for p in preview.errors] == [(file.name, 3, "TWN")]
     before = state(fresh)
     with pytest.raises(importer.ImportRefused):
-        importer.apply(preview, title="t", source="s", description=DESCRIPTION, path=fresh)
+        importer.apply(preview, by=OPERATOR, title="t", source="s", description=DESCRIPTION, path=fresh)
     assert state(fresh) == before
 
 
@@ -311,7 +312,7 @@ def test_bad_date_in_the_dataset_sheet_is_an_error_naming_sheet_and_field(fresh,
     preview = preview_of(file, fresh)
     before = state(fresh)
     with pytest.raises(importer.ImportRefused):
-        importer.apply(preview, title="t", source="s", kind="citizen", path=fresh)
+        importer.apply(preview, by=OPERATOR, title="t", source="s", kind="citizen", path=fresh)
     assert state(fresh) == before
 
 

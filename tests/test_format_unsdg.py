@@ -8,6 +8,7 @@ import pytest
 
 from gapmonitor import db, formats, importer
 from gapmonitor.formats import ReadError, unsdg
+from tests.actors import OPERATOR
 
 HEADER = ("Goal,Target,Indicator,SeriesCode,SeriesDescription,GeoAreaCode,GeoAreaName,TimePeriod,Value,"
           "Time_Detail,Source,FootNote,Nature,Units,Sex")
@@ -174,7 +175,7 @@ def test_footnotes_are_written(tmp_path, fresh):
     assert list(batch.observations.footnote) == ["Estimated from the 2015 survey.", ""]
     with db.connect(fresh) as con:
         preview = importer.preview(con, batch, importer.checksum(path))
-    dataset = importer.apply(preview, title="t", source="s", path=fresh)
+    dataset = importer.apply(preview, by=OPERATOR, title="t", source="s", path=fresh)
     with db.connect(fresh) as con:
         written = con.execute("select year, footnote from observation where dataset_id = ? order by year",
                               [dataset]).fetchall()

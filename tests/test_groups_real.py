@@ -13,6 +13,7 @@ import pytest
 from conftest import REALDATA
 
 from gapmonitor import importer
+from tests.actors import OPERATOR
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
 UN = REALDATA / "un_sdg_global_db"
@@ -25,7 +26,7 @@ needs_files = pytest.mark.skipif(not GOAL5.exists() or not T411.exists(), reason
 def imported(path, file, **options) -> str:
     with duckdb.connect(str(path), read_only=True) as con:
         preview = importer.load(con, file, **options)
-    return importer.apply(preview, title=file.name, source="test: real data", path=path)
+    return importer.apply(preview, by=OPERATOR, title=file.name, source="test: real data", path=path)
 
 
 def valued(file) -> list[dict]:

@@ -22,6 +22,7 @@ from gapmonitor import db, derived, importer
 from gapmonitor.formats import ReadError
 from gapmonitor.formats.records import RecordSpec
 from gapmonitor.limits import MAX_CELL, MAX_COLUMNS, NOT_FINITE, YEAR_RULE
+from tests.actors import OPERATOR
 
 BROKEN = Path(__file__).resolve().parent / "broken"
 NOT_CORPUS = {"README.md", "make_corpus.py"}
@@ -163,7 +164,7 @@ def run_import(file: Path, path: Path, options: dict, accept_rejected: bool = Fa
         # records are read against the database (areas, indicators); the other formats need none
         batch = importer.read(file, fmt, con=con if "records" in options else None, **options)
         preview = importer.preview(con, batch, importer.checksum(file), options.get("country"))
-    return importer.apply(preview, title=file.name, source="test", accept_rejected=accept_rejected, path=path)
+    return importer.apply(preview, by=OPERATOR, title=file.name, source="test", accept_rejected=accept_rejected, path=path)
 
 
 def preview_of(file: Path, path: Path, **options) -> importer.Preview:
@@ -243,11 +244,11 @@ def test_rejected_rows_refused_unless_accepted(fresh):
     assert preview.rejected == 1 and len(preview.rows) == 2
     before = state(fresh)
     with pytest.raises(importer.ImportRefused) as caught:
-        importer.apply(preview, title="t", source="s", path=fresh)
+        importer.apply(preview, by=OPERATOR, title="t", source="s", path=fresh)
     assert [(p.row, p.column, p.value) for p in caught.value.problems] == [(3, "Value", "about 12")]
     assert state(fresh) == before
 
-    dataset = importer.apply(preview, title="t", source="s", accept_rejected=True, path=fresh)
+    dataset = importer.apply(preview, by=OPERATOR, title="t", source="s", accept_rejected=True, path=fresh)
     assert dataset == preview.dataset_id
     with duckdb.connect(str(fresh), read_only=True) as con:
         values = sorted(v for v, in con.execute("select value from observation where dataset_id = ?", [dataset]).fetchall())
@@ -261,9 +262,9 @@ def test_rejected_features_refused_unless_accepted(fresh):
     assert preview.rejected == 1
     before = state(fresh)
     with pytest.raises(importer.ImportRefused):
-        importer.apply(preview, title="t", source="s", path=fresh)
+        importer.apply(preview, by=OPERATOR, title="t", source="s", path=fresh)
     assert state(fresh) == before
-    dataset = importer.apply(preview, title="t", source="s", accept_rejected=True, path=fresh)
+    dataset = importer.apply(preview, by=OPERATOR, title="t", source="s", accept_rejected=True, path=fresh)
     with duckdb.connect(str(fresh), read_only=True) as con:
         codes = con.execute("select local_code from area where boundary_dataset = ? order by 1", [dataset]).fetchall()
     assert codes == [("E1",), ("E3",)]  # features 1 and 3 of the file; feature 2 has no code
@@ -275,9 +276,9 @@ def test_rejected_framework_rows_refused_unless_accepted(fresh):
     assert preview.rejected == 1
     before = state(fresh)
     with pytest.raises(importer.ImportRefused):
-        importer.apply(preview, title="t", source="s", path=fresh)
+        importer.apply(preview, by=OPERATOR, title="t", source="s", path=fresh)
     assert state(fresh) == before
-    importer.apply(preview, title="t", source="s", accept_rejected=True, path=fresh)
+    importer.apply(preview, by=OPERATOR, title="t", source="s", accept_rejected=True, path=fresh)
     # the first 1.1.1 row (Tier I) is kept, its repeat (Tier II) rejected
     assert scalar(fresh, "select tier from indicator where code = '1.1.1'") == "Tier I"
 
@@ -322,13 +323,13 @@ def test_failure_in_the_derived_tables_leaves_database_untouched(fresh, good_fil
 
     monkeypatch.setattr(derived, "add_expected_groups", fail)
     with pytest.raises(RuntimeError, match="simulated"):
-        importer.apply(preview, title="t", source="s", path=fresh)
+        importer.apply(preview, by=OPERATOR, title="t", source="s", path=fresh)
     assert seen == {"observations": good_rows(good_file), "series": 1}
     assert digest(fresh) == before[0] and table_counts(fresh) == before[1]
     assert leftovers(fresh) == []
 
     monkeypatch.undo()  # and the next import works (the lock was released)
-    dataset = importer.apply(preview, title="t", source="s", path=fresh)
+    dataset = importer.apply(preview, by=OPERATOR, title="t", source="s", path=fresh)
     assert scalar(fresh, "select count(*) from observation where dataset_id = ?", [dataset]) == good_rows(good_file)
     assert leftovers(fresh) == []
 
@@ -347,7 +348,7 @@ def test_failure_after_some_observations_leaves_database_untouched(fresh, good_f
 
     monkeypatch.setattr(importer, "_write_observations", write_then_fail)
     with pytest.raises(OSError, match="simulated"):
-        importer.apply(preview, title="t", source="s", path=fresh)
+        importer.apply(preview, by=OPERATOR, title="t", source="s", path=fresh)
     assert inserted == [good_rows(good_file)]
     assert digest(fresh) == before[0] and table_counts(fresh) == before[1]
     assert leftovers(fresh) == []
@@ -361,7 +362,7 @@ def test_a_duplicate_the_preview_did_not_reject_is_refused_at_the_write(fresh, g
     preview.rows = pd.concat([preview.rows, row], ignore_index=True)  # as if a reader let one through twice
     before = state(fresh)
     with pytest.raises(importer.ImportRefused) as refused:
-        importer.apply(preview, title="t", source="s", path=fresh)
+        importer.apply(preview, by=OPERATOR, title="t", source="s", path=fresh)
     problem, = refused.value.problems
     assert problem.message.startswith("duplicate observation")
     key = row.iloc[0]
@@ -371,11 +372,11 @@ def test_a_duplicate_the_preview_did_not_reject_is_refused_at_the_write(fresh, g
 
 
 def test_failure_removing_a_dataset_leaves_database_untouched(fresh, good_file, monkeypatch):
-    dataset = importer.apply(preview_of(good_file, fresh), title="t", source="s", path=fresh)
+    dataset = importer.apply(preview_of(good_file, fresh), by=OPERATOR, title="t", source="s", path=fresh)
     before = state(fresh)
     monkeypatch.setattr(derived, "refresh", lambda con, indicators=None: (_ for _ in ()).throw(RuntimeError("simulated")))
     with pytest.raises(RuntimeError, match="simulated"):
-        importer.remove(dataset, fresh)
+        importer.remove(dataset, fresh, by=OPERATOR)
     assert digest(fresh) == before[0] and table_counts(fresh) == before[1]
     assert leftovers(fresh) == []
 
@@ -397,7 +398,7 @@ def test_process_killed_mid_write_leaves_database_untouched(fresh, good_file):
         batch = importer.read(file)
         with db.connect(path) as con:
             preview = importer.preview(con, batch, importer.checksum(file))
-        importer.apply(preview, title="t", source="s", path=path)
+        importer.apply(preview, by=OPERATOR, title="t", source="s", path=path)
     """)
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 9, done.stderr
@@ -406,7 +407,7 @@ def test_process_killed_mid_write_leaves_database_untouched(fresh, good_file):
     if stale:
         print(f"\nnote: a killed writer leaves its temporary copy beside the database: {stale}")
     # the next writer is not blocked (the lock died with the process) and its write lands
-    dataset = importer.apply(preview_of(good_file, fresh), title="t", source="s", path=fresh)
+    dataset = importer.apply(preview_of(good_file, fresh), by=OPERATOR, title="t", source="s", path=fresh)
     assert scalar(fresh, "select count(*) from observation where dataset_id = ?", [dataset]) == good_rows(good_file)
 
 

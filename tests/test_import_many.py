@@ -205,37 +205,32 @@ def test_expand_keeps_a_zipped_shapefile_whole_and_single_files_as_today(tmp_pat
 # the Data page: several files in one upload (a real browser, as tests/test_browser_import.py)
 
 def test_the_data_page_imports_several_uploads_each_as_a_dataset(tmp_path, browser):
-    import os
-
     import pytest
 
+    from gapmonitor import db
+    from tests.actors import STEWARD, account, sign_in
     from tests.browser import CHROMIUM, open_page, running_app
 
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found: the browser tests need Debian's chromium")
-    password = "editor-test-password"
     db_path = tmp_path / "gapmonitor.duckdb"
-    os.environ["GAPMONITOR_EDITOR_PASSWORD"] = password
+    account(db.ensure_database(db_path), STEWARD)
     broken = tmp_path / "upload" / "text_value.csv"
     broken.parent.mkdir()
     shutil.copyfile(BROKEN / "un_text_value.csv", broken)
-    try:
-        with running_app(db_path, tmp_path / "streamlit.log") as url:
-            visit = open_page(browser, url, "/data")
-            page = visit.page
-            page.get_by_label("Editor password").fill(password)
-            page.get_by_role("button", name="Sign in as editor").click()
-            page.get_by_text("Import a file", exact=True).wait_for()
-            page.locator("input[type=file]").first.set_input_files([str(UN / n) for n in SMALL] + [str(broken)])
-            page.get_by_text("Preview of 3 files: nothing is written yet").wait_for(timeout=60_000)
-            visit.wait_done()
-            page.get_by_label("Source (publisher, as you would cite it)").fill("UN")
-            page.get_by_role("button", name="Import all").click()
-            page.get_by_text("2 of 3 files imported").wait_for(timeout=60_000)
-            visit.wait_done()
-            assert visit.problems() == {"external requests": [], "console errors": [], "exception boxes": []}
-            visit.close()
-    finally:
-        del os.environ["GAPMONITOR_EDITOR_PASSWORD"]
+    with running_app(db_path, tmp_path / "streamlit.log") as url:
+        visit = open_page(browser, url, "/data")
+        page = visit.page
+        sign_in(page, STEWARD.username)
+        page.get_by_text("Import a file", exact=True).wait_for()
+        page.locator("input[type=file]").first.set_input_files([str(UN / n) for n in SMALL] + [str(broken)])
+        page.get_by_text("Preview of 3 files: nothing is written yet").wait_for(timeout=60_000)
+        visit.wait_done()
+        page.get_by_label("Source (publisher, as you would cite it)").fill("UN")
+        page.get_by_role("button", name="Import all").click()
+        page.get_by_text("2 of 3 files imported").wait_for(timeout=60_000)
+        visit.wait_done()
+        assert visit.problems() == {"external requests": [], "console errors": [], "exception boxes": []}
+        visit.close()
     got = imported(db_path)
     assert {f: n for f, (_, n) in got.items()} == {n: numeric_values(UN / n) for n in SMALL}

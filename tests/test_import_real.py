@@ -23,6 +23,7 @@ import pytest
 from conftest import REALDATA, ROOT, derived_rows
 
 from gapmonitor import db, importer
+from tests.actors import OPERATOR
 
 pytestmark = pytest.mark.skipif(not REALDATA.exists(), reason=f"../shared/realdata is absent ({REALDATA})")
 
@@ -284,7 +285,7 @@ def test_real_file_imports_whole_once_and_removes(fresh, file, options, must_fin
     assert found == set(truth["group_rows"])
     assert must_find <= found
 
-    dataset = importer.apply(preview, title=file.name, source="test: real data", path=fresh)
+    dataset = importer.apply(preview, by=OPERATOR, title=file.name, source="test: real data", path=fresh)
     seconds = time.perf_counter() - started
     assert dataset == preview.dataset_id
     assert scalar(fresh, "select count(*) from observation where dataset_id = ?", [dataset]) == truth["kept"]
@@ -324,11 +325,11 @@ def test_real_file_imports_whole_once_and_removes(fresh, file, options, must_fin
     written = digest(fresh)
     again = run_preview(fresh, file, **options)
     assert again.already == dataset
-    assert importer.apply(again, title="again", source="test", path=fresh) == dataset
+    assert importer.apply(again, by=OPERATOR, title="again", source="test", path=fresh) == dataset
     assert digest(fresh) == written
     assert scalar(fresh, "select count(*) from observation where dataset_id = ?", [dataset]) == truth["kept"]
 
-    importer.remove(dataset, fresh)
+    importer.remove(dataset, fresh, by=OPERATOR)
     assert scalar(fresh, "select count(*) from observation") == observations_before
     assert scalar(fresh, "select count(*) from dataset where dataset_id = ?", [dataset]) == 0
 
@@ -351,7 +352,7 @@ def test_uk_disability_rows_land_as_persons_with_disabilities(fresh):
         disabled = [r for r in csv.DictReader(f)
                     if r["Disability status"].strip().startswith("Disabled") and is_number(r["Value"])]
     assert len(disabled) > 100
-    dataset = importer.apply(run_preview(fresh, file, country="GBR"), title="8.5.2", source="ONS", path=fresh)
+    dataset = importer.apply(run_preview(fresh, file, country="GBR"), by=OPERATOR, title="8.5.2", source="ONS", path=fresh)
     assert scalar(fresh, "select count(*) from observation_group where dataset_id = ? and group_id = 'disability'",
                   [dataset]) == len(disabled)
     assert sorted(rows_of(fresh, """select value from observation
@@ -391,7 +392,7 @@ def test_framework_workbook_imports_as_reference(fresh):
     assert preview.summary["indicators"] == len(truth)
     assert preview.summary["goals"] == len({code.split(".")[0] for code in truth}) == 17
     assert preview.rejected == 0 and not preview.errors
-    dataset = importer.apply(preview, title="Tier classification", source="IAEG-SDGs", path=fresh)
+    dataset = importer.apply(preview, by=OPERATOR, title="Tier classification", source="IAEG-SDGs", path=fresh)
     seconds = time.perf_counter() - started
     in_db = {code: (title, tier) for code, title, tier in rows_of(fresh, "select code, title, tier from indicator")
              if code in truth}
@@ -402,9 +403,9 @@ def test_framework_workbook_imports_as_reference(fresh):
     written = digest(fresh)
     again = run_preview(fresh, FRAMEWORK)
     assert again.already == dataset
-    assert importer.apply(again, title="again", source="test", path=fresh) == dataset
+    assert importer.apply(again, by=OPERATOR, title="again", source="test", path=fresh) == dataset
     assert digest(fresh) == written
-    importer.remove(dataset, fresh)
+    importer.remove(dataset, fresh, by=OPERATOR)
     assert scalar(fresh, "select count(*) from dataset where dataset_id = ?", [dataset]) == 0
     assert scalar(fresh, "select count(*) from observation") == observations_before
     REPORT[FRAMEWORK.name] = {
@@ -428,7 +429,7 @@ def test_lad_boundaries_import_as_subnational_areas_of_gbr(fresh):
     assert preview.summary["areas"] == len(codes)
     assert preview.summary["new areas"] == len(set(codes) - known)
     assert preview.rejected == 0 and not preview.errors
-    dataset = importer.apply(preview, title="LAD 2016", source="ONS", path=fresh)
+    dataset = importer.apply(preview, by=OPERATOR, title="LAD 2016", source="ONS", path=fresh)
     seconds = time.perf_counter() - started
     drawn = rows_of(fresh, """select local_code, name, geometry is not null from area
                               where parent = 'GBR' and kind = 'subnational' and boundary_dataset = ?""", [dataset])
@@ -439,9 +440,9 @@ def test_lad_boundaries_import_as_subnational_areas_of_gbr(fresh):
     written = digest(fresh)
     again = run_preview(fresh, LAD, country="GBR", code_property="LAD16CD", name_property="LAD16NM")
     assert again.already == dataset
-    assert importer.apply(again, title="again", source="test", path=fresh) == dataset
+    assert importer.apply(again, by=OPERATOR, title="again", source="test", path=fresh) == dataset
     assert digest(fresh) == written
-    importer.remove(dataset, fresh)
+    importer.remove(dataset, fresh, by=OPERATOR)
     assert scalar(fresh, "select count(*) from area where boundary_dataset = ? or (parent = 'GBR' and geometry is not null)",
                   [dataset]) == 0
     assert scalar(fresh, "select count(*) from observation") == observations_before
@@ -461,7 +462,7 @@ def test_lad_geocodes_of_11_3_1_join_imported_boundaries(fresh):
     with open(file, encoding="utf-8", newline="") as f:
         geocodes = {r["GeoCode"].strip() for r in csv.DictReader(f) if r["GeoCode"].strip()}
     importer.apply(run_preview(fresh, LAD, country="GBR", code_property="LAD16CD", name_property="LAD16NM"),
-                   title="LAD", source="ONS", path=fresh)
+                   by=OPERATOR, title="LAD", source="ONS", path=fresh)
     preview = run_preview(fresh, file, country="GBR")
     assert set(preview.new_areas.local_code) == geocodes - lad_codes
     assert len(geocodes & lad_codes) > 300
@@ -482,7 +483,7 @@ def test_throughput_on_the_largest_real_file(fresh):
     with db.connect(fresh) as con:
         preview = importer.preview(con, batch, importer.checksum(file), "GBR")
     t2 = time.perf_counter()
-    importer.apply(preview, title="8.5.2", source="ONS", path=fresh)
+    importer.apply(preview, by=OPERATOR, title="8.5.2", source="ONS", path=fresh)
     t3 = time.perf_counter()
     rate = rows / (t3 - t0)
     print(f"\n\nthroughput, {file.name} ({rows} rows, {len(preview.rows)} kept): read {t1 - t0:.2f} s, "

@@ -7,7 +7,9 @@ import duckdb
 import pytest
 
 from gapmonitor import db, group_suggestions, stewardship
+from gapmonitor.accounts import Actor
 from gapmonitor.__main__ import main
+from tests.actors import STEWARD
 from tests.conftest import derived_rows
 
 # A national file written "Sex=F" (a spelling the reference maps for SDMX's SEX, not for a "Sex" column): the
@@ -69,7 +71,7 @@ def test_mapping_a_value_counts_exactly_its_rows_for_the_group_and_removing_it_r
     # the user scope's women cells before: none (nat is the only imported dataset and has no women rows)
     assert not rows(national, "select * from cell_year where group_id = 'women' and not is_demo")
 
-    stewardship.map_value("Sex", "F", "women", by="A. Editor", why="F is this file's code for female", path=national)
+    stewardship.map_value("Sex", "F", "women", why="F is this file's code for female", path=national, by=STEWARD)
     women_after = group_keys(national, "women")
     assert women_after - women_before == sex_f and women_before <= women_after
     # the cells: one per indicator, country (a subnational row counts for its country), year of those rows
@@ -84,7 +86,7 @@ def test_mapping_a_value_counts_exactly_its_rows_for_the_group_and_removing_it_r
         [("editor", "A. Editor", "F is this file's code for female", True)]
     assert observations(national) == observations_before  # a mapping changes no observation
 
-    stewardship.unmap_value("Sex", "F", "women", path=national)
+    stewardship.unmap_value("Sex", "F", "women", path=national, by=STEWARD)
     assert group_keys(national, "women") == women_before
     # every derived table the gap rules read is as before, row for row (2.1.2 expected women already: the
     # demo's FEMALE rows; see the series test for an expected group a mapping adds)
@@ -100,39 +102,38 @@ def test_a_mapped_series_counts_every_row_for_its_group_and_its_totals_still_for
     total_before = group_keys(fresh, "total")
     assert ("15.1.1", "indigenous") not in before["expected_group"]
 
-    stewardship.map_series("AG_LND_FRST", "indigenous", by="A. Editor", why="test", path=fresh)
+    stewardship.map_series("AG_LND_FRST", "indigenous", why="test", path=fresh, by=STEWARD)
     assert {k for k in group_keys(fresh, "indigenous") if k[1] == "AG_LND_FRST"} == total_rows
     # a value with no dimension is the headline value: it still counts for total too (release.sql, groups_of)
     assert group_keys(fresh, "total") == total_before
     assert rows(fresh, "select count(distinct area) > 0 from cell_year where indicator = '15.1.1' and group_id = 'indigenous'") == [(True,)]
 
-    stewardship.unmap_series("AG_LND_FRST", "indigenous", path=fresh)
+    stewardship.unmap_series("AG_LND_FRST", "indigenous", path=fresh, by=STEWARD)
     # removing the mapping restores the counts exactly: the group it made expected is expected no longer
     assert derived_rows(fresh) == before
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda p: stewardship.map_value("Sex", "F", "woman", "A. Editor", "x", p),
+    (lambda p: stewardship.map_value("Sex", "F", "woman", "x", p, by=STEWARD),
      "unknown group 'woman': the groups are total, women, disability, rural, poorest, migrants, children, youth, "
      "older, indigenous"),
-    (lambda p: stewardship.map_value("Sex", "F", "total", "A. Editor", "x", p), "'total' is the headline value"),
-    (lambda p: stewardship.map_value("Sex", "Female", "women", "A. Editor", "x", p), "no observation has Sex='Female'"),
-    (lambda p: stewardship.map_value("Sex", "FEM", "women", "A. Editor", "x", p), "no observation has Sex='FEM'"),
-    (lambda p: stewardship.map_value("sex", "F", "women", "A. Editor", "x", p), "no observation has sex='F'"),
-    (lambda p: stewardship.map_value("Sex", "FEMALE", "women", "A. Editor", "x", p),
+    (lambda p: stewardship.map_value("Sex", "F", "total", "x", p, by=STEWARD), "'total' is the headline value"),
+    (lambda p: stewardship.map_value("Sex", "Female", "women", "x", p, by=STEWARD), "no observation has Sex='Female'"),
+    (lambda p: stewardship.map_value("Sex", "FEM", "women", "x", p, by=STEWARD), "no observation has Sex='FEM'"),
+    (lambda p: stewardship.map_value("sex", "F", "women", "x", p, by=STEWARD), "no observation has sex='F'"),
+    (lambda p: stewardship.map_value("Sex", "FEMALE", "women", "x", p, by=STEWARD),
      "Sex='FEMALE' already counts for women (reference mapping)"),
-    (lambda p: stewardship.map_value("Sex", "F", "women", " ", "x", p), "say who makes the mapping"),
-    (lambda p: stewardship.map_value("Sex", "F", "women", "A. Editor", "", p), "say why"),
-    (lambda p: stewardship.unmap_value("Sex", "FEMALE", "women", p),
+    (lambda p: stewardship.map_value("Sex", "F", "women", "", p, by=STEWARD), "say why"),
+    (lambda p: stewardship.unmap_value("Sex", "FEMALE", "women", p, by=STEWARD),
      "Sex='FEMALE' -> women is not removed: it is a reference mapping"),
-    (lambda p: stewardship.unmap_value("Sex", "F", "women", p), "there is no mapping of Sex='F' to 'women'"),
-    (lambda p: stewardship.map_series("XX_NOT_HERE", "women", "A. Editor", "x", p),
+    (lambda p: stewardship.unmap_value("Sex", "F", "women", p, by=STEWARD), "there is no mapping of Sex='F' to 'women'"),
+    (lambda p: stewardship.map_series("XX_NOT_HERE", "women", "x", p, by=STEWARD),
      "no observation is of series 'XX_NOT_HERE'"),
-    (lambda p: stewardship.map_series("IC_GEN_MGTL", "women", "A. Editor", "x", p),
+    (lambda p: stewardship.map_series("IC_GEN_MGTL", "women", "x", p, by=STEWARD),
      "series IC_GEN_MGTL already counts for women (reference mapping)"),
-    (lambda p: stewardship.unmap_series("IC_GEN_MGTL", "women", p),
+    (lambda p: stewardship.unmap_series("IC_GEN_MGTL", "women", p, by=STEWARD),
      "series IC_GEN_MGTL -> women is not removed: it is a reference mapping"),
-    (lambda p: stewardship.unmap_series("AG_LND_FRST", "women", p), "there is no mapping of series AG_LND_FRST"),
+    (lambda p: stewardship.unmap_series("AG_LND_FRST", "women", p, by=STEWARD), "there is no mapping of series AG_LND_FRST"),
 ])
 def test_a_bad_mapping_is_refused_with_its_message_and_the_file_is_unchanged(national, call, message):
     before = national.read_bytes()
@@ -144,13 +145,13 @@ def test_a_bad_mapping_is_refused_with_its_message_and_the_file_is_unchanged(nat
 
 
 def test_a_duplicate_editor_mapping_is_refused_and_only_editors_rows_are_removed(national):
-    stewardship.map_value("Sex", "F", "women", "A. Editor", "F is female", national)
+    stewardship.map_value("Sex", "F", "women", "F is female", national, by=STEWARD)
     before = national.read_bytes()
     with pytest.raises(ValueError, match=r"Sex='F' already counts for women \(editor mapping by A. Editor\)"):
-        stewardship.map_value("Sex", "F", "women", "B. Editor", "again", national)
+        stewardship.map_value("Sex", "F", "women", "again", national, by=Actor("b.editor", "steward", None, "B. Editor"))
     assert national.read_bytes() == before
     # a value can denote several groups: a second group is a second mapping
-    stewardship.map_value("Sex", "F", "poorest", "A. Editor", "a test's decision", national)
+    stewardship.map_value("Sex", "F", "poorest", "a test's decision", national, by=STEWARD)
     assert {k for k in group_keys(national, "poorest") if k[0] == "nat"} == set(rows(national, SEX_F_KEYS))
     assert list(stewardship.editor_mappings(national).group_id) in (["poorest", "women"], ["women", "poorest"])
 
@@ -162,23 +163,19 @@ def test_the_command_line_maps_lists_and_unmaps(national, capsys):
     assert line.split()[2:] == [str(len(rows(national, SEX_F_KEYS))), "1", "women"]  # rows, datasets, suggested
     assert "AG_LND_FRST" in out
 
-    assert main(["--db", str(national), "map", "--dimension", "Sex", "--value", "F", "--group", "women",
-                 "--by", "A. Editor", "--why", "F is female"]) == 0
+    assert main(["--db", str(national), "map", "--dimension", "Sex", "--value", "F", "--group", "women", "--why", "F is female"]) == 0
     assert "now counts for women" in capsys.readouterr().out
     assert main(["--db", str(national), "unmapped"]) == 0
     assert not [x for x in capsys.readouterr().out.splitlines() if x.split()[:2] == ["Sex", "F"]]
 
     before = national.read_bytes()
-    assert main(["--db", str(national), "map", "--dimension", "Sex", "--value", "F", "--group", "women",
-                 "--by", "B", "--why", "again"]) == 1
+    assert main(["--db", str(national), "map", "--dimension", "Sex", "--value", "F", "--group", "women", "--why", "again"]) == 1
     assert "already counts for women" in capsys.readouterr().err
-    assert main(["--db", str(national), "map", "--series", "AG_LND_FRST", "--group", "everyone",
-                 "--by", "B", "--why", "x"]) == 1
+    assert main(["--db", str(national), "map", "--series", "AG_LND_FRST", "--group", "everyone", "--why", "x"]) == 1
     assert "unknown group 'everyone'" in capsys.readouterr().err
     assert national.read_bytes() == before
 
-    assert main(["--db", str(national), "map", "--series", "AG_LND_FRST", "--group", "indigenous",
-                 "--by", "A. Editor", "--why", "a test's decision"]) == 0
+    assert main(["--db", str(national), "map", "--series", "AG_LND_FRST", "--group", "indigenous", "--why", "a test's decision"]) == 0
     assert main(["--db", str(national), "unmap", "--series", "AG_LND_FRST", "--group", "indigenous"]) == 0
     assert main(["--db", str(national), "unmap", "--dimension", "Sex", "--value", "F", "--group", "women"]) == 0
     assert main(["--db", str(national), "unmap", "--dimension", "Sex", "--value", "FEMALE", "--group", "women"]) == 1

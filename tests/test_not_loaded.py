@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import REALDATA, ROOT
 from gapmonitor import db, importer
 from gapmonitor.goals import GOALS
+from tests.actors import OPERATOR
 
 FILE = REALDATA / "un_sdg_global_db" / "unsdg_1.4.2_t142.csv"
 WINDOW = {"first_year": 2014, "last_year": 2018, "min_tier": 2, "endorsed_only": False}  # the file's last 5 years
@@ -35,7 +36,7 @@ def imported(fresh):
         pytest.skip(f"{FILE} is not there")
     with duckdb.connect(str(fresh), read_only=True) as con:
         preview = importer.load(con, FILE)
-    importer.apply(preview, title="UN SDG 1.4.2", source="test", path=fresh)
+    importer.apply(preview, by=OPERATOR, title="UN SDG 1.4.2", source="test", path=fresh)
     con = duckdb.connect(str(fresh), read_only=True)
     yield con
     con.close()

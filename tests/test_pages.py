@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from gapmonitor.goals import GOALS
 from gapmonitor.ui import DEMO_NOTICE
+from tests.actors import OPERATOR, STEWARD, account
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -110,26 +111,19 @@ def test_print_render_times():
         print("\ngoal page render (s): " + ", ".join(f"{k}: {v:.2f}" for k, v in sorted(RENDER_SECONDS.items())))
 
 
-def test_data_page_is_read_only_without_an_editor_password(demo_db, monkeypatch):
-    monkeypatch.delenv("GAPMONITOR_EDITOR_PASSWORD", raising=False)
+def test_data_page_shows_a_viewer_the_datasets_and_how_to_sign_in(demo_db):
     at = run(AppTest.from_file(str(ROOT / "pages/data.py"), default_timeout=TIMEOUT))
-    assert any("read-only" in i.value and "GAPMONITOR_EDITOR_PASSWORD" in i.value for i in at.info)
-    assert not at.header and not at.text_input  # no import or sign-in controls for viewers
+    assert any(i.value.startswith("To import data, sign in (sidebar).") for i in at.info)
+    assert not at.header and not at.text_input and not at.button  # no import controls for viewers
     titles = set(at.dataframe[0].value.title)
     assert "Illustrative official statistics (demo)" in titles
 
 
-def test_data_page_shows_controls_only_to_a_signed_in_editor(demo_db, monkeypatch):
-    monkeypatch.setenv("GAPMONITOR_EDITOR_PASSWORD", "s3cret")
-    at = run(AppTest.from_file(str(ROOT / "pages/data.py"), default_timeout=TIMEOUT))
-    assert not at.header
-    at.text_input[0].input("wrong")
-    at.button[0].click()
-    run(at)
-    assert [e.value for e in at.error] == ["Wrong password. You can try again in 1 second."] and not at.header
-    time.sleep(1.05)  # the wait after a wrong password (tests/test_password.py)
-    at.text_input[0].input("s3cret")
-    at.button[0].click()
+def test_data_page_shows_a_steward_every_section(fresh, monkeypatch):
+    # who may see which section, role by role: tests/test_roles.py
+    monkeypatch.setenv("GAPMONITOR_DB", str(fresh))
+    at = AppTest.from_file(str(ROOT / "pages/data.py"), default_timeout=TIMEOUT)
+    at.session_state["actor"] = account(fresh, STEWARD)
     run(at)
     assert [h.value for h in at.header] == ["Import a file", "Turn citizen records into estimates",
                                            "Who counts: values and series that count for no group",
@@ -163,21 +157,18 @@ def test_small_demo_estimates_show_as_suppressed_on_the_citizen_page(demo_db):
     assert (estimates[estimates.reliability == "reliable"].sample_size >= 30).all()
 
 
-def test_an_editor_assessment_changes_the_tier(fresh, monkeypatch):
+def test_a_stewards_assessment_changes_the_tier(fresh, monkeypatch):
     monkeypatch.setenv("GAPMONITOR_DB", str(fresh))
-    monkeypatch.setenv("GAPMONITOR_EDITOR_PASSWORD", "s3cret")
     at = AppTest.from_file(str(ROOT / "pages/citizen.py"), default_timeout=TIMEOUT)
     at.query_params["dataset"] = "cgd-disability-scorecard"
-    run(at)
-    at.text_input[0].input("s3cret")
-    at.button[0].click()
+    at.session_state["actor"] = account(fresh, STEWARD)
     run(at)
     at.radio(key="assess_cgd-disability-scorecard_confidentiality").set_value(1)  # high needs it fully met
-    at.text_input[0].input("NSO quality unit")
     at.button[0].click()
     run(at)
     assert [m.value for m in at.metric][:2] == ["Medium", "12 of 14"]
-    assert "Assessed by NSO quality unit" in " ".join(c.value for c in at.caption)
+    # who assessed it is the steward signed in, not a name typed in
+    assert f"Assessed by {STEWARD.display_name}" in " ".join(c.value for c in at.caption)
 
 
 # ---- maps of values and subnational maps (issue 14, items 7 and 8) ----
@@ -242,7 +233,7 @@ def test_goal_page_value_view_offers_only_series_in_the_data_shown_and_the_headl
     with duckdb.connect(str(fresh), read_only=True) as con:
         preview = importer.load(con, file, "citizen")
         framework = con.execute("select count(*) from indicator where goal = 6").fetchone()[0]
-    importer.apply(preview, title="Water points", source="test", description=DESCRIPTION, path=fresh)
+    importer.apply(preview, by=OPERATOR, title="Water points", source="test", description=DESCRIPTION, path=fresh)
     monkeypatch.setenv("GAPMONITOR_DB", str(fresh))
 
     def goal_6(data: str, **params) -> AppTest:
@@ -310,8 +301,8 @@ def test_country_page_names_the_areas_with_data_it_cannot_draw(fresh, monkeypatc
     with duckdb.connect(str(fresh)) as con:
         shapes = importer.load(con, counties)
         litter = importer.load(con, beaches, "records", records=ROOT / "data/templates/records/beach_litter.yaml")
-    importer.apply(shapes, title="counties", source="test", path=fresh)
-    importer.apply(litter, title="beaches", source="test", path=fresh,
+    importer.apply(shapes, by=OPERATOR, title="counties", source="test", path=fresh)
+    importer.apply(litter, by=OPERATOR, title="beaches", source="test", path=fresh,
                    description={"producer": "p", "producer_type": "t", "method": "m"})
     with open(beaches, encoding="utf-8") as f:
         surveyed = {r["county"] for r in csv.DictReader(f)}

@@ -14,6 +14,7 @@ from conftest import REALDATA
 
 from gapmonitor import importer
 from gapmonitor.__main__ import main
+from tests.actors import OPERATOR
 
 PEER = REALDATA / "peer_sdg_build"
 DATA = PEER / "data"
@@ -37,7 +38,7 @@ def imported(path, file, **options) -> str:
     with duckdb.connect(str(path), read_only=True) as con:
         preview = importer.load(con, file, **options)
     assert not preview.errors, preview.errors
-    return importer.apply(preview, title=file.name, source="test: sdg-build fixtures", path=path)
+    return importer.apply(preview, by=OPERATOR, title=file.name, source="test: sdg-build fixtures", path=path)
 
 
 @needs_peer
@@ -58,7 +59,7 @@ def test_the_csv_with_a_repeated_column_gives_the_six(fresh):
     with duckdb.connect(str(fresh), read_only=True) as con:
         preview = importer.load(con, file, country="GBR")
     assert {p.column for p in preview.warnings if "maps to no population group" in p.message} >= {"duplicate"}
-    dataset = importer.apply(preview, title=file.name, source="test", path=fresh)
+    dataset = importer.apply(preview, by=OPERATOR, title=file.name, source="test", path=fresh)
     assert six_of(fresh, dataset) == SIX
 
 
@@ -77,7 +78,7 @@ def test_spaces_are_trimmed_with_one_warning(fresh, name, column, raw):
         preview = importer.load(con, file, country="GBR", indicator="1.1.1")
     told = [p for p in preview.warnings if "spaces around" in p.message]
     assert [(p.column, p.value) for p in told] == [(column, raw)]
-    dataset = importer.apply(preview, title=name, source="test", path=fresh)
+    dataset = importer.apply(preview, by=OPERATOR, title=name, source="test", path=fresh)
     assert six_of(fresh, dataset) == SIX
 
 

@@ -20,6 +20,7 @@ from pyproj import Geod
 from gapmonitor import area_matching, country_codes, importer, record_files
 from gapmonitor.formats import Batch, ReadError, records, registry
 from gapmonitor.formats.records import RecordSpec
+from tests.actors import OPERATOR
 
 WORLD_10M = ROOT / "data" / "reference" / "world_10m.json"
 WORLD_110M = ROOT / "static" / "world_110m.json"
@@ -258,7 +259,7 @@ def test_a_point_just_off_a_boundary_joins_it_with_a_warning(fresh, tmp_path):
     district of the imported LAD 2016 boundaries, the record is placed in Cornwall."""
     with duckdb.connect(str(fresh)) as c:
         preview = importer.load(c, LAD, country="GBR", code_property="LAD16CD", name_property="LAD16NM")
-    importer.apply(preview, title="LAD 2016", source="ONS", path=fresh)
+    importer.apply(preview, by=OPERATOR, title="LAD 2016", source="ONS", path=fresh)
     with duckdb.connect(str(fresh), read_only=True) as c:
         (geometry,), = c.execute("select geometry from area where code = 'GBR-E06000052'").fetchall()
         xy = shapely.get_coordinates(shapely.from_geojson(geometry))
@@ -288,7 +289,7 @@ def test_a_countrys_total_takes_all_its_records_also_those_in_no_county(fresh, t
     2 records, Kenya's 6 of all 4 — once, not 8 from the two outside counties, nor 4 and 8 twice."""
     with duckdb.connect(str(fresh)) as c:
         preview = importer.load(c, KENYA_COUNTIES)
-    importer.apply(preview, title="Kenya counties (made)", source="test", path=fresh)
+    importer.apply(preview, by=OPERATOR, title="Kenya counties (made)", source="test", path=fresh)
     path = write(tmp_path, "points.csv", ["lon", "lat", "value"],
                  [[*NAIROBI, 3], [*NAIROBI, 5], [*GARISSA, 7], [*MARSABIT, 9]])
     spec = RecordSpec(indicator="6.1.1", description="test", measure="value", longitude="lon", latitude="lat",

@@ -21,6 +21,7 @@ from gapmonitor.importer import ImportRefused
 from gapmonitor.formats.records import GroupColumn, RecordSpec
 
 from conftest import REALDATA
+from tests.actors import OPERATOR
 
 CITIZEN = REALDATA / "citizen_data"
 MALAWI = CITIZEN / "household_water_survey_malawi" / "waterconsumersurvey.csv"
@@ -110,7 +111,7 @@ def test_malawi_estimates_import_and_small_cells_are_suppressed_in_every_query(f
     batch = records.read(con, MALAWI, SURVEY)
     result = importer.preview(con, batch, records.checksum(MALAWI, SURVEY))
     con.close()
-    dataset = importer.apply(result, title="Household water survey, Zomba and Mangochi", source="openwashdata",
+    dataset = importer.apply(result, by=OPERATOR, title="Household water survey, Zomba and Mangochi", source="openwashdata",
                              licence="CC BY 4.0", path=fresh,
                              description={"producer": "Emmanuel Mhango / openwashdata", "producer_type": "Researchers "
                                           "with community enumerators", "method": "Household survey, GPS-located"})
@@ -163,7 +164,7 @@ def test_water_points_unmatched_admin1_names_are_listed_for_review_not_dropped(c
     result = importer.preview(con, batch, records.checksum(WATER_POINTS, spec))
     assert result.rejected > 0
     with pytest.raises(ImportRefused, match="Tigray"):
-        importer.apply(result, title="t", source="s", description={"producer": "p", "producer_type": "t", "method": "m"},
+        importer.apply(result, by=OPERATOR, title="t", source="s", description={"producer": "p", "producer_type": "t", "method": "m"},
                        path="/nonexistent/never-written.duckdb")
 
 
@@ -196,7 +197,7 @@ def test_water_points_become_functionality_shares_by_country_and_admin1(fresh, c
     result = importer.preview(con, batch, records.checksum(WATER_POINTS, spec))
     assert result.rejected == 0
     con.close()
-    importer.apply(result, title="Water point functionality", source="Murray et al. 2024 (rwpfunctionality)",
+    importer.apply(result, by=OPERATOR, title="Water point functionality", source="Murray et al. 2024 (rwpfunctionality)",
                    description={"producer": "charity: water partners", "producer_type": "NGO programme monitoring",
                                 "method": "Water point visits"}, path=fresh)
     with duckdb.connect(str(fresh), read_only=True) as c:
@@ -229,7 +230,7 @@ def test_records_never_reach_the_database(fresh, con, tmp_path):
                       area_column="district", period="2021")
     result = importer.preview(con, records.read(con, path, spec), records.checksum(path, spec))
     con.close()
-    importer.apply(result, title="t", source="s", path=fresh,
+    importer.apply(result, by=OPERATOR, title="t", source="s", path=fresh,
                    description={"producer": "p", "producer_type": "t", "method": "m"})
     with duckdb.connect(str(fresh), read_only=True) as c:
         assert c.execute("select value, sample_size from observation where series like 'CGD_%'").fetchall() == [(100.0, 12)]

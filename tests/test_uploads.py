@@ -16,13 +16,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from conftest import REALDATA  # noqa: E402
-from gapmonitor import importer, uploads  # noqa: E402
+from gapmonitor import db, importer, uploads  # noqa: E402
+from tests.actors import STEWARD, account, sign_in  # noqa: E402
 from tests.browser import CHROMIUM, open_page, running_app  # noqa: E402
 
 UN = REALDATA / "un_sdg_global_db"
 SMALL = ["unsdg_1.4.2_t142.csv", "unsdg_4.2.1_t421.csv"]
 RECORDS = ROOT / "tests" / "surveys" / "odk_water_reports.csv"
-PASSWORD = "uploads-test-password"
 
 
 def mode(path: Path) -> int:
@@ -143,8 +143,7 @@ def wait_for(condition, timeout: float = 20.0) -> bool:
 
 def signed_in(browser, url):
     visit = open_page(browser, url, "/data")
-    visit.page.get_by_label("Editor password").fill(PASSWORD)
-    visit.page.get_by_role("button", name="Sign in as editor").click()
+    sign_in(visit.page, STEWARD.username)
     visit.page.get_by_text("Import a file", exact=True).wait_for()
     return visit
 
@@ -172,7 +171,7 @@ def test_uploads_through_the_app_stay_private_and_go_with_the_import_the_session
     killed = store / f"{ended_pid()}-sessionofakilledapp" / "0123456789abcdef"  # left by an app killed outright
     killed.mkdir(parents=True)
     (killed / RECORDS.name).write_bytes(RECORDS.read_bytes())
-    monkeypatch.setenv("GAPMONITOR_EDITOR_PASSWORD", PASSWORD)
+    account(db.ensure_database(folder / "gapmonitor.duckdb"), STEWARD)
     monkeypatch.setenv("TMPDIR", str(temp))
     with running_app(folder / "gapmonitor.duckdb", folder / "streamlit.log") as url:
         # session A: the app's first page has swept what the killed app left, before any upload

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from gapmonitor import db, importer
+from tests.actors import OPERATOR
 
 COUNTRY = "KEN"
 INDICATOR, GROUP = "6.1.1", "women"
@@ -49,7 +50,7 @@ def _import(database: Path, file: Path, title: str, **options) -> str:
     with duckdb.connect(str(database), read_only=True) as con:
         preview = importer.load(con, file, **options)
     assert not preview.errors, preview.errors
-    return importer.apply(preview, title=title, source="test", description=DESCRIPTION, path=database)
+    return importer.apply(preview, by=OPERATOR, title=title, source="test", description=DESCRIPTION, path=database)
 
 
 def build(database: Path, scratch: Path) -> Path:
