@@ -174,7 +174,7 @@ def _inspect(path: Path, size: int) -> State:
             version = con.execute("select max(value) from meta where key = 'schema_version'").fetchall()[0][0]
             datasets, imported = con.execute("select count(*), count(*) filter (where not is_demo) from dataset"
                                              ).fetchall()[0]
-            demo_only = imported == 0
+            demo_only = imported == 0 and not _decisions(con)
         except duckdb.Error:
             pass  # the damage is found and named below
         try:
@@ -186,6 +186,23 @@ def _inspect(path: Path, size: int) -> State:
         return State(None, version, demo_only, datasets)
     finally:
         con.close()
+
+
+def _decisions(con: duckdb.DuckDBPyConnection) -> int:
+    """Users' work besides imports: any write the audit log holds but the demo build's own (accounts,
+    stories, mappings, thresholds, assessments; version 10 on), and editors' mappings (version 8 on). A
+    database with any of it is migrated, never rebuilt as demo data."""
+    tables = {t for t, in con.execute("select table_name from duckdb_tables() where database_name = current_database()"
+                                      ).fetchall()}
+    found = 0
+    if "audit_log" in tables:
+        found += con.execute("select count(*) from audit_log where action <> 'build'").fetchall()[0][0]
+    for table in ("group_mapping", "series_group"):
+        if table in tables and con.execute("select count(*) from duckdb_columns() where table_name = ? "
+                                           "and column_name = 'source' and database_name = current_database()",
+                                           [table]).fetchall()[0][0]:
+            found += con.execute(f"select count(*) from {identifier(table)} where source = 'editor'").fetchall()[0][0]
+    return found
 
 
 def demo_only(path: Path, state: State) -> bool:

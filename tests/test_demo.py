@@ -164,6 +164,28 @@ def test_a_database_with_users_data_is_migrated_not_rebuilt(tmp_path):
         assert con.execute("select count(*) from cell_year where endorsed_tier > 0").fetchall()[0][0] > 0
 
 
+def test_accounts_and_editors_mappings_are_users_data_that_a_new_version_keeps(tmp_path):
+    # an office that imported nothing yet but made its accounts, or an editor's mapping: rebuilding such a
+    # database as demo data at the next schema version would lose them
+    from actors import STEWARD, account
+
+    path = db.ensure_database(tmp_path / "accounts.duckdb")
+    assert db.inspect(path).demo_only  # the demo build's own row of the audit log is not users' work
+    account(path, STEWARD)
+    assert not db.inspect(path).demo_only
+    with duckdb.connect(str(path)) as con:  # a version 9 database: no audit log yet, an editor's mapping
+        con.execute("update meta set value = '9' where key = 'schema_version'")
+        con.execute("drop table audit_log")
+        con.execute("insert into group_mapping (dimension, dim_value, group_id, source, mapped_by) "
+                    "values ('Location', 'PERIURBAN', 'rural', 'editor', 'A. Editor')")
+    assert not db.inspect(path).demo_only
+    db.ensure_database(path)  # migrated (the audit log made again, empty), not rebuilt
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("select mapped_by from group_mapping where dim_value = 'PERIURBAN'").fetchall() == [
+            ("A. Editor",)]
+        assert con.execute("select username from account").fetchall() == [(STEWARD.username,)]
+
+
 def test_a_write_rebuilds_the_gap_evidence_in_the_same_transaction(demo_db, tmp_path):
     import shutil
 

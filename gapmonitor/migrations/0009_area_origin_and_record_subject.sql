@@ -28,6 +28,10 @@ create table citizen_dataset_9 (
     assessment_note varchar,
     subject varchar not null default 'people' check (subject in ('people', 'places'))
 );
-insert into citizen_dataset_9 by name select * from citizen_dataset;  -- subject: its default, 'people'
+-- the columns of version 8 by name (subject: its default, 'people'); named, not *, so that a test can set a
+-- database of a later version back to version 1
+insert into citizen_dataset_9 by name select dataset_id, producer, producer_type, method, collection_start,
+    collection_end, nso_review, participation_level, relevance, methodology, accuracy, timeliness, coherence,
+    ethics, confidentiality, assessed_at, assessed_by, assessment_note from citizen_dataset;
 drop table citizen_dataset;
 alter table citizen_dataset_9 rename to citizen_dataset;

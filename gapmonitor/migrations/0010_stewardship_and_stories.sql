@@ -2,7 +2,8 @@
 -- (submitted, returned, published, superseded), who submitted it, its versions (lineage, version) and
 -- its consent basis; every dataset a database already holds was put in by an editor, so it is
 -- published, version 1 (no lineage), submitted by no one. New tables: accounts, the review history,
--- the audit log, and stories of saved views.
+-- the audit log, and stories of saved views ("if not exists": a test sets a current database back
+-- to version 1).
 create table citizen_dataset_10 (
     dataset_id varchar primary key,
     producer varchar not null,
@@ -40,7 +41,7 @@ alter table citizen_dataset_10 rename to citizen_dataset;
 
 -- Who may sign in, and as what (version 10). Viewers need no account. Passwords are argon2id hashes;
 -- an account signed in through an identity provider (st.login) has none and is matched by e-mail.
-create table account (
+create table if not exists account (
     username varchar primary key,
     display_name varchar not null,
     organisation varchar,              -- a contributor's organisation; a steward's office
@@ -55,7 +56,7 @@ create table account (
 -- The review history of citizen datasets: a contributor's submission, then the steward's decisions.
 -- `reasons` are public (the contributor and, once published, the dataset's page); `private_note` is
 -- the office's own and never shown outside its stewards.
-create table review (
+create table if not exists review (
     dataset_id varchar not null,
     decided_at timestamp not null default current_timestamp,
     by_account varchar not null,
@@ -67,7 +68,7 @@ create table review (
 
 -- Every write, appended in the transaction of the write itself: who, when, what and why. The app has
 -- no statement that updates or deletes a row of it (a test scans the code).
-create table audit_log (
+create table if not exists audit_log (
     seq bigint not null,               -- 1, 2, 3... in the order of the writes (writers take turns)
     logged_at timestamp not null,
     actor varchar not null,            -- an account, or the command line's operating-system user
@@ -81,7 +82,7 @@ create table audit_log (
 -- Saved views in named stories, for presenting (version 10). A step is a page and its URL state, so it
 -- is drawn live from the database each time it is shown. No key on (story_id, position): DuckDB checks
 -- a key before the end of a transaction, and reordering rewrites every position of a story.
-create table story (
+create table if not exists story (
     story_id varchar primary key,      -- in the story's link: ?story=<id>
     title varchar not null,
     description varchar,
@@ -90,7 +91,7 @@ create table story (
     updated_at timestamp not null default current_timestamp
 );
 
-create table story_step (
+create table if not exists story_step (
     story_id varchar not null,
     position integer not null,         -- 1, 2, 3...
     title varchar not null,
