@@ -55,7 +55,7 @@ class Actor:
             log.warning("refused: %s (%s) tried to %s%s", self.username, self.role, action,
                         f" {target}" if target else "")
             raise NotAllowed(f"{self.display_name or self.username} is signed in as {self.role}: to {action} "
-                             f"needs a {ACTIONS[action]}'s account")
+                             f"needs {'an' if ACTIONS[action][0] in 'aeiou' else 'a'} {ACTIONS[action]}'s account")
 
 
 VIEWER = Actor("viewer", "viewer")

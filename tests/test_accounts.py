@@ -121,7 +121,7 @@ def test_administrators_change_passwords_and_roles_and_deactivate_and_others_cha
     for change in (lambda: accounts.set_role(AMINA, "amina", "steward", fresh),
                    lambda: accounts.deactivate(AMINA, "root.admin", fresh),
                    lambda: accounts.create_account(AMINA, "friend", "F", "steward", PASSWORD, path=fresh)):
-        with pytest.raises(NotAllowed, match="Amina Otieno is signed in as contributor: to manage accounts needs a "
+        with pytest.raises(NotAllowed, match="Amina Otieno is signed in as contributor: to manage accounts needs an "
                                              "administrator's account"):
             change()
     accounts.set_role(ADMIN, "amina", "steward", fresh)
