@@ -325,3 +325,10 @@ def test_the_public_page_shows_the_review_history_without_private_notes(fresh, p
     box = at.selectbox(key="citizen_dataset")
     # the page shows the user's own data by default (the sidebar's "Data shown"): of it, the second version only
     assert box.value == second and box.options == ["Water at home, Malawi"]
+
+
+def test_the_data_page_offers_a_contributor_submission_not_import(fresh, people, monkeypatch):
+    at = page(fresh, monkeypatch, "data.py", people["amina"])
+    assert [h.value for h in at.header] == ["Submit citizen data for review", "Turn citizen records into estimates"]
+    assert any("**Submit for review** sends it to the statistical office. It is not public until the office "
+               "publishes it." in m.value for m in at.markdown)
