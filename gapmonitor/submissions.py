@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from gapmonitor import db, importer
+from gapmonitor import db, importer, stewardship
 from gapmonitor.formats import registry
 from gapmonitor.accounts import Actor, NotAllowed
 from gapmonitor.audit import Entry
@@ -168,8 +168,8 @@ def decide(dataset_id: str, *, by: Actor, decision: str, reasons: str, private_n
             con.execute("update citizen_dataset set status = 'superseded' where list_contains(?, dataset_id)",
                         [list(before.published)])
         if decision == "published and endorsed":
-            con.execute("update citizen_dataset set status = ?, nso_review = 'endorsed' where dataset_id = ?",
-                        [status, dataset_id])
+            con.execute("update citizen_dataset set status = ?, nso_review = ? where dataset_id = ?",
+                        [status, stewardship.REVIEW[-1], dataset_id])  # the office's review status 'endorsed'
         elif status != before.status:
             con.execute("update citizen_dataset set status = ? where dataset_id = ?", [status, dataset_id])
         con.execute("insert into review (dataset_id, by_account, decision, reasons, private_note) values (?, ?, ?, ?, ?)",
