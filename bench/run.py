@@ -10,7 +10,8 @@ e    import of a CSV in the UN SDG export format (1,000,000 rows at scale 1) thr
      insert into DuckDB (into another copy);
 f    peak memory of a process doing the app's work (see _worker_pages);
 g    server-side time of a goal page under AppTest (streamlit.testing.v1);
-h    bytes of the world map sent to the browser: the goal map's figure JSON plus static/world_110m.json.
+h    bytes of the world map sent to the browser: the goal map's figure JSON plus static/world_110m.json;
+i    a one-page brief (PDF) of the goal view, and its map as PNG and SVG images (gapmonitor/exports/).
 
 The table goes to stdout and, as Markdown, to --output (overwritten each run). The benchmark database
 is built by bench/generate.py, or reused when the one at --db was built at the same scale, seed and
@@ -551,10 +552,49 @@ def measure(args) -> dict:
         f"< {MAP_TARGET_BYTES / 1000:.0f} kB", "yes" if total < MAP_TARGET_BYTES else "no",
         f"figure {spec_bytes / 1000:,.0f} kB + world_110m.json {len(topo) / 1000:,.0f} kB; gzipped {gz / 1000:,.0f} kB")
 
+    evidence_rows(path, p, min(args.repeat, 3), row)
+
     return {"path": str(path), "info": info, "load": (load_before, os.getloadavg()[0]), "page_hot_spots": page_hot_spots, "parameters": p, "rows": rows, "details": details,
             "baseline_load_s": baseline_load, "baseline_frame_bytes": frames_bytes, "import_rows": n_import,
             "import_runs": {"app": app_runs, "baseline": base_runs, "load_only": floor_import["runs"]}, "pages": {k: v for k, v in pages.items()
                                                                                 if k not in ("map_spec", "map_config")}}
+
+
+def evidence_rows(path: Path, p: dict, repeat: int, row) -> None:
+    """i: the goal view of the benchmark's parameters as a brief and as images, from an uncached database
+    connection; the first brief of a process also starts the Chromium that draws the figures."""
+    from gapmonitor import evidence
+    from gapmonitor.exports import brief, images
+
+    view = evidence.View(f"goal-{p['goal']}", {"indicator": p["indicator"], "group": p["group_id"]})
+    con = db.connect(path)
+    try:
+        def one_brief():
+            start = time.perf_counter()
+            found = evidence.of(view, con)
+            built = time.perf_counter()
+            brief.pdf(found)
+            return built - start, time.perf_counter() - built, found
+
+        first = sum(one_brief()[:2])
+        runs = [one_brief() for _ in range(repeat)]
+        found = runs[-1][2]
+        total = summary([a + b for a, b, _ in runs])
+        print(f"  i. brief of {view.relative_url()}: {secs(total['median'])} (first, starting Chromium: {secs(first)})",
+              flush=True)
+        row("i. brief: build a one-page brief of a goal view", secs(total["median"]), spread(total, secs),
+            note=f"{view.relative_url()}: the view's queries and figures {secs(statistics.median(a for a, _, _ in runs))}, "
+                 f"the PDF (figure drawn by Chromium, laid out by WeasyPrint) {secs(statistics.median(b for _, b, _ in runs))}; "
+                 f"the first brief of a process {secs(first)} (starts Chromium); {found.empty or 'with its map'}")
+        for fmt, size in (("png", "1600 × 900 at scale 2"), ("svg", "1600 × 900")):
+            times, data = timed(lambda: images.image(found, fmt=fmt), repeat)
+            s = summary(times)
+            row(f"   i · the view's map as {fmt.upper()} ({size})", secs(s["median"]), spread(s, secs),
+                note=f"{len(data) / 1000:,.0f} kB, framed with title, legend, sources, link and demo label")
+    except images.ImageError as e:  # no map for these parameters: say so rather than fail the run
+        row("i. brief: build a one-page brief of a goal view", "—", note=str(e))
+    finally:
+        con.close()
 
 
 COLUMNS = [("measure", "measure"), ("ours", "ours (median)"), ("spread", "min–max"), ("baseline", "baseline (median)"),

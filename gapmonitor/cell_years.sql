@@ -57,15 +57,15 @@ where area in (select code from area where kind = 'country')
 group by scope, i.goal, indicator, area, group_id
 order by scope, goal, indicator, area;  -- zone maps then let a filter on one goal or indicator skip the rest
 
--- Rebuild indicator_in_scope: the indicators with some observation in each scope. Every observation is
--- a row of released_observation (a suppressed one too, without its value), so the table is read without
--- the view's join to the withheld cells; any area and any year count.
+-- Rebuild indicator_in_scope: the indicators with some observation in each scope. Every observation of a
+-- public dataset is a row of released_observation (a suppressed one too, without its value), so the table
+-- is read without the view's join to the withheld cells; any area and any year count.
 delete from indicator_in_scope where $indicators is null or list_contains($indicators, indicator);
 insert into indicator_in_scope
 with present as (
     select distinct s.indicator, d.is_demo
     from observation as o
-    join dataset as d on d.dataset_id = o.dataset_id
+    join public_dataset as d on d.dataset_id = o.dataset_id
     join series as s on s.code = o.series
     where $indicators is null or list_contains($series, o.series)
 )

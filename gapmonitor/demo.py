@@ -70,9 +70,32 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
     _insert_observations(con, "demo-official", official)
     _load_citizen(con, series, official)
     con.unregister("series_csv")
+    _load_story(con)
     # the log starts with the database itself (and the audit log page has a row to show on the demo)
     audit.record(con, Entry(accounts.SYSTEM, "build", "demo data", reason="the first start: the reference and "
                             "illustrative demo data"))
+
+
+# One illustrative story, so that the Stories page and the presentation have something to show on the demo
+# data: a view of a goal page, a country profile and a citizen dataset (their URL state).
+DEMO_STORY = ("illustrative-demo-story", "Illustrative demo story: disability data in Kenya",
+              "Made with the illustrative demo data, to show how a story presents saved views; not official statistics.")
+DEMO_STEPS = [
+    ("Poverty data for persons with disabilities", "goal-1",
+     "indicator=1.1.1&group=disability&view=Gap+status&window=5&end=2025&bar=Medium&endorsed=no",
+     "Illustrative data. Grey: no data at all; green: citizen data fills the gap the official data leaves."),
+    ("Kenya: which groups the data sees", "country", "area=KEN&goal=0&window=5&end=2025&bar=Medium&endorsed=no",
+     "Illustrative data. Each cell is an indicator and a group, coloured by its gap status."),
+    ("The community scorecard behind it", "citizen",
+     "dataset=cgd-disability-scorecard&window=5&end=2025&bar=Medium&endorsed=no",
+     "Illustrative data. Its quality tier and review status say how far it can be trusted."),
+]
+
+
+def _load_story(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("insert into story (story_id, title, description, created_by) values (?, ?, ?, 'demo')", list(DEMO_STORY))
+    con.executemany("insert into story_step (story_id, position, title, page, params, note) values (?, ?, ?, ?, ?, ?)",
+                    [(DEMO_STORY[0], n, *step) for n, step in enumerate(DEMO_STEPS, 1)])
 
 
 def _load_subnational_units(con: duckdb.DuckDBPyConnection) -> None:

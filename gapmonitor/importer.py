@@ -13,6 +13,8 @@ import pandas as pd
 import shapely
 
 from gapmonitor import country_codes, db, group_suggestions, reference
+from gapmonitor.accounts import Actor
+from gapmonitor.audit import Entry
 from gapmonitor.formats import OBSERVATION_COLUMNS, SUBJECTS, Batch, Problem, ReadError, fatal, registry
 
 AREA_COLUMNS = ["code", "local_code", "name", "parent"]  # Batch.new_areas
@@ -321,23 +323,33 @@ def _source_column(batch: Batch, column: str) -> str:
     return registry.get(batch.format).columns.get(column, column)
 
 
-def apply(result: Preview, *, title: str, source: str, licence: str = "", kind: str = "official",
+def apply(result: Preview, *, by: Actor, title: str, source: str, licence: str = "", kind: str = "official",
           description: dict | None = None, accept_rejected: bool = False, path: Path | None = None) -> str:
     """Write a previewed import whole, as one dataset; return its id. Nothing is written if the file
     was imported before (same checksum), or if rows were rejected and accept_rejected is False.
     Citizen data needs its description (producer, producer_type, method; collection_start and
-    collection_end as dates): `description`, over what the file itself says (Batch.dataset)."""
+    collection_end as dates): `description`, over what the file itself says (Batch.dataset).
+    `by` must be a steward, or a contributor submitting citizen data for review (status 'submitted')."""
+    form = registry.get(result.batch.format)
+    kind = form.kind or kind  # citizen records and the template are citizen data; the framework is reference
+    # a contributor may only submit citizen observations for review: official data, boundaries or a
+    # framework, or anything published at once, needs a steward
+    submitting = kind == "citizen" and form.writes == "observations" and (description or {}).get("status") == "submitted"
+    by.require("submit" if submitting else "import", result.batch.file)
+    if submitting:  # who submits is the signed-in account, whatever the caller wrote
+        description = {**description, "submitted_by": by.username}
     if result.already:
         return result.already
     if stopping := refusal(result, accept_rejected):
         raise ImportRefused(stopping)
     if not title.strip() or not source.strip():
         raise ValueError("an import needs a title and a source")
-    form = registry.get(result.batch.format)
-    kind = form.kind or kind  # citizen records and the template are citizen data; the framework is reference
     about = citizen_description(result.batch, description) if kind == "citizen" else None
     try:
-        with db.writing(path, indicators=_changed_indicators(result)) as con:
+        entry = Entry(by, "import", result.dataset_id, {
+            "title": title.strip(), "source": source.strip(), "kind": kind, "format": result.batch.format,
+            "file": result.batch.file, "checksum": result.checksum, "status": (about or {}).get("status")})
+        with db.writing(path, indicators=_changed_indicators(result), audit=entry) as con:
             _write(con, result, form, kind, title, source, licence, about)
     except _ImportedMeanwhile as found:
         result.already = found.dataset_id  # another writer imported the same file while this one waited
@@ -390,10 +402,25 @@ def _write(con, result: Preview, form, kind: str, title: str, source: str, licen
     {"indicators": _write_framework, "boundaries": _write_boundaries,
      "observations": _write_observations}[form.writes](con, result)
     if about:
-        con.execute("insert into citizen_dataset (dataset_id, producer, producer_type, method, collection_start, "
-                    "collection_end, subject) values (?, ?, ?, ?, ?, ?, ?)",
-                    [result.dataset_id, about["producer"], about["producer_type"], about["method"],
-                     about.get("collection_start") or None, about.get("collection_end") or None, about["subject"]])
+        # A contributor's submission (status 'submitted', gapmonitor/submissions.py) is under the office's
+        # review from now, and its history starts with a 'submitted' row. A new version joins its lineage
+        # and is numbered here, in the writers' turn, after the versions already there.
+        submitted = about["status"] == "submitted"
+        con.execute("""
+            insert into citizen_dataset (dataset_id, producer, producer_type, method, collection_start, collection_end,
+                subject, status, nso_review, submitted_by, lineage, version, consent_basis)
+            select $dataset, $producer, $producer_type, $method, $start, $end, $subject, $status, $nso_review,
+                $submitted_by, $lineage::varchar,
+                coalesce((select max(version) from citizen_dataset where $lineage::varchar in (dataset_id, lineage)), 0) + 1,
+                $consent_basis
+        """, {"dataset": result.dataset_id, "producer": about["producer"], "producer_type": about["producer_type"],
+              "method": about["method"], "start": about.get("collection_start") or None,
+              "end": about.get("collection_end") or None, "subject": about["subject"], "status": about["status"],
+              "nso_review": "under review" if submitted else "not reviewed", "submitted_by": about.get("submitted_by"),
+              "lineage": about.get("lineage"), "consent_basis": about.get("consent_basis")})
+        if submitted:
+            con.execute("insert into review (dataset_id, by_account, decision, reasons) values (?, ?, 'submitted', ?)",
+                        [result.dataset_id, about["submitted_by"], about.get("note") or None])
 
 
 def _changed_indicators(result: Preview) -> list[str] | None:
@@ -409,7 +436,9 @@ def citizen_description(batch: Batch, given: dict | None) -> dict:
     """The description of a citizen dataset: what the caller gives, over what the file says; a
     ValueError names what is missing or wrong. Its subject (what the records are about) is 'people'
     unless someone says 'places'."""
-    about = {k: v for k, v in (batch.dataset or {}).items() if v not in (None, "")}
+    # who submits, and as what, is the caller's to say, never the file's
+    about = {k: v for k, v in (batch.dataset or {}).items()
+             if v not in (None, "") and k not in ("status", "submitted_by", "lineage", "note")}
     about.update({k: v for k, v in (given or {}).items() if v not in (None, "")})
     missing = [k for k in ("producer", "producer_type", "method") if not str(about.get(k, "")).strip()]
     if missing:
@@ -418,6 +447,13 @@ def citizen_description(batch: Batch, given: dict | None) -> dict:
     if about["subject"] not in SUBJECTS:
         raise ValueError(f"the subject of citizen data is 'people' (people or households: small estimates are "
                          f"suppressed) or 'places' (places or things: nothing is suppressed), not {about['subject']!r}")
+    # a steward's import is published at once; a contributor's upload is a submission (gapmonitor/submissions.py)
+    about["status"] = str(about.get("status", "published")).strip()
+    if about["status"] not in ("published", "submitted"):
+        raise ValueError(f"a citizen dataset is imported 'published' or 'submitted' for review, not {about['status']!r}")
+    if about["status"] == "submitted" and not str(about.get("submitted_by", "")).strip():
+        raise ValueError("a submission needs the account that submits it")
+    about["consent_basis"] = str(about.get("consent_basis", "")).strip() or None
     return about
 
 
@@ -497,10 +533,11 @@ def _write_observations(con, result: Preview) -> None:
                                      "as another row", result.batch.file, None, None, " ".join(twice[0]))])
 
 
-def remove(dataset_id: str, path: Path | None = None) -> None:
+def remove(dataset_id: str, path: Path | None = None, *, by: Actor) -> None:
     """Remove an imported dataset and what it added: its observations, the areas it added that nothing
-    else uses, the shapes it gave; demo data cannot be removed."""
-    with db.writing(path) as con:
+    else uses, the shapes it gave; demo data cannot be removed. `by` must be a steward."""
+    by.require("remove", dataset_id)
+    with db.writing(path, audit=Entry(by, "remove", dataset_id)) as con:
         found = con.execute("select is_demo from dataset where dataset_id = ?", [dataset_id]).fetchall()
         if not found:
             raise ValueError(f"no dataset {dataset_id!r}")
@@ -782,14 +819,15 @@ def preview_each(items: list[Item], load_one, fmt: str | None = None, **options)
                       rejected=preview.rejected, preview=preview)
 
 
-def import_each(items: list[Item], load_one, *, fmt: str | None = None, options: dict | None = None,
+def import_each(items: list[Item], load_one, *, by: Actor, fmt: str | None = None, options: dict | None = None,
                 dry_run: bool = False, title: str | None = None, source: str = "", licence: str = "",
                 kind: str = "official", description: dict | None = None, accept_rejected: bool = False,
                 path: Path | None = None, report=None) -> list[Outcome]:
     """Preview each file and (unless dry_run) write it as its own dataset, all or nothing per file;
     a refused or unreadable file writes nothing and stops nothing. Each dataset's title: `title` and the
     file's name (or the file's own title, or its name, when no title is given). `report(outcome,
-    preview)` is called as each file is done (the command line prints its preview then)."""
+    preview)` is called as each file is done (the command line prints its preview then). `by` imports
+    (apply checks the role: a refusal stops all the files, as it would refuse each)."""
     outcomes = []
     for outcome in preview_each(items, load_one, fmt, **(options or {})):
         outcomes.append(outcome)
@@ -810,7 +848,7 @@ def import_each(items: list[Item], load_one, *, fmt: str | None = None, options:
             named = f"{title.strip()}: {outcome.item.name}" if title and title.strip() else \
                 described.get("title") or outcome.item.name
             try:
-                outcome.dataset = apply(preview, title=named, source=source,
+                outcome.dataset = apply(preview, by=by, title=named, source=source,
                                         licence=licence or described.get("licence", ""), kind=kind,
                                         description=description, accept_rejected=accept_rejected, path=path)
             except ImportRefused as e:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gapmonitor import db
+from gapmonitor.accounts import Actor
+from gapmonitor.audit import Entry
 from gapmonitor.sql import identifier
 
 # The Copenhagen Framework on Citizen Data's ladder of citizen participation.
@@ -42,7 +44,6 @@ class Assessment:
     ethics: int
     confidentiality: int
     nso_review: str
-    assessed_by: str
     assessment_note: str = ""
 
     def check(self) -> None:
@@ -53,32 +54,43 @@ class Assessment:
                 raise ValueError(f"{name} must be scored 0, 1 or 2, not {getattr(self, name)!r}")
         if self.nso_review not in REVIEW:
             raise ValueError(f"review status must be one of {', '.join(REVIEW)}")
-        if not self.assessed_by.strip():
-            raise ValueError("say who made the assessment")
 
 
-def save_assessment(dataset_id: str, assessment: Assessment, path: Path | None = None) -> None:
-    """Record an assessment of a citizen dataset (with who made it and when)."""
+def who(by: Actor) -> str:
+    """How an assessment or mapping names the steward who made it (the audit log keeps the username)."""
+    return by.display_name or by.username
+
+
+def save_assessment(dataset_id: str, assessment: Assessment, path: Path | None = None, *, by: Actor) -> None:
+    """Record a steward's assessment of a citizen dataset (with who made it and when)."""
+    by.require("review", dataset_id)
     assessment.check()
-    fields = [*CRITERIA, "participation_level", "nso_review", "assessed_by", "assessment_note"]
-    with db.writing(path) as con:
+    fields = [*CRITERIA, "participation_level", "nso_review", "assessment_note"]
+    values = [getattr(assessment, f) for f in fields]
+    entry = Entry(by, "assessment", dataset_id, dict(zip(fields, values)))
+    with db.writing(path, audit=entry) as con:
         if not con.execute("select count(*) from citizen_dataset where dataset_id = ?", [dataset_id]).fetchall()[0][0]:
             raise ValueError(f"no citizen dataset {dataset_id!r}")
-        con.execute(f"update citizen_dataset set {', '.join(f'{identifier(f)} = ?' for f in fields)}, assessed_at = current_timestamp "
-                    "where dataset_id = ?", [getattr(assessment, f) for f in fields] + [dataset_id])
+        con.execute(f"update citizen_dataset set {', '.join(f'{identifier(f)} = ?' for f in fields)}, assessed_by = ?, "
+                    "assessed_at = current_timestamp where dataset_id = ?", values + [who(by), dataset_id])
 
 
-def set_thresholds(min_sample_size: int, reliable_sample_size: int, path: Path | None = None) -> None:
+def set_thresholds(min_sample_size: int, reliable_sample_size: int, path: Path | None = None, *, by: Actor) -> None:
     """Change the confidentiality threshold (estimates behind fewer are suppressed) and the reliability
     threshold (estimates behind fewer are flagged)."""
+    by.require("threshold")
     if not 1 <= min_sample_size <= reliable_sample_size:
         raise ValueError("the thresholds need 1 <= suppression threshold <= reliability threshold")
-    with db.writing(path) as con:
+    entry = Entry(by, "threshold", "setting", {"min_sample_size": min_sample_size,
+                                               "reliable_sample_size": reliable_sample_size})
+    with db.writing(path, audit=entry) as con:
+        entry.detail["before"] = dict(con.execute(  # the log is written after this body, in the same transaction
+            "select key, value from setting where key in ('min_sample_size', 'reliable_sample_size')").fetchall())
         con.execute("update setting set value = ? where key = 'min_sample_size'", [min_sample_size])
         con.execute("update setting set value = ? where key = 'reliable_sample_size'", [reliable_sample_size])
 
 
-# Who counts for which group: an editor's mappings of dimension values and series to groups. A mapping never
+# Who counts for which group: a steward's mappings of dimension values and series to groups. A mapping never
 # changes observations, only how they are counted (the macro groups_of, schema/release.sql); every change is
 # one write, so the derived tables (cell_year, cell) follow in the same transaction. Stored with source
 # 'editor', who, when and why; 'reference' rows (data/reference) and 'file' rows (from an import) are not an
@@ -90,13 +102,11 @@ NOT_EDITORS = {
 }
 
 
-def _required(by: str, why: str) -> tuple[str, str]:
-    by, why = (by or "").strip(), (why or "").strip()
-    if not by:
-        raise ValueError("say who makes the mapping (an editor's name)")
+def _required(why: str) -> str:
+    why = (why or "").strip()
     if not why:
         raise ValueError("say why the value denotes the group (the reason is stored with the mapping)")
-    return by, why
+    return why
 
 
 def _check_group(con, group_id: str) -> None:
@@ -127,10 +137,12 @@ def _add(con, table: str, key: dict, group_id: str, by: str, why: str, label: st
                 [*key.values(), group_id, why, by])
 
 
-def _remove(table: str, key: dict, group_id: str, label: str, path: Path | None) -> None:
+def _remove(table: str, key: dict, group_id: str, label: str, path: Path | None, by: Actor) -> None:
     """Delete an editor's mapping; refused when there is none, or when it is not an editor's."""
+    by.require("map", label)
     where = " and ".join(f"{identifier(c)} = ?" for c in key) + " and group_id = ?"
-    with db.writing(path) as con:
+    entry = Entry(by, "mapping", f"{label} -> {group_id}", {"change": "removed", **key, "group_id": group_id})
+    with db.writing(path, audit=entry) as con:
         found = con.execute(f"select source from {identifier(table)} where {where}", [*key.values(), group_id]).fetchall()
         if not found:
             raise ValueError(f"there is no mapping of {label} to {group_id!r}")
@@ -139,10 +151,16 @@ def _remove(table: str, key: dict, group_id: str, label: str, path: Path | None)
         con.execute(f"delete from {identifier(table)} where {where}", [*key.values(), group_id])
 
 
-def map_value(dimension: str, value: str, group_id: str, by: str, why: str, path: Path | None = None) -> None:
-    """Count the observations with the dimension value `dimension`=`value` for `group_id` (an editor's mapping)."""
-    by, why = _required(by, why)
-    with db.writing(path) as con:
+def _added(by: Actor, key: dict, group_id: str, why: str, label: str) -> Entry:
+    by.require("map", label)
+    return Entry(by, "mapping", f"{label} -> {group_id}", {"change": "added", **key, "group_id": group_id}, why)
+
+
+def map_value(dimension: str, value: str, group_id: str, why: str, path: Path | None = None, *, by: Actor) -> None:
+    """Count the observations with the dimension value `dimension`=`value` for `group_id` (a steward's mapping)."""
+    entry = _added(by, {"dimension": dimension, "dim_value": value}, group_id, why, _label(dimension, value))
+    why = _required(why)
+    with db.writing(path, audit=entry) as con:
         _check_group(con, group_id)
         if not con.execute(
                 "select count(*) from (select distinct dims from observation where dims <> '') as o, "
@@ -150,28 +168,30 @@ def map_value(dimension: str, value: str, group_id: str, by: str, why: str, path
                 [dimension, value]).fetchall()[0][0]:
             raise ValueError(f"no observation has {_label(dimension, value)}: a mapping is made for a value in the "
                              "data (dimension and value exactly as written, case included)")
-        _add(con, "group_mapping", {"dimension": dimension, "dim_value": value}, group_id, by, why,
+        _add(con, "group_mapping", {"dimension": dimension, "dim_value": value}, group_id, who(by), why,
              _label(dimension, value))
 
 
-def unmap_value(dimension: str, value: str, group_id: str, path: Path | None = None) -> None:
+def unmap_value(dimension: str, value: str, group_id: str, path: Path | None = None, *, by: Actor) -> None:
     """Remove an editor's mapping of a dimension value to a group; the counts are as before it."""
-    _remove("group_mapping", {"dimension": dimension, "dim_value": value}, group_id, _label(dimension, value), path)
+    _remove("group_mapping", {"dimension": dimension, "dim_value": value}, group_id, _label(dimension, value), path,
+            by)
 
 
-def map_series(series: str, group_id: str, by: str, why: str, path: Path | None = None) -> None:
+def map_series(series: str, group_id: str, why: str, path: Path | None = None, *, by: Actor) -> None:
     """Count every observation of a series for `group_id`: the series measures the group by definition."""
-    by, why = _required(by, why)
-    with db.writing(path) as con:
+    entry = _added(by, {"series": series}, group_id, why, f"series {series}")
+    why = _required(why)
+    with db.writing(path, audit=entry) as con:
         _check_group(con, group_id)
         if not con.execute("select count(*) from observation where series = ?", [series]).fetchall()[0][0]:
             raise ValueError(f"no observation is of series {series!r}: a mapping is made for a series in the data")
-        _add(con, "series_group", {"series": series}, group_id, by, why, f"series {series}")
+        _add(con, "series_group", {"series": series}, group_id, who(by), why, f"series {series}")
 
 
-def unmap_series(series: str, group_id: str, path: Path | None = None) -> None:
+def unmap_series(series: str, group_id: str, path: Path | None = None, *, by: Actor) -> None:
     """Remove an editor's mapping of a series to a group; the counts are as before it."""
-    _remove("series_group", {"series": series}, group_id, f"series {series}", path)
+    _remove("series_group", {"series": series}, group_id, f"series {series}", path, by)
 
 
 def editor_mappings(path: Path | None = None):

@@ -7,6 +7,7 @@
 -- dimension keys differ only in the value of one dimension; a set of siblings with exactly one withheld
 -- cell also loses its smallest other cell. derived.refresh repeats the second statement until it
 -- adds nothing, since one cell withheld in the wealth breakdown can be the only one in the sex breakdown.
+-- Every dataset's cells, published or not: a steward reviews a submission as publishing would release it.
 
 -- primary
 delete from withheld;

@@ -1,10 +1,10 @@
 """Streamlit glue shared by the pages: the cached connection and queries, the common controls, the
 demo-data notice. Pages call these; they never open the database themselves."""
 
-import hmac
 import logging
 import math
 import os
+import re
 
 import pandas as pd
 import streamlit as st
@@ -15,7 +15,7 @@ from gapmonitor.statuses import QUALITY_BARS, STATUSES
 
 uploads.start()  # the app starts: uploads a stopped or killed app left go now, not at the next upload
 
-DEMO_NOTICE = "Illustrative demo data — not official statistics"
+from gapmonitor.evidence import DEMO_NOTICE  # noqa: E402  (the pages and the exports say it in the same words)
 DEFAULT_WINDOW = 5
 
 
@@ -43,6 +43,7 @@ def _stamp() -> tuple[int, int]:
                 db.ensure_database(path)
         except db.DamagedDatabase as damage:
             damaged_database(damage)
+    _adopt_shared_password(path)
     stat = os.stat(path)
     return stat.st_ino, stat.st_mtime_ns
 
@@ -243,15 +244,61 @@ def download(df: pd.DataFrame, file_name: str, label: str = "Download CSV") -> N
 
 
 def actor() -> accounts.Actor:
-    """Who this session acts as: the signed-in account, or a viewer."""
-    return st.session_state.get("actor", accounts.VIEWER)
+    """Who this session acts as: the signed-in account as the database has it now (a role changed or an
+    account deactivated since the sign-in counts at once), or a viewer."""
+    signed_in = st.session_state.get("actor")
+    if signed_in is None:
+        return accounts.VIEWER
+    current = _account(_stamp(), signed_in.username)
+    if current is None:  # deactivated since, or a database without it (restored from before it was made)
+        st.session_state.pop("actor", None)
+        return accounts.VIEWER
+    return current
 
 
-EDITOR_PASSWORD_ENV = "GAPMONITOR_EDITOR_PASSWORD"
+@st.cache_data(show_spinner=False, max_entries=256)
+def _account(stamp: tuple[int, int], username: str) -> accounts.Actor | None:
+    with db.cursor(_connection(stamp)) as cur:
+        return accounts.actor_of(cur, username)
 
 
-def _editor_password() -> str | None:
-    """The editor password: Streamlit secrets (editor_password) or $GAPMONITOR_EDITOR_PASSWORD."""
+@st.cache_data(show_spinner=False, max_entries=64)
+def _uses_shared_password(stamp: tuple[int, int], username: str) -> bool:
+    with db.cursor(_connection(stamp)) as cur:
+        return accounts.uses_shared_password(cur, username)
+
+
+def account_list() -> pd.DataFrame:
+    """Every account (never a password hash), for the Accounts page."""
+    return _account_list(_stamp())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _account_list(stamp: tuple[int, int]) -> pd.DataFrame:
+    with db.cursor(_connection(stamp)) as cur:
+        return accounts.listing(cur)
+
+
+def allowed_here(action: str, what: str) -> accounts.Actor:
+    """The session's actor, if it may take `action`; else the page stops with who may, and how to sign in."""
+    who = actor()
+    if not who.may(action):
+        needed = accounts.ROLES[accounts.ROLES.index(accounts.ACTIONS[action]):]  # that role and those above it
+        st.error(f"{what} is for {', '.join(r + 's' for r in needed[:-1])}{' and ' if len(needed) > 1 else ''}"
+                 f"{needed[-1]}s. "
+                 + ("Sign in (sidebar) with such an account." if who.role == accounts.VIEWER.role
+                    else f"You are signed in as a {who.role}."))
+        st.stop()
+    return who
+
+
+EDITOR_PASSWORD_ENV = accounts.SHARED_PASSWORD_ENV
+_checked_for_accounts: set[tuple] = set()  # database file versions already looked at for adoption
+
+
+def _shared_password() -> str | None:
+    """The shared editor password of versions before 10 (`editor_password` in Streamlit secrets, or
+    $GAPMONITOR_EDITOR_PASSWORD): read only to make the first administrator of a database without accounts."""
     try:
         secret = st.secrets.get("editor_password")
     except Exception:  # no secrets file at all
@@ -259,12 +306,23 @@ def _editor_password() -> str | None:
     return secret or os.environ.get(EDITOR_PASSWORD_ENV) or None
 
 
-SIGN_IN = throttle.Throttle()  # failed editor passwords, per client, for this process
-log = logging.getLogger("gapmonitor.editor")
+def _adopt_shared_password(path) -> None:
+    """Once per database file version: a database with no account and a shared password configured gets
+    the administrator made from it (accounts.adopt_shared_password)."""
+    stat = os.stat(path)
+    key = (str(path), stat.st_ino, stat.st_mtime_ns)
+    if key not in _checked_for_accounts:
+        if password := _shared_password():
+            accounts.adopt_shared_password(path, password)
+        _checked_for_accounts.add(key)
+
+
+SIGN_IN = throttle.Throttle()  # failed sign-ins, per account and per client, for this process
+log = logging.getLogger("gapmonitor.sign_in")
 
 
 def _client() -> tuple[str, list[str]]:
-    """Who tries the password, for the log, and the keys its failures count against: the client's address
+    """Who tries a password, for the log, and the keys its failures count against: the client's address
     and this session (the only key of a client with no address: AppTest, or a browser on this machine).
     Streamlit gives no address for a connection from this machine; then a proxy there (nginx) names the
     client in X-Forwarded-For, whose last entry is the one the proxy added. A remote client's own header
@@ -281,32 +339,235 @@ def _seconds(wait: float) -> str:
     return f"{n} second{'s' * (n != 1)}" if n < 120 else f"{math.ceil(n / 60)} minutes"
 
 
-def editor_signed_in() -> bool:
-    """Whether this session may change data. Without a configured password the app is read-only and
-    says how to enable editing; with one, an editor signs in once per session. After a wrong password
-    the client waits (1 s, then 2, 4... up to 5 minutes): a try before then is refused unchecked."""
-    password = _editor_password()
-    if not password:
-        st.info(f"This app is read-only. To enable importing and removing data, set an editor password: "
-                f"`editor_password` in `.streamlit/secrets.toml`, or the environment variable `{EDITOR_PASSWORD_ENV}`.")
-        return False
-    if st.session_state.get("editor"):
-        return True
-    with st.form("sign_in"):
-        given = st.text_input("Editor password", type="password")
-        if st.form_submit_button("Sign in as editor"):
-            client, keys = _client()
-            if (wait := SIGN_IN.wait(keys)) > 0:
-                log.warning("editor sign-in from %s refused unchecked: %.1f s left of the wait after wrong passwords",
-                            client, wait)
-                st.error(f"Too many wrong passwords: try again in {_seconds(wait)}.")
-            elif hmac.compare_digest(given.encode(), password.encode()):
-                SIGN_IN.succeeded(keys)
-                st.session_state["editor"] = True
-                st.rerun()
+def _named(username: str) -> str:
+    """An account as the log names it; a username that is no account is not written down (it may be a
+    password typed in the wrong box)."""
+    return f"account {username}" if accounts.is_account(username, db.database_path()) else "an unknown username"
+
+
+def _checked_password(username: str, password: str) -> accounts.Actor | None:
+    """The account if the password is right. After a wrong one the account and the client wait (1 s,
+    then 2, 4... up to 5 minutes): a try before then is refused unchecked, with a message either way."""
+    name = (username or "").strip().lower()
+    client, keys = _client()
+    keys = [f"account {name}", *keys]
+    if (wait := SIGN_IN.wait(keys)) > 0:
+        log.warning("sign-in to %s from %s refused unchecked: %.1f s left of the wait after wrong passwords",
+                    _named(name), client, wait)
+        st.error(f"Too many wrong passwords: try again in {_seconds(wait)}.")
+        return None
+    if found := accounts.sign_in(name, password, db.database_path()):
+        SIGN_IN.succeeded(keys)
+        return found
+    failures, wait = SIGN_IN.failed(keys)
+    log.warning("wrong password for %s from %s: %d in a row; next try allowed in %.0f s",
+                _named(name), client, failures, wait)
+    st.error(f"Wrong username or password. You can try again in {_seconds(wait)}.")
+    return None
+
+
+def _identity_providers() -> list[str] | None:
+    """The identity providers configured for st.login (`[auth]` in Streamlit secrets): 'default' for one
+    given in [auth] itself, and the name of each [auth.<name>] section; [] when there is none; None when
+    one is configured but the Authlib package st.login needs is not installed."""
+    try:
+        section = st.secrets.get("auth")
+    except Exception:  # no secrets file at all
+        section = None
+    if not section:
+        return []
+    names = (["default"] if "client_id" in section else []) + [
+        name for name, value in section.items() if hasattr(value, "get") and "client_id" in value]
+    try:
+        import authlib  # noqa: F401  (st.login needs it)
+    except ImportError:
+        return None
+    return names
+
+
+def _identity_sign_in(providers: list[str] | None) -> None:
+    """Sign-in through an identity provider: its e-mail address must be an active account's."""
+    if providers is None:
+        st.caption("Sign-in through your organisation's identity provider is configured but needs the Authlib "
+                   "package on the server (`pip install Authlib`).")
+        return
+    if st.user.is_logged_in:
+        email = st.user.get("email") or "(none given)"
+        st.error(f"No active account has the e-mail address {email}, so you have no access beyond a viewer's. "
+                 "Ask an administrator to give your account this address.")
+        if st.button("Sign out of the identity provider"):
+            st.logout()
+        return
+    for provider in providers:
+        label = "Sign in with your organisation's account" + (f" ({provider})" if provider != "default" else "")
+        if st.button(label, key=f"login_{provider}"):
+            st.login(provider)
+
+
+def _escaped(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
+
+
+def sign_in_sidebar() -> accounts.Actor:
+    """The sidebar of every page: a sign-in form (Username, Password) and, when configured, sign-in through
+    an identity provider; once signed in, who and as what, and a way out. Returns the session's actor.
+    Call it after st.navigation: in a new server's first run, widgets made before it get other ids than in
+    the next run, and the first sign-in of that session was lost."""
+    _stamp()  # the database is ready (built, migrated, its first administrator made) before anyone signs in
+    providers = _identity_providers()
+    if (providers or providers is None) and "actor" not in st.session_state and st.user.is_logged_in:
+        if found := accounts.identity_actor(st.user.to_dict(), db.database_path()):
+            st.session_state["actor"], st.session_state["identity"] = found, True
+            st.rerun()  # the navigation is made for the session's actor
+    who = actor()
+    with st.sidebar:
+        if who.role == accounts.VIEWER.role:
+            with st.form("sign_in"):
+                username = st.text_input("Username")
+                password = st.text_input("Password", type="password")
+                if st.form_submit_button("Sign in") and (found := _checked_password(username, password)):
+                    st.session_state["actor"] = found
+                    st.rerun()
+            if providers or providers is None:
+                _identity_sign_in(providers)
+            return who
+        st.markdown(f"Signed in as {_escaped(who.display_name or who.username)} ({who.role})")
+        if done := st.session_state.pop("sidebar_done", None):
+            st.success(done)
+        if _uses_shared_password(_stamp(), who.username):
+            st.warning("Your password is the shared editor password of earlier versions. Set your own below, and "
+                       "make a named account for each person who used it (page Accounts).")
+        if st.button("Sign out"):
+            st.session_state.pop("actor", None)
+            if st.session_state.pop("identity", False):
+                st.logout()
+            st.rerun()
+        if not st.session_state.get("identity"):
+            _change_own_password(who)
+    return who
+
+
+def _change_own_password(who: accounts.Actor) -> None:
+    with st.expander("Change your password"):
+        with st.form("own_password", clear_on_submit=True):
+            current = st.text_input("Current password", type="password")
+            new = st.text_input("New password", type="password",
+                                help=f"At least {accounts.PASSWORD_MIN} characters: a few unrelated words are easy "
+                                     "to remember and hard to guess.")
+            again = st.text_input("New password again", type="password")
+            if st.form_submit_button("Change password"):
+                if new != again:
+                    st.error("The two new passwords differ.")
+                elif _checked_password(who.username, current):
+                    try:
+                        accounts.set_password(who, who.username, new, current=current)
+                    except ValueError as e:
+                        st.error(f"Not changed: {e}.")
+                    else:
+                        st.session_state["sidebar_done"] = "Your password is changed."
+                        st.rerun()
+
+
+NEW_STORY = ""  # the story choice that makes a new one
+
+
+def save_view(page: str, title: str = "") -> None:
+    """'Save this view to a story', in the sidebar, for accounts that may save stories (a viewer sees
+    nothing; stories.save_view refuses anyway). Saves the page's URL path and its current URL state, with a
+    step title (`title` suggests one) and a note for the presenter, into a new story or one the account
+    may change."""
+    from gapmonitor import stories
+
+    who = actor()
+    if not who.may("save story"):
+        return
+    listed = query("stories")
+    listed = listed[listed.created_by.map(lambda owner: stories.may_change(who, owner)).astype(bool)]  # a steward: all
+    titles = dict(zip(listed.story_id, listed.title))
+    with st.sidebar.expander("Save this view to a story"), st.form(f"save_view_{page}", clear_on_submit=True, border=False):
+        chosen = st.selectbox("Story", [NEW_STORY, *titles], format_func=lambda s: titles.get(s, "New story"))
+        new_title = st.text_input("Title of the new story", placeholder="Only for a new story")
+        step_title = st.text_input("Step title", value=title, max_chars=stories.MAX_TITLE)
+        note = st.text_area("Note for the presenter", max_chars=stories.MAX_NOTE,
+                            help="Shown when presenting (Note), and in the slides' speaker notes.")
+        if st.form_submit_button("Save this view"):
+            try:
+                story, position = stories.save_view(None if chosen == NEW_STORY else chosen, page,
+                                                    st.query_params.to_dict(), step_title, note, who,
+                                                    new_story=new_title)
+            except (stories.StoryError, accounts.NotAllowed) as refused:
+                st.error(f"Not saved: {refused}.")
             else:
-                failures, wait = SIGN_IN.failed(keys)
-                log.warning("wrong editor password from %s: %d in a row; next try allowed in %.0f s",
-                            client, failures, wait)
-                st.error(f"Wrong password. You can try again in {_seconds(wait)}.")
-    return False
+                st.success(f"Saved as step {position} of “{new_title.strip() if chosen == NEW_STORY else titles[story]}”. "
+                           "The Stories page orders and presents it.")
+
+
+def story_slides(story_id: str, title: str) -> None:
+    """'Slides (PPTX)' of a story (stories.deck: one slide per step, as the database holds it now), made on
+    the click."""
+    from gapmonitor import stories
+
+    st.download_button("Slides (PPTX)", lambda: stories.deck(story_id, query), file_name=f"{stories.file_name(title)}.pptx",
+                       key=f"slides_{story_id}",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       help="One slide per step, editable, with the method, sources and your note as speaker notes")
+
+
+def _evidence_base(page: str) -> str | None:
+    """The app's address as the browser used it (for the link a brief or slide prints), unless
+    $GAPMONITOR_BASE_URL says another (evidence.base_url)."""
+    from gapmonitor import evidence
+
+    url = st.context.url
+    if os.environ.get(evidence.BASE_URL_SETTING) or not url:
+        return None
+    return url[: -len(page)].rstrip("/") if url.rstrip("/").endswith("/" + page) else url.rstrip("/")
+
+
+def evidence_downloads(page: str) -> None:
+    """'Evidence for the room' at the foot of a goal page, country profile or citizen dataset: the view on
+    screen (the page's URL state) as an image of the figure chosen (PNG, SVG), a one-page brief (PDF) and a
+    slide (PPTX), each made on the click (gapmonitor/evidence.py says what the view says, once)."""
+    from gapmonitor import evidence
+    from gapmonitor.exports import brief, images, slides
+
+    found = evidence.of(evidence.View(page, st.query_params.to_dict()), query=query, base=_evidence_base(page))
+    name = re.sub(r"[^a-z0-9.]+", "-", found.title.lower()).strip("-")
+    st.subheader("Evidence for the room")
+    st.caption("The view on screen as files to take to a meeting: each carries the title, legend, key figures, "
+               "method, sources and licences, the link that restores the view and, on demo data, the demo label.")
+    if found.notice:
+        st.info(found.notice)
+    cols = st.columns([3, 2, 2, 2, 2], vertical_alignment="bottom")
+    if found.pictures and not (why := images.available()):
+        figures = [p.name for p in found.pictures]
+        chosen = cols[0].selectbox("Figure", figures, key=f"evidence_figure_{page}")
+        figure = re.sub(r"[^a-z0-9]+", "-", chosen.lower()).strip("-")
+        cols[1].download_button("Image (PNG)", lambda: images.image(found, chosen, "png"),
+                                file_name=f"{name}-{figure}.png", mime="image/png")
+        cols[2].download_button("Image (SVG)", lambda: images.image(found, chosen, "svg"),
+                                file_name=f"{name}-{figure}.svg", mime="image/svg+xml")
+    elif found.pictures:
+        cols[0].caption(why)
+    cols[3].download_button("Brief (PDF)", lambda: brief.pdf(found), file_name=f"{name}-brief.pdf",
+                            mime="application/pdf")
+    cols[4].download_button("Slide (PPTX)", lambda: slides.deck([(found, "")]), file_name=f"{name}.pptx",
+                            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation")
+
+
+# ---- submissions and review (gapmonitor/submissions.py) ----------------------------------------------
+
+def actor_params() -> dict:
+    """The session's actor as the queries of submissions take it: role, organisation, username."""
+    from gapmonitor import submissions
+
+    return submissions.actor_params(actor())
+
+
+def submission_review(dataset_id: str):
+    """A citizen dataset in review as the session's actor may see it (submissions.review): its description,
+    estimates as publishing would release them, and history; refused (accounts.NotAllowed) to an actor who
+    may not follow it, whatever the page asked for."""
+    from gapmonitor import submissions
+
+    return submissions.review(_connection(_stamp()), dataset_id, actor())

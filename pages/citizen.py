@@ -5,7 +5,7 @@ with official data where both exist."""
 import pandas as pd
 import streamlit as st
 
-from gapmonitor import maps, stewardship, ui
+from gapmonitor import maps, stewardship, submissions, ui
 from gapmonitor.formats import SUBJECTS
 from gapmonitor.statuses import TIER_LABELS
 
@@ -22,6 +22,7 @@ titles = dict(zip(datasets.dataset_id, datasets.title))
 chosen = st.selectbox("Dataset", ids, key="citizen_dataset", format_func=titles.get,
                       index=ids.index(ui.param("dataset", ids, ids[0])))
 st.query_params.update(dataset=chosen)
+ui.save_view("citizen", titles[chosen])
 info = ui.query("citizen_dataset", dataset=chosen, **rules).iloc[0]
 settings = ui.settings()
 
@@ -41,7 +42,7 @@ cols[2].metric("Participation", f"{int(info.participation_level)} of 5",
                help=stewardship.PARTICIPATION[int(info.participation_level)])
 cols[3].metric("Statistical office review", info.nso_review.capitalize())
 if pd.isna(info.assessed_at) and not info.is_demo:
-    st.info("Not assessed yet: until an editor fills in the assessment below, every criterion counts as not met "
+    st.info("Not assessed yet: until the statistical office assesses it, every criterion counts as not met "
             "(the low tier).")
 criteria = pd.DataFrame({"criterion": list(stewardship.CRITERIA.values()),
                          "score": [int(info[c]) for c in stewardship.CRITERIA],
@@ -50,6 +51,21 @@ st.dataframe(criteria, hide_index=True)
 st.caption(f"Participation: {stewardship.PARTICIPATION[int(info.participation_level)]} (Copenhagen Framework ladder). "
            + (f"Assessed by {info.assessed_by}" + (f" on {str(info.assessed_at)[:10]}" if pd.notna(info.assessed_at) else "")
               + (f": {info.assessment_note}" if info.assessment_note else "") if info.assessed_by else ""))
+
+st.subheader("Review history")
+history = ui.query("review_history", dataset=chosen)
+version = int(info.version)
+earlier = sorted(int(v) for v in set(history.version) if v < version)
+versions = (f"**Version {version}**, the latest published. Earlier version{'s' * (len(earlier) > 1)} "
+            f"{', '.join(map(str, earlier))}: returned or superseded; {'their' if len(earlier) > 1 else 'its'} "
+            "decisions are below." if earlier else f"**Version {version}**, the only version published.")
+st.markdown(f"**Produced by** {info.producer} ({info.producer_type}). **Licence:** {info.licence or 'not given'}. "
+            f"**Consent basis:** {info.consent_basis or 'not stated'}.  \n{versions}")
+st.dataframe(history.assign(decision=history.decision.map(submissions.DECISION_LABELS)), hide_index=True,
+             column_config={"event_at": st.column_config.DatetimeColumn("when", format="YYYY-MM-DD HH:mm"),
+                            "decision": "event", "by_organisation": "by"})
+st.caption("Every submission, comment and decision of the statistical office on this dataset and its earlier "
+           "versions, with the reasons given. Reviewers' private notes are the office's own and never shown.")
 
 st.subheader("Gaps it fills")
 coverage = ui.query("dataset_coverage_by_area", dataset=chosen, **rules)
@@ -93,24 +109,8 @@ else:
     st.dataframe(compared, hide_index=True, height=260)
     ui.download(compared, f"official_vs_citizen_{chosen}.csv", "Download the comparison (CSV)")
 
-if ui.editor_signed_in():
-    st.subheader("Assess this dataset")
-    with st.form(f"assess_{chosen}"):
-        level = st.select_slider("Participation of citizens", options=list(stewardship.PARTICIPATION),
-                                 value=int(info.participation_level), format_func=stewardship.PARTICIPATION.get)
-        scores = {c: st.radio(label, list(stewardship.SCORES), index=int(info[c]), horizontal=True,
-                              format_func=stewardship.SCORES.get, key=f"assess_{chosen}_{c}")
-                  for c, label in stewardship.CRITERIA.items()}
-        review = st.selectbox("Statistical office review", stewardship.REVIEW,
-                              index=stewardship.REVIEW.index(info.nso_review))
-        who = st.text_input("Assessed by", value=info.assessed_by or "")
-        note = st.text_area("Note (evidence, caveats)", value=info.assessment_note or "")
-        if st.form_submit_button("Save the assessment", type="primary"):
-            try:
-                stewardship.save_assessment(chosen, stewardship.Assessment(level, **scores, nso_review=review,
-                                                                           assessed_by=who, assessment_note=note))
-            except ValueError as e:
-                st.error(str(e))
-            else:
-                st.success("Saved: the quality bar on every map now uses this assessment.")
-                st.rerun()
+ui.evidence_downloads("citizen")
+
+if ui.actor().may("review"):  # the office assesses and decides on the Submissions page (one form, checked there)
+    if st.button("Assess this dataset or comment on it (Submissions page)"):
+        st.switch_page("pages/submissions.py", query_params={"dataset": chosen})

@@ -102,6 +102,7 @@ area = st.selectbox("Country or area", codes, key="profile_area", format_func=na
                     index=codes.index(ui.param("area", codes, "KEN")))
 st.query_params.update(area=area)
 info = countries.set_index("code").loc[area]
+ui.save_view("country", info["name"])
 
 st.title(info["name"])
 flags = [label for label, on in (("Least developed country", info.is_ldc), ("Landlocked developing country", info.is_lldc),
@@ -169,3 +170,5 @@ else:
                        "score": st.column_config.NumberColumn("Quality score (of 14)"),
                        "subnational_units": "Subnational units", "nso_review": "NSO review"},
     )
+
+ui.evidence_downloads("country")

@@ -1,11 +1,13 @@
-"""Data: the datasets in the database, and for editors, importing and removing them."""
+"""Data: the datasets in the database; for contributors, uploading citizen data; for stewards, importing,
+mapping groups, thresholds and removing datasets. Each write checks the role again itself."""
 
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from gapmonitor import group_suggestions, record_files, stewardship, ui, uploads
+from gapmonitor import group_suggestions, record_files, stewardship, submissions, ui, uploads
+from gapmonitor.accounts import NotAllowed
 from gapmonitor.formats import SUBJECTS, ReadError, boundaries, records, registry
 from gapmonitor.importer import ImportRefused, apply, expand, import_each, is_data_zip, remove, summary
 
@@ -13,26 +15,57 @@ ui.ensure_navigation()
 
 
 def import_form(result, file_name: str, form) -> None:
-    """Title, source, licence, kind (and a citizen dataset's description), then the import itself."""
+    """Title, source, licence, kind (and a citizen dataset's description), then the import itself: a
+    steward's is published at once; a contributor's is submitted for the statistical office's review."""
+    actor = ui.actor()
+    contributor = not actor.may("import")
     about = (result.batch.dataset or {})
     with st.form(f"import_{form.name}"):
         title = st.text_input("Title", value=about.get("title") or Path(file_name).stem)
         source = st.text_input("Source (publisher, as you would cite it)")
         licence = st.text_input("Licence", value=about.get("licence", ""), placeholder="e.g. CC BY 4.0")
-        kind = form.kind or st.radio("Kind", ["official", "citizen"], horizontal=True)
+        # contributors bring citizen data only; stewards say what the file is
+        kind = form.kind or ("citizen" if contributor else st.radio("Kind", ["official", "citizen"], horizontal=True))
         # the framework, boundaries: no producer; records: their subject was chosen in the mapping form
         description = None if kind == "reference" else describe(about, ask_subject=form.name != "records")
-        skip = st.checkbox(f"Import the valid rows and skip the {result.rejected} rejected") if result.rejected else False
-        if st.form_submit_button("Import", type="primary"):
+        replaces, note = (new_version_inputs() if contributor else (None, ""))
+        # a submission is the whole file: its contributor corrects rejected rows rather than leaving them out
+        skip = st.checkbox(f"Import the valid rows and skip the {result.rejected} rejected") \
+            if result.rejected and not contributor else False
+        if st.form_submit_button("Submit for review" if contributor else "Import", type="primary"):
             try:
-                dataset = apply(result, title=title, source=source, licence=licence, kind=kind, accept_rejected=skip,
-                                description=description if kind == "citizen" else None)
-            except (ImportRefused, ValueError) as e:
+                if contributor:
+                    given = dict(description or {})
+                    dataset = submissions.submit(result, by=actor, title=title, source=source, licence=licence,
+                                                 description=given, consent_basis=given.pop("consent_basis", ""),
+                                                 replaces=replaces, note=note)
+                else:
+                    dataset = apply(result, by=actor, title=title, source=source, licence=licence, kind=kind,
+                                    accept_rejected=skip, description=description if kind == "citizen" else None)
+            except (ImportRefused, ValueError, NotAllowed) as e:
                 st.error(str(e))
             else:
-                done = (f"Already imported as {dataset}, by another import meanwhile: nothing to do." if result.already
-                        else f"Imported as {dataset}.")  # apply checks again inside the writers' turn
+                if contributor:
+                    done = (f"Submitted for review as {dataset}. It is not public until the statistical office "
+                            "publishes it; follow the office's review on the Submissions page.")
+                else:
+                    done = (f"Already imported as {dataset}, by another import meanwhile: nothing to do." if result.already
+                            else f"Imported as {dataset}.")  # apply checks again inside the writers' turn
                 import_done("records" if form.name == "records" else "file", done)
+
+
+def new_version_inputs() -> tuple[str | None, str]:
+    """A contributor's submission may be a new version of one of their organisation's datasets the office
+    returned or published (inside the import form); and a note to the office."""
+    mine = ui.query("submissions", **ui.actor_params())
+    mine = mine[mine.status.isin(submissions.REPLACEABLE)]
+    labels = {None: "— none: a new dataset —",
+              **{r.dataset_id: f"{r.title} (version {r.version}, {r.status})" for r in mine.itertuples()}}
+    replaces = st.selectbox("New version of", list(labels), format_func=labels.get,
+                            help="One of your organisation's datasets the office returned or published. Publishing "
+                                 "the new version replaces the published one on every page.")
+    note = st.text_area("Note to the statistical office (optional)", placeholder="e.g. what changed in this version")
+    return replaces, note
 
 
 def import_done(section: str, message: str, outcomes: pd.DataFrame | None = None, ok: bool = True) -> None:
@@ -59,8 +92,10 @@ def upload_round() -> int:
 
 
 def describe(about: dict, ask_subject: bool = True) -> dict:
-    """The description of a citizen dataset, over what its file says (inside the import form)."""
-    st.caption("Citizen data: describe who produced it and how (the Citizen data page shows this with its quality).")
+    """The description of a citizen dataset, over what its file says (inside the import form), with the
+    consent basis of the people it is about."""
+    st.caption("Citizen data: describe who produced it and how (the Citizen data page shows this with its quality "
+               "and review history).")
     subject = str(about.get("subject") or "people").strip().lower()
     c1, c2 = st.columns(2)
     return {"producer": c1.text_input("Producer", value=about.get("producer", "")),
@@ -74,7 +109,12 @@ def describe(about: dict, ask_subject: bool = True) -> dict:
                 "What the records are about", list(SUBJECTS), format_func=SUBJECTS.get,
                 index=list(SUBJECTS).index(subject) if subject in SUBJECTS else 0,
                 help="Estimates about people or households are suppressed when they rest on too few respondents; "
-                     "estimates about places or things are shown, flagged when few.")}
+                     "estimates about places or things are shown, flagged when few."),
+            "consent_basis": st.text_input("Consent basis", value=about.get("consent_basis", ""),
+                                           placeholder="e.g. Informed consent, recorded by the enumerators",
+                                           help="How the people the data is about agreed to take part. Required for "
+                                                "data about people submitted for review; shown on the dataset's "
+                                                "public page.")}
 
 
 def show_preview(result, file_name: str) -> None:
@@ -102,7 +142,11 @@ st.markdown("Every dataset in the database, with its source and licence. Demo da
 st.dataframe(sources.assign(is_demo=sources.is_demo.map({True: "demo", False: "imported"}))
              .rename(columns={"is_demo": "origin"}).drop(columns=["dataset_id"]), hide_index=True)
 
-if not ui.editor_signed_in():
+actor = ui.actor()
+if not actor.may("submit"):
+    st.info("To import data, sign in (sidebar). Contributors (civil-society organisations) upload citizen data for "
+            "the statistical office to review; the office's stewards import and publish data. Ask the office's "
+            "administrator for an account.")
     st.stop()
 settings = ui.settings()
 
@@ -148,17 +192,26 @@ def option_inputs(form, path: Path, folder: Path, countries: pd.DataFrame) -> di
 
 
 def import_file() -> None:
-    """A published file (official data, citizen estimates in the template, boundaries, the framework)."""
-    st.header("Import a file")
+    """A published file (official data, citizen estimates in the template, boundaries, the framework); a
+    contributor's citizen estimates, submitted for review."""
+    contributor = not ui.actor().may("import")
+    st.header("Submit citizen data for review" if contributor else "Import a file")
     show_import_done("file")
-    # records need a spec: they have their own section below
-    choices = [f for f in registry.formats() if not any(o.kind == "spec" for o in f.options)]
+    if contributor:
+        st.markdown("Upload your estimates (the template in `data/templates/`, or another format of estimates): "
+                    "the preview shows what would be written and every problem, and **Submit for review** sends it "
+                    "to the statistical office. It is not public until the office publishes it.")
+    # records need a spec: they have their own section below; contributors bring estimates, not boundaries
+    choices = [f for f in registry.formats() if not any(o.kind == "spec" for o in f.options)
+               and (not contributor or f.writes == "observations")]
     files = st.file_uploader("File", type=sorted({s.lstrip(".") for f in choices for s in f.suffixes}),
                              help="; ".join(f.label for f in choices) + ". Several files, or a zip of data files: "
                                   "each is imported as its own dataset.", accept_multiple_files=True,
                              key=f"file_upload_{upload_round()}")
     paths = [saved_upload(u) for u in files or []]
-    if len(paths) > 1 or (len(paths) == 1 and is_data_zip(paths[0])):
+    if (len(paths) > 1 or (len(paths) == 1 and is_data_zip(paths[0]))) and contributor:
+        st.warning("Submit one file at a time: each submission is reviewed on its own.")
+    elif len(paths) > 1 or (len(paths) == 1 and is_data_zip(paths[0])):
         import_several(paths)
     elif paths:
         upload, path = files[0], paths[0]
@@ -166,6 +219,10 @@ def import_file() -> None:
             detected = registry.detect(path)
         except ReadError as e:
             st.error(str(e.problem))
+            return
+        if detected not in choices:
+            st.error(f"This is a {detected.label}: contributors submit citizen data (estimates or records). The "
+                     "statistical office imports other files.")
             return
         form = st.selectbox("Format", choices, index=choices.index(detected), format_func=lambda f: f.label)
         options = option_inputs(form, path, path.parent, ui.query("countries"))
@@ -199,7 +256,8 @@ def import_several(paths: list[Path]) -> None:
         help="Applied to every file that takes a country. An SDMX structure file uploaded with its data is used as "
              "their structure. A file that needs another option (a boundaries file's properties) is imported alone.")}
     st.subheader(f"Preview of {len(items)} files: nothing is written yet")
-    st.dataframe(summary(import_each(items, ui.import_preview, options=options, dry_run=True)), hide_index=True)
+    st.dataframe(summary(import_each(items, ui.import_preview, by=ui.actor(), options=options, dry_run=True)),
+                 hide_index=True)
     with st.form("import_several"):
         title = st.text_input("Title (each dataset: this title and its file name; blank: the file name)")
         source = st.text_input("Source (publisher, as you would cite it)")
@@ -207,8 +265,12 @@ def import_several(paths: list[Path]) -> None:
         kind = st.radio("Kind", ["official", "citizen"], horizontal=True)
         description = describe({}) if kind == "citizen" else None
         if st.form_submit_button("Import all", type="primary"):
-            outcomes = import_each(items, ui.import_preview, options=options, title=title, source=source,
-                                   licence=licence, kind=kind, description=description)
+            try:
+                outcomes = import_each(items, ui.import_preview, by=ui.actor(), options=options, title=title,
+                                       source=source, licence=licence, kind=kind, description=description)
+            except NotAllowed as e:
+                st.error(str(e))
+                return
             failed = [o for o in outcomes if not o.ok]
             import_done("file", f"{len(outcomes) - len(failed)} of {len(outcomes)} files imported, already there or "
                         "skipped" + (f"; {len(failed)} refused or not read (nothing of theirs was written)."
@@ -401,21 +463,19 @@ def who_counts() -> None:
         with st.form("map_group"):
             default = choices.index(hints[0][0]) if hints and hints[0][0] in choices else None
             group = st.selectbox("Group", choices, index=default, format_func=labels.get, placeholder="Choose a group")
-            c1, c2 = st.columns([1, 2])
-            by = c1.text_input("Who decides")
-            why = c2.text_input("Why the value or series denotes the group",
+            why = st.text_input("Why the value or series denotes the group",
                                 placeholder=hints[0][1] if hints else "e.g. F is the female code of this file's Sex column")
             if st.form_submit_button("Map", type="primary"):
                 try:
                     if group is None:
                         raise ValueError("choose a group")
                     if kind == "A dimension value":
-                        stewardship.map_value(first, second, group, by, why)
+                        stewardship.map_value(first, second, group, why, by=ui.actor())
                         st.session_state["who_counts_done"] = f"{first} = {second} now counts for {labels[group]}."
                     else:
-                        stewardship.map_series(first, group, by, why)
+                        stewardship.map_series(first, group, why, by=ui.actor())
                         st.session_state["who_counts_done"] = f"Series {first} now counts for {labels[group]}."
-                except ValueError as e:
+                except (ValueError, NotAllowed) as e:
                     st.error(str(e))
                 else:
                     st.rerun()
@@ -432,45 +492,61 @@ def who_counts() -> None:
         if c2.button("Remove", key=f"unmap_{i}"):
             try:
                 if m.kind == "series":
-                    stewardship.unmap_series(m.series, m.group_id)
+                    stewardship.unmap_series(m.series, m.group_id, by=ui.actor())
                 else:
-                    stewardship.unmap_value(m.dimension, m.value, m.group_id)
-            except ValueError as e:
+                    stewardship.unmap_value(m.dimension, m.value, m.group_id, by=ui.actor())
+            except (ValueError, NotAllowed) as e:
                 st.error(str(e))
             else:
                 st.session_state["who_counts_done"] = f"Removed: {what} no longer counts for {labels[m.group_id]}."
                 st.rerun()
 
 
-import_file()
-import_records()
-who_counts()
+def thresholds() -> None:
+    """The confidentiality and reliability thresholds (stewards)."""
+    st.header("Confidentiality thresholds")
+    with st.form("thresholds"):
+        c1, c2 = st.columns(2)
+        low = c1.number_input("Suppress citizen estimates based on fewer than", min_value=1, max_value=1000,
+                              value=settings["min_sample_size"])
+        reliable = c2.number_input("Flag as low reliability below", min_value=1, max_value=10000,
+                                   value=settings["reliable_sample_size"])
+        if st.form_submit_button("Save the thresholds"):
+            try:
+                stewardship.set_thresholds(int(low), int(reliable), by=ui.actor())
+            except (ValueError, NotAllowed) as e:
+                st.error(str(e))
+            else:
+                st.success("Saved: every page, map and download now applies them.")
+                st.rerun()
 
-st.header("Confidentiality thresholds")
-with st.form("thresholds"):
-    c1, c2 = st.columns(2)
-    low = c1.number_input("Suppress citizen estimates based on fewer than", min_value=1, max_value=1000,
-                          value=settings["min_sample_size"])
-    reliable = c2.number_input("Flag as low reliability below", min_value=1, max_value=10000,
-                               value=settings["reliable_sample_size"])
-    if st.form_submit_button("Save the thresholds"):
-        try:
-            stewardship.set_thresholds(int(low), int(reliable))
-        except ValueError as e:
-            st.error(str(e))
-        else:
-            st.success("Saved: every page, map and download now applies them.")
-            st.rerun()
 
-st.header("Remove a dataset")
-imported = sources[~sources.is_demo]
-if imported.empty:
-    st.caption("No imported dataset yet.")
-else:
+def remove_a_dataset() -> None:
+    """Remove an imported dataset (stewards)."""
+    st.header("Remove a dataset")
+    imported = sources[~sources.is_demo]
+    if imported.empty:
+        st.caption("No imported dataset yet.")
+        return
     labels = dict(zip(imported.dataset_id, imported.title))
     chosen = st.selectbox("Dataset", list(imported.dataset_id), format_func=lambda d: f"{labels[d]} ({d})")
     confirm = st.checkbox("Yes, remove it and its observations")
     if st.button("Remove", disabled=not confirm):
-        remove(chosen)
-        st.success(f"Removed {labels[chosen]}.")
-        st.rerun()
+        try:
+            remove(chosen, by=ui.actor())
+        except (ValueError, NotAllowed) as e:
+            st.error(str(e))
+        else:
+            st.success(f"Removed {labels[chosen]}.")
+            st.rerun()
+
+
+import_file()
+import_records()
+# the steward's sections; each write checks the role again, whatever a page shows
+if actor.may("map"):
+    who_counts()
+if actor.may("threshold"):
+    thresholds()
+if actor.may("remove"):
+    remove_a_dataset()

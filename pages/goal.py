@@ -17,6 +17,7 @@ def goal_page(number: int):
 
     def page() -> None:
         render(number)
+        ui.evidence_downloads(f"goal-{number}")
 
     page.__name__ = f"goal_{number}"  # st.Page names callables by __name__
     return page
@@ -103,6 +104,7 @@ def render(number: int) -> None:
                          format_func=labels.get, help="The groups this indicator is expected to be disaggregated by.")
     view = c3.radio("Colour the map by", VIEWS, key=f"g{number}_view", index=VIEWS.index(ui.param("view", VIEWS, VIEWS[0])))
     st.query_params.update(indicator=indicator, group=group, view=view)
+    ui.save_view(f"goal-{number}", f"Goal {number} · {indicator} · {labels[group]}")
 
     if view == VIEWS[0]:
         st.markdown(f"**{indicator}** · {labels[group]} · {rules['first_year']}–{rules['last_year']}")

@@ -1,4 +1,4 @@
--- one row: citizen dataset $dataset with its description (subject: what its records are about, people or
+-- one row: public citizen dataset $dataset with its description (subject: what its records are about, people or
 -- places), quality assessment, tier, and whether it meets the quality bar chosen ($min_tier, $endorsed_only)
 select
     d.dataset_id,
@@ -12,7 +12,7 @@ select
     q.score,
     q.tier_rank,
     meets_bar(q.tier_rank, c.nso_review, $min_tier, $endorsed_only) as meets_bar
-from dataset as d
+from public_dataset as d
 join citizen_dataset as c using (dataset_id)
 join citizen_quality as q using (dataset_id)
 where d.dataset_id = $dataset

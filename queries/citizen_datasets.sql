@@ -1,4 +1,4 @@
--- one row per citizen dataset in scope: producer, tier, review status and how much it holds
+-- one row per public citizen dataset in scope: producer, tier, review status and how much it holds
 select
     d.dataset_id,
     d.title,
@@ -10,7 +10,7 @@ select
     count(o.series) as estimates,
     count(o.series) filter (where o.reliability = 'suppressed') as suppressed,
     d.is_demo
-from dataset as d
+from public_dataset as d
 join citizen_dataset as c using (dataset_id)
 join citizen_quality as q using (dataset_id)
 left join released_observation as o on o.dataset_id = d.dataset_id

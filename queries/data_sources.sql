@@ -1,4 +1,4 @@
--- one row per dataset: what it is, where it comes from, whether it is demo data, how many rows
+-- one row per public dataset: what it is, where it comes from, whether it is demo data, how many rows
 with counts as (  -- counted per dataset id first: grouping the joined rows by every text column cost 100 ms at full scale
     select dataset_id, count(*) as observations
     from observation
@@ -14,6 +14,6 @@ select
     d.file_name,
     d.created_at,
     coalesce(c.observations, 0) as observations
-from dataset as d
+from public_dataset as d
 left join counts as c on c.dataset_id = d.dataset_id
 order by d.is_demo, d.kind desc, d.title

@@ -22,10 +22,10 @@ cells as (
         count(*) filter (where status = 'citizen_below_bar') as below_bar_cells
     from covered_cells($first_year, $last_year, $min_tier, $scope, endorsed_only := $endorsed_only, only_goal := $goal)
 ),
-in_data as (  -- the goal's series with some observation in the data of $scope (observation: every row is released)
+in_data as (  -- the goal's series with some observation in the data of $scope (observation: every public row is released)
     select count(distinct o.series) as series_in_database
     from observation as o
-    join dataset as d on d.dataset_id = o.dataset_id
+    join public_dataset as d on d.dataset_id = o.dataset_id
     join series as s on s.code = o.series
     where s.indicator in (select code from goal_indicators) and in_scope(d.is_demo, $scope)
 ),

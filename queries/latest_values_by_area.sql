@@ -73,7 +73,7 @@ select
     d.year as difference_year,
     d.official as difference_official,
     d.citizen as difference_citizen
-from area as a
+from public_area as a
 cross join present as p
 left join official as o on o.area = a.code and o.series = p.series
 left join citizen as c on c.area = a.code and c.series = p.series

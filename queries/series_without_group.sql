@@ -6,6 +6,7 @@ select
     s.indicator,
     count(*) as rows
 from observation as o
+join public_dataset as d on d.dataset_id = o.dataset_id
 left join series as s on s.code = o.series
 where o.series not in (select series from series_group)
 group by all

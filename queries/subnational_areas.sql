@@ -19,7 +19,7 @@ select
     coalesce(d.observations, 0) as observations,
     coalesce(d.citizen_observations, 0) as citizen_observations,
     coalesce(d.indicators, 0) as indicators
-from area as a
+from public_area as a
 left join data as d on d.area = a.code
 where a.parent = $area and a.kind = 'subnational'
 order by a.name

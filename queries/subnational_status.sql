@@ -39,7 +39,7 @@ select
         as status,
     coalesce(e.official_values, 0) as official_values,
     coalesce(e.citizen_values, 0) as citizen_values
-from area as a
+from public_area as a
 left join evidence as e on e.area = a.code
 where a.parent = $area and a.kind = 'subnational'
 order by a.name

@@ -3,7 +3,7 @@
 with keys as (  -- each dimension key once per dataset: a key is split into its pairs once, not once per row
     select dims, dataset_id, count(*) as n
     from observation
-    where dims <> ''
+    where dims <> '' and dataset_id in (select dataset_id from public_dataset)
     group by all
 ),
 pairs as (

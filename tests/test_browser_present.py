@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from gapmonitor import accounts, audit, db, stories  # noqa: E402
-from tests.browser import CHROMIUM, chromium, open_page, running_app  # noqa: E402
+from tests.browser import CHROMIUM, open_page, running_app  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason=f"{CHROMIUM} not found: the browser tests need Debian's chromium")
@@ -44,7 +44,7 @@ GOAL_5_TWICE = [  # the same page in consecutive steps, with other controls each
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
+def app(tmp_path_factory, browser):  # the session's one Chromium: a second one in a thread cannot start
     """The app on a demo database holding two stories, an account, and indicator GONE without data."""
     path = tmp_path_factory.mktemp("present") / "gapmonitor.duckdb"
     db.ensure_database(path)
@@ -61,7 +61,7 @@ def app(tmp_path_factory):
         names = dict(con.execute("select group_id, label from population_group").fetchall())
         names |= dict(con.execute("select code, name from area where code = 'MWI'").fetchall())
         names |= dict(con.execute("select dataset_id, title from dataset").fetchall())
-    with running_app(path, path.with_name("streamlit.log")) as url, chromium() as browser:
+    with running_app(path, path.with_name("streamlit.log")) as url:
         yield {"url": url, "browser": browser, "path": path, "stories": made, "names": names}
 
 

@@ -388,7 +388,7 @@ def test_process_killed_mid_write_leaves_database_untouched(fresh, good_file):
         import os, sys
         sys.path.insert(0, {str(ROOT)!r})
         from pathlib import Path
-        from gapmonitor import db, importer
+        from gapmonitor import accounts, db, importer
         original = importer._write_observations
         def die(con, result):
             original(con, result)
@@ -398,7 +398,7 @@ def test_process_killed_mid_write_leaves_database_untouched(fresh, good_file):
         batch = importer.read(file)
         with db.connect(path) as con:
             preview = importer.preview(con, batch, importer.checksum(file))
-        importer.apply(preview, by=OPERATOR, title="t", source="s", path=path)
+        importer.apply(preview, by=accounts.command_line(), title="t", source="s", path=path)
     """)
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 9, done.stderr

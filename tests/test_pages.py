@@ -138,11 +138,14 @@ def test_citizen_dataset_page_shows_quality_coverage_and_comparison(demo_db):
     assert shows_demo_notice(at)
     # data/demo/citizen_datasets.csv: criteria 2,2,2,2,1,2,2 = 13 of 14, participation 5, endorsed -> High
     assert [m.value for m in at.metric] == ["High", "13 of 14", "5 of 5", "Endorsed"]
-    assert [s.value for s in at.subheader] == ["Quality and review", "Gaps it fills", "Estimates as released",
-                                               "Official and citizen values side by side"]
-    estimates = at.dataframe[2].value
+    assert [s.value for s in at.subheader] == ["Quality and review", "Review history", "Gaps it fills",
+                                               "Estimates as released", "Official and citizen values side by side",
+                                               "Evidence for the room"]
+    # imported by the office itself (the demo build): one event, its import, published at once
+    assert at.dataframe[1].value.decision.tolist() == ["Imported and published by the office"]
+    estimates = at.dataframe[3].value
     assert set(estimates.reliability) <= {"reliable", "low reliability"}  # its samples are 40-900
-    compared = at.dataframe[3].value
+    compared = at.dataframe[4].value
     assert (compared.official_within_interval == compared.official_value.between(compared.lower_bound,
                                                                                 compared.upper_bound)).all()
 
@@ -151,20 +154,27 @@ def test_small_demo_estimates_show_as_suppressed_on_the_citizen_page(demo_db):
     at = AppTest.from_file(str(ROOT / "pages/citizen.py"), default_timeout=TIMEOUT)
     at.query_params["dataset"] = "cgd-birth-registration"  # samples drawn from 5 to 600
     run(at)
-    estimates = at.dataframe[2].value
+    estimates = at.dataframe[3].value
     suppressed = estimates[estimates.reliability == "suppressed"]
     assert len(suppressed) > 0 and suppressed.value.isna().all() and suppressed.sample_size.isna().all()
     assert (estimates[estimates.reliability == "reliable"].sample_size >= 30).all()
 
 
 def test_a_stewards_assessment_changes_the_tier(fresh, monkeypatch):
+    # the assessment form is on the Submissions page, beside the decisions
     monkeypatch.setenv("GAPMONITOR_DB", str(fresh))
-    at = AppTest.from_file(str(ROOT / "pages/citizen.py"), default_timeout=TIMEOUT)
+    steward = account(fresh, STEWARD)
+    at = AppTest.from_file(str(ROOT / "pages/submissions.py"), default_timeout=TIMEOUT)
     at.query_params["dataset"] = "cgd-disability-scorecard"
-    at.session_state["actor"] = account(fresh, STEWARD)
+    at.session_state["actor"] = steward
     run(at)
     at.radio(key="assess_cgd-disability-scorecard_confidentiality").set_value(1)  # high needs it fully met
-    at.button[0].click()
+    [b for b in at.button if b.label == "Save the assessment"][0].click()
+    run(at)
+    assert at.success[0].value.startswith("Assessment saved")
+    at = AppTest.from_file(str(ROOT / "pages/citizen.py"), default_timeout=TIMEOUT)
+    at.query_params["dataset"] = "cgd-disability-scorecard"
+    at.session_state["actor"] = steward
     run(at)
     assert [m.value for m in at.metric][:2] == ["Medium", "12 of 14"]
     # who assessed it is the steward signed in, not a name typed in

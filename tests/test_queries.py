@@ -9,7 +9,9 @@ from gapmonitor import db
 QUERIES = sorted(p.stem for p in db.QUERY_DIR.glob("*.sql"))
 SAMPLE = {"goal": 5, "first_year": 2021, "last_year": 2025, "min_tier": 2, "indicator": "5.2.1",
           "group_id": "women", "area": "KEN", "country": "KEN", "scope": "all",
-          "endorsed_only": False, "dataset": "cgd-disability-scorecard"}
+          "endorsed_only": False, "dataset": "cgd-disability-scorecard",
+          "action": None, "actor": None, "first_day": None, "last_day": None,  # the audit log's filters: all
+          "role": "steward", "organisation": "National Statistical Office", "username": "grace"}  # who asks
 
 # Where a query's sample differs: the world's values (no country), not the subnational ones (their own test)
 OVERRIDES = {"latest_values_by_area": {"country": None}}

@@ -42,6 +42,9 @@ WRITES = {
     "import official data": ("steward", lambda by, p, preview: importer.apply(preview, by=by, title="", source="s", path=p)),
     "submit citizen data": ("contributor", lambda by, p, preview: importer.apply(
         preview, by=by, title="", source="s", kind="citizen", description={"status": "submitted"}, path=p)),
+    # a contributor submits citizen observations only: official data called a submission is still an import
+    "submit official data": ("steward", lambda by, p, preview: importer.apply(
+        preview, by=by, title="", source="s", description={"status": "submitted"}, path=p)),
     "remove": ("steward", lambda by, p, _: importer.remove("no-such-dataset", p, by=by)),
     "map a value": ("steward", lambda by, p, _: stewardship.map_value("Sex", "F", "no-group", "x", p, by=by)),
     "unmap a value": ("steward", lambda by, p, _: stewardship.unmap_value("Sex", "F", "women", p, by=by)),

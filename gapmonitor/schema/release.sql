@@ -49,17 +49,56 @@ create table withheld (
     primary key (dataset_id, series, area, dims, time_detail)
 );
 
-create view released_observation as
+-- What the public sees (issue 19), the rule written once: a citizen dataset is public once a steward
+-- has published it. A submission, one returned to its contributors and a superseded version stay in
+-- the database for the review and its history, but reach no public view, query, map, download or gap
+-- rule. Data that is not citizen data (official, reference) is public as imported. Every public read of
+-- `dataset` or `observation` goes through public_dataset (released_observation, observation_group and
+-- the derived tables built from them do).
+create macro is_public(status) as coalesce(status, 'published') = 'published';
+
+create view public_dataset as
+select d.*
+from dataset as d
+left join citizen_dataset as c using (dataset_id)
+where is_public(c.status);
+
+-- The office's own: stewards and administrators (gapmonitor/accounts.py: each role may do what the ones
+-- before it may). They see every submission and the reviewers' private notes.
+create macro is_steward(role) as coalesce(role in ('steward', 'administrator'), false);
+
+-- Who may follow a citizen dataset submitted for review, whatever its status: the office; a contributor
+-- those submitted by their own account or by an account of their own organisation; a viewer none. The
+-- queries of submissions take the actor's role, organisation and username as parameters and ask this.
+create macro sees_submission(role, organisation, username, submitted_by, submitter_organisation) as
+    is_steward(role)
+    or coalesce(role = 'contributor' and (submitted_by = username or organisation = submitter_organisation), false);
+
+-- The areas the public sees: all but those a dataset that is not public added (a subnational area named
+-- in a submission's records), until it is published.
+create view public_area as
+select *
+from area
+where added_by is null or added_by not in (select dataset_id from citizen_dataset where not is_public(status));
+
+-- The observations of the datasets in `datasets` (a table, view or CTE of dataset rows), marked with
+-- their reliability and released. Suppression (withheld) covers every dataset, published or not, so a
+-- steward reviewing a submission sees its estimates exactly as publishing would release them
+-- (queries/submission_estimates.sql); the public sees released_observation, of public datasets only.
+create macro released_of(datasets) as table
 with marked as (
     select o.*, d.kind, d.is_demo,
         case when w.reason is not null then 'suppressed' else reliability(d.kind, o.sample_size, c.subject) end
             as reliability
     from observation as o
-    join dataset as d using (dataset_id)
+    join query_table(datasets) as d using (dataset_id)
     left join citizen_dataset as c using (dataset_id)
     left join withheld as w using (dataset_id, series, area, dims, time_detail)
 )
 select * from released_rows(marked);
+
+create view released_observation as
+select * from released_of(public_dataset);
 
 -- The groups each row speaks for, defined once: one row per row of `rows` (a table or CTE of
 -- observations) and group. A group comes from a dimension value (group_mapping: a value for rural women
@@ -97,3 +136,16 @@ where not list_has_any(dims_parts(r.dims), s.parts));
 create view observation_group as
 with released as (select * from released_observation where value is not null)
 select * from groups_of(released);
+
+-- The history of each citizen dataset, one row per event: its review rows (submitted, comment, returned,
+-- published, published and endorsed) and, for a dataset the office imported itself (no submission), that
+-- import, 'imported' (published at once). by_account: who (null for an import: the dataset row does not
+-- say; the audit log does). Pages show private_note to stewards only (queries/submission_reviews.sql).
+create view dataset_event as
+select dataset_id, decided_at as event_at, by_account, decision, reasons, private_note
+from review
+union all
+select c.dataset_id, d.created_at, null, 'imported', null, null
+from citizen_dataset as c
+join dataset as d using (dataset_id)
+where c.dataset_id not in (select dataset_id from review where decision = 'submitted');
