@@ -100,6 +100,31 @@ select * from released_rows(marked);
 create view released_observation as
 select * from released_of(public_dataset);
 
+-- The estimates of some datasets (a table or CTE of dataset rows) as released, one row each, in the
+-- columns a dataset's page and a steward's review show them (queries/dataset_estimates.sql,
+-- queries/submission_estimates.sql).
+create macro estimates_of(datasets) as table
+select
+    s.indicator,
+    o.series,
+    s.description as series_description,
+    s.unit,
+    o.area,
+    a.name as area_name,
+    coalesce(a.parent, a.code) as country,
+    o.dims,
+    o.time_detail as period,
+    o.year,
+    o.value,
+    o.lower_bound,
+    o.upper_bound,
+    o.sample_size,
+    o.reliability
+from released_of(datasets) as o
+join series as s on s.code = o.series
+join area as a on a.code = o.area
+order by s.indicator, o.series, a.name, o.dims, o.year;
+
 -- The groups each row speaks for, defined once: one row per row of `rows` (a table or CTE of
 -- observations) and group. A group comes from a dimension value (group_mapping: a value for rural women
 -- counts for women and for rural people) or from the series itself (series_group: every value of
