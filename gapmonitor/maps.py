@@ -11,8 +11,13 @@ import re
 from functools import cache
 from pathlib import Path
 
+import PIL.Image  # noqa: F401  (see below)
 import pandas as pd
 import plotly.graph_objects as go
+
+# Plotly's JSON encoder looks up PIL.Image in sys.modules without importing it, and imports it lazily
+# elsewhere: two sessions drawing their first figures at once could meet a half-imported module
+# ("partially initialized module 'PIL.Image'"). Every figure module imports this one, so import it whole here.
 
 from gapmonitor.statuses import BY_CODE, STATUSES, TIER_LABELS
 

@@ -133,3 +133,15 @@ def test_unit_labels():
     assert maps.unit_label("PER_100000_POP") == "per 100,000 population"
     assert maps.unit_label("mgr/m^3") == "mgr/m^3"  # not a code: left as written
     assert maps.unit_label("") == "unit not given"
+
+
+def test_importing_the_figure_modules_imports_pil_image_whole():
+    """CI once showed "partially initialized module 'PIL.Image'" on a page when eight sessions drew
+    their first maps at once: Plotly's encoder reads PIL.Image from sys.modules without importing it
+    while another thread is importing it. A fresh interpreter shows the figure modules import it first."""
+    import subprocess
+    import sys
+
+    check = ("import sys, gapmonitor.charts; m = sys.modules.get('PIL.Image'); "
+             "sys.exit(0 if m is not None and hasattr(m, 'Image') else 1)")
+    assert subprocess.run([sys.executable, "-c", check]).returncode == 0
