@@ -8,7 +8,8 @@ functions), so what leaves the app is what the page showed."""
 
 import os
 from dataclasses import dataclass, field
-from functools import partial
+from collections.abc import Callable
+from functools import cached_property, partial
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pandas as pd
@@ -52,10 +53,15 @@ class View:
 @dataclass(frozen=True)
 class Picture:
     """One figure of a view, as the page draws it. `legend`: (label, colour) pairs for a figure that draws
-    no legend of its own (the status grid); the exports print them beside it."""
+    no legend of its own (the status grid); the exports print them beside it. `draw` makes the figure (or
+    is it): pages list a view's pictures at every run, and only a file made on a click needs them drawn."""
     name: str
-    figure: go.Figure
+    draw: Callable[[], go.Figure] | go.Figure
     legend: tuple = ()
+
+    @cached_property
+    def figure(self) -> go.Figure:
+        return self.draw() if callable(self.draw) else self.draw
 
 
 @dataclass(frozen=True)
@@ -310,7 +316,7 @@ def _goal(view: View, query, number: int, link: str) -> Evidence:
         empty = f"{indicator}: {NOT_IN_DATABASE.label.lower()}. {NOT_IN_DATABASE.meaning}"
     elif shown_view == GOAL_VIEWS[0]:
         areas = query("gap_status_by_area", indicator=indicator, group_id=group, **rules.params)
-        pictures.append(Picture("Map", maps.status_map(areas)))
+        pictures.append(Picture("Map", partial(maps.status_map, areas)))
         key_figures += _status_counts(areas.status)
     elif shown_view == GOAL_VIEWS[1]:
         picture, more, empty, subtitle = _value_map(query, indicator, group, labels[group], rules, params, state, subtitle)
@@ -320,12 +326,12 @@ def _goal(view: View, query, number: int, link: str) -> Evidence:
         title = f"{head}: all indicators"
         subtitle = f"Share of expected cells with data, all indicators of Goal {number} · {rules.period} · {rules.bar_words}"
         areas = query("coverage_by_area", goal=number, **rules.params)
-        pictures.append(Picture("Map", maps.coverage_map(areas, "with_citizen_pct", "With citizen data")))
+        pictures.append(Picture("Map", partial(maps.coverage_map, areas, "with_citizen_pct", "With citizen data")))
 
     matrix = query("coverage_by_indicator_and_group", goal=number, **rules.params)
     rows = (matrix.indicator + " " + matrix.indicator_title.str.slice(0, 60)
             + matrix.in_database.map({True: "", False: f" · {NOT_IN_DATABASE.label.lower()}"}))
-    pictures.append(Picture("Coverage matrix", charts.coverage_heatmap(
+    pictures.append(Picture("Coverage matrix", partial(charts.coverage_heatmap,
         matrix.assign(row=rows), row="row", column="group_label", value="with_citizen_pct",
         row_order=list(dict.fromkeys(rows)), column_order=list(groups.label),
         hover_label="Countries with data (official or citizen)")))
@@ -349,7 +355,7 @@ def _value_map(query, indicator, group, group_label, rules: _Rules, params, stat
     figures = [("Series", f"{series} ({maps.unit_label(unit)})"), ("Values", maps.VALUE_KINDS[kind]),
                ("Countries with a value", f"{with_value} of {len(shown)}")]
     subtitle += f" · {series} · {maps.VALUE_KINDS[kind].lower()}"
-    return [Picture("Map", maps.value_map(shown, kind, unit))], figures, None, subtitle
+    return [Picture("Map", partial(maps.value_map, shown, kind, unit))], figures, None, subtitle
 
 
 def _series_and_kind(values: pd.DataFrame, params: dict, state: dict):
@@ -383,7 +389,7 @@ def _time_series(query, indicator, labels, rules: _Rules, params, state) -> list
     shown = mine[mine.series == chosen]
     label = shown.group_id.map(labels).fillna(shown.dims.replace("", "Total"))
     shown = shown.assign(label=label.where(shown.area == country, label + " · " + shown.area_name))
-    return [Picture("Values over time", charts.time_series(shown, shown.unit.iloc[0]))]
+    return [Picture("Values over time", partial(charts.time_series, shown, shown.unit.iloc[0]))]
 
 
 def _goal_citizen(query, table: pd.DataFrame, areas: pd.DataFrame | None, indicator: str, group_label: str,
@@ -446,7 +452,7 @@ def _country(view: View, query, link: str) -> Evidence:
                  "series in the data shown: nothing is expected of them, so they count neither as covered nor as no data.")
     else:
         rows = shown.indicator + " " + shown.indicator_title.str.slice(0, 55)
-        grid = charts.status_matrix(shown.assign(row=rows), row="row", column="group_label",
+        grid = partial(charts.status_matrix, shown.assign(row=rows), row="row", column="group_label",
                                     row_order=list(dict.fromkeys(rows)),
                                     column_order=list(dict.fromkeys(shown.sort_values("group_sort").group_label)))
         legend = tuple((s.label, s.colour) for s in STATUSES)
@@ -487,7 +493,7 @@ def _by_goal(cells: pd.DataFrame) -> Picture:
               .with_data.mean())
     names = {g.number: g.label for g in GOALS}
     shares = shares.assign(row=shares.goal.map(names))
-    return Picture("Coverage by goal and group", charts.coverage_heatmap(
+    return Picture("Coverage by goal and group", partial(charts.coverage_heatmap,
         shares, row="row", column="group_label", value="with_data",
         row_order=[names[g] for g in sorted(shares.goal.unique())],
         column_order=list(dict.fromkeys(shares.sort_values("group_sort").group_label)),
@@ -512,13 +518,13 @@ def _subnational(query, area: str, units: pd.DataFrame, rules: _Rules, params: d
     shapes = units.rename(columns={"code": "area"})[["area", "geometry"]]
     if sub_view == SUB_VIEWS[0]:
         status = query("subnational_status", area=area, indicator=indicator, group_id=group, **rules.params)
-        figure = maps.subnational_status_map(status.merge(shapes, on="area"))
+        figure = partial(maps.subnational_status_map, status.merge(shapes, on="area"))
     else:
         values = query("latest_values_by_area", indicator=indicator, group_id=group, country=area, **rules.params)
         if values.empty:
             return []
         _, shown, kind = _series_and_kind(values, params, state)
-        figure = maps.subnational_value_map(shown.merge(shapes, on="area"), kind, shown.unit.iloc[0])
+        figure = partial(maps.subnational_value_map, shown.merge(shapes, on="area"), kind, shown.unit.iloc[0])
     return [Picture("Subnational map", figure)]
 
 
@@ -556,7 +562,8 @@ def _citizen(view: View, query, link: str) -> Evidence:
     if coverage.empty:
         empty = f"No released estimate of this dataset for an expected group in {rules.period}."
     else:
-        pictures = (Picture("Map", maps.coverage_map(coverage, "gaps_filled_pct", "Its cells with no official data")),)
+        pictures = (Picture("Map", partial(maps.coverage_map, coverage, "gaps_filled_pct",
+                                           "Its cells with no official data")),)
     within = compared[compared.same_series]
     counted = ("These count as gaps filled on every map." if info.meets_bar
                else "It is below the quality bar chosen: these show as citizen data below the bar.")

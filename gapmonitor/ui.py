@@ -7,6 +7,7 @@ import os
 import re
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from gapmonitor import accounts, db, safe_csv, throttle, uploads
@@ -163,6 +164,30 @@ def gap_controls() -> dict:
     st.query_params.update(window=str(window), end=str(last), bar=bar, endorsed="yes" if endorsed else "no")
     return {"first_year": last - window + 1, "last_year": last, "min_tier": QUALITY_BARS[bar], "scope": scope,
             "endorsed_only": endorsed}
+
+
+class _Prepared(go.Figure):
+    """A figure built once and shown at many runs: st.plotly_chart asks a figure for its dict at every
+    run (to_dict, a deep copy); this one hands over the dict it kept when it was built."""
+
+    def __init__(self, fig: go.Figure):
+        super().__init__(fig, skip_invalid=True)
+        self._kept = fig.to_dict()
+
+    def to_dict(self):
+        return self._kept
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _figure(name: str, _build, *args, **kwargs) -> go.Figure:  # keyed by the builder's name (functions are not hashed)
+    return _Prepared(_build(*args, **kwargs))
+
+
+def figure(build, *args, **kwargs) -> go.Figure:
+    """`build(*args, **kwargs)`, a figure of gapmonitor.maps or charts (pure functions of their arguments),
+    built once per distinct arguments and kept: a rerun that shows the same data, or comes back to it,
+    draws nothing again. Never change the figure returned."""
+    return _figure(f"{build.__module__}.{build.__qualname__}", build, *args, **kwargs)
 
 
 def plotly_map(fig, key: str):
@@ -474,8 +499,8 @@ NEW_STORY = ""  # the story choice that makes a new one
 def save_view(page: str, title: str = "") -> None:
     """'Save this view to a story', in the sidebar, for accounts that may save stories (a viewer sees
     nothing; stories.save_view refuses anyway). Saves the page's URL path and its current URL state, with a
-    step title (`title` suggests one) and a note for the presenter, into a new story or one the account
-    may change."""
+    step title (`title` suggests one; left blank, the view's own title as its brief has it) and a note for
+    the presenter, into a new story or one the account may change."""
     from gapmonitor import stories
 
     who = actor()
@@ -487,13 +512,16 @@ def save_view(page: str, title: str = "") -> None:
     with st.sidebar.expander("Save this view to a story"), st.form(f"save_view_{page}", clear_on_submit=True, border=False):
         chosen = st.selectbox("Story", [NEW_STORY, *titles], format_func=lambda s: titles.get(s, "New story"))
         new_title = st.text_input("Title of the new story", placeholder="Only for a new story")
-        step_title = st.text_input("Step title", value=title, max_chars=stories.MAX_TITLE)
+        step_title = st.text_input("Step title", value=title, max_chars=stories.MAX_TITLE,
+                                   placeholder="Blank: the view's own title")
         note = st.text_area("Note for the presenter", max_chars=stories.MAX_NOTE,
                             help="Shown when presenting (Note), and in the slides' speaker notes.")
         if st.form_submit_button("Save this view"):
+            state = st.query_params.to_dict()
+            step_title = step_title.strip() or _evidence(_stamp(), page, tuple(sorted(state.items())), None).title
             try:
                 story, position = stories.save_view(None if chosen == NEW_STORY else chosen, page,
-                                                    st.query_params.to_dict(), step_title, note, who,
+                                                    state, step_title, note, who,
                                                     new_story=new_title)
             except (stories.StoryError, accounts.NotAllowed) as refused:
                 st.error(f"Not saved: {refused}.")
@@ -524,14 +552,22 @@ def _evidence_base(page: str) -> str | None:
     return url[: -len(page)].rstrip("/") if url.rstrip("/").endswith("/" + page) else url.rstrip("/")
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _evidence(stamp: tuple[int, int], page: str, state: tuple, base: str | None):
+    """What a view says (evidence.of), once per database version and view: pages show its downloads at
+    every run, and a run that changes nothing in the view should not draw its figures again."""
+    from gapmonitor import evidence
+
+    return evidence.of(evidence.View(page, dict(state)), query=query, base=base)
+
+
 def evidence_downloads(page: str) -> None:
     """'Evidence for the room' at the foot of a goal page, country profile or citizen dataset: the view on
     screen (the page's URL state) as an image of the figure chosen (PNG, SVG), a one-page brief (PDF) and a
     slide (PPTX), each made on the click (gapmonitor/evidence.py says what the view says, once)."""
-    from gapmonitor import evidence
     from gapmonitor.exports import brief, images, slides
 
-    found = evidence.of(evidence.View(page, st.query_params.to_dict()), query=query, base=_evidence_base(page))
+    found = _evidence(_stamp(), page, tuple(sorted(st.query_params.to_dict().items())), _evidence_base(page))
     name = re.sub(r"[^a-z0-9.]+", "-", found.title.lower()).strip("-")
     st.subheader("Evidence for the room")
     st.caption("The view on screen as files to take to a meeting: each carries the title, legend, key figures, "

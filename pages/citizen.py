@@ -72,7 +72,7 @@ coverage = ui.query("dataset_coverage_by_area", dataset=chosen, **rules)
 if coverage.empty:
     st.info(f"No released estimate of this dataset for an expected group in {rules['first_year']}–{rules['last_year']}.")
 else:
-    fig = maps.coverage_map(coverage, "gaps_filled_pct", "Its cells with no official data")
+    fig = ui.figure(maps.coverage_map, coverage, "gaps_filled_pct", "Its cells with no official data")
     clicked = maps.clicked_area(ui.plotly_map(fig, key=f"citizen_map_{chosen}"))
     if clicked:
         st.switch_page("pages/country.py", query_params={"area": clicked})

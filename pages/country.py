@@ -50,7 +50,7 @@ def _subnational_status(area: str, indicator: str, group: str, heading: str, sha
     drawn = shapes.geometry.notna().any()
     st.markdown(f"{heading} · {rules['first_year']}–{rules['last_year']}")
     if drawn:
-        st.plotly_chart(maps.subnational_status_map(status.merge(shapes, on="area")), key="profile_sub_status",
+        st.plotly_chart(ui.figure(maps.subnational_status_map, status.merge(shapes, on="area")), key="profile_sub_status",
                         config=maps.TOPOJSON_CONFIG)
     else:  # the statuses as a list, areas with data first
         order = {s.code: i for i, s in enumerate(STATUSES)}
@@ -83,7 +83,7 @@ def _subnational_values(area: str, indicator: str, group: str, heading: str, sha
     shown = values[values.series == series]
     st.markdown(f"{heading} · {series} · {maps.VALUE_KINDS[kind].lower()} · {period}")
     if drawn:
-        st.plotly_chart(maps.subnational_value_map(shown.merge(shapes, on="area"), kind, shown.unit.iloc[0]),
+        st.plotly_chart(ui.figure(maps.subnational_value_map, shown.merge(shapes, on="area"), kind, shown.unit.iloc[0]),
                         key="profile_sub_values", config=maps.TOPOJSON_CONFIG)
     else:
         st.caption(NO_BOUNDARIES)
@@ -137,8 +137,8 @@ if shown.empty:
             "data. The sidebar's *Data shown* chooses the data; the Data page imports more.")
 else:
     rows = shown.indicator + " " + shown.indicator_title.str.slice(0, 55)
-    st.plotly_chart(charts.status_matrix(
-        shown.assign(row=rows), row="row", column="group_label",
+    st.plotly_chart(ui.figure(
+        charts.status_matrix, shown.assign(row=rows), row="row", column="group_label",
         row_order=list(dict.fromkeys(rows)), column_order=list(dict.fromkeys(shown.sort_values("group_sort").group_label)),
     ), key="profile_matrix")
     ui.status_legend()

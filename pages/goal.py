@@ -17,7 +17,6 @@ def goal_page(number: int):
 
     def page() -> None:
         render(number)
-        ui.evidence_downloads(f"goal-{number}")
 
     page.__name__ = f"goal_{number}"  # st.Page names callables by __name__
     return page
@@ -73,28 +72,40 @@ def render(number: int) -> None:
     _headline(ui.query("goal_summary", goal=number, **rules).iloc[0])
 
     indicators = ui.query("indicators_for_goal", goal=number, scope=rules["scope"])
+    present = set(indicators.indicator[indicators.in_database])
     if indicators.empty:
         st.info("No series of this goal are in the database yet.")
-        return
-    titles = dict(zip(indicators.indicator, indicators.title))
-    codes = list(indicators.indicator)
-    present = set(indicators.indicator[indicators.in_database])
-    if not present:
+    elif not present:
         _not_in_database(f"Goal {number}", "None of its indicators has a series in the data shown: nothing is "
                                             "expected of them, so the goal has no coverage figure, not 0%.")
         st.dataframe(indicators.assign(status=NOT_IN_DATABASE.label)[["indicator", "title", "series_codes", "status"]],
                      hide_index=True)
+    else:
+        missing = [c for c in indicators.indicator if c not in present]
+        if missing:
+            st.caption(f"{NOT_IN_DATABASE.label} (no series in the data shown): {', '.join(missing)}.")
+        groups = ui.query("population_groups")
+        ui.save_view(f"goal-{number}")  # in the sidebar, which a fragment cannot write to; titled from the view
+        _indicator_view(number, rules, indicators, groups)
+        _coverage_matrix(number, rules, groups)
         return
-    missing = [c for c in codes if c not in present]
-    if missing:
-        st.caption(f"{NOT_IN_DATABASE.label} (no series in the data shown): {', '.join(missing)}.")
+    ui.evidence_downloads(f"goal-{number}")  # a brief of an empty view says why it is empty
+
+
+@st.fragment
+def _indicator_view(number: int, rules: dict, indicators: pd.DataFrame, groups: pd.DataFrame) -> None:
+    """The indicator, group and view controls and all they drive: the map, the series, the table and the
+    evidence downloads. A fragment: choosing among them reruns this part, not the whole page (the sidebar's
+    period and quality bar still rerun everything)."""
+    titles = dict(zip(indicators.indicator, indicators.title))
+    codes = list(indicators.indicator)
+    present = set(indicators.indicator[indicators.in_database])
     c1, c2, c3 = st.columns([3, 2, 2])
     first = next(c for c in codes if c in present)
     indicator = c1.selectbox("Indicator", codes, key=f"g{number}_indicator",
                              index=codes.index(ui.param("indicator", codes, first)),
                              format_func=lambda c: f"{c} {titles[c]}" + ("" if c in present else
                                                                          f" — {NOT_IN_DATABASE.label.lower()}"))
-    groups = ui.query("population_groups")
     expected = set(indicators.set_index("indicator").expected_groups[indicator])
     group_ids = [g for g in groups.group_id if g in expected]
     labels = dict(zip(groups.group_id, groups.label))
@@ -104,19 +115,18 @@ def render(number: int) -> None:
                          format_func=labels.get, help="The groups this indicator is expected to be disaggregated by.")
     view = c3.radio("Colour the map by", VIEWS, key=f"g{number}_view", index=VIEWS.index(ui.param("view", VIEWS, VIEWS[0])))
     st.query_params.update(indicator=indicator, group=group, view=view)
-    ui.save_view(f"goal-{number}", f"Goal {number} · {indicator} · {labels[group]}")
 
     if view == VIEWS[0]:
         st.markdown(f"**{indicator}** · {labels[group]} · {rules['first_year']}–{rules['last_year']}")
         areas = ui.query("gap_status_by_area", indicator=indicator, group_id=group, **rules)
-        fig = None if indicator not in present else maps.status_map(areas)
+        fig = None if indicator not in present else ui.figure(maps.status_map, areas)
     elif view == VIEWS[1]:  # None when the group has no value in the period (it says so)
         fig = _value_map(number, indicator, group, labels[group], rules) if indicator in present else None
     else:
         st.markdown(f"**All indicators of Goal {number}** · share of expected cells with data, "
                     f"{rules['first_year']}–{rules['last_year']}")
         areas = ui.query("coverage_by_area", goal=number, **rules)
-        fig = maps.coverage_map(areas, "with_citizen_pct", "With citizen data")
+        fig = ui.figure(maps.coverage_map, areas, "with_citizen_pct", "With citizen data")
     if indicator not in present and view != VIEWS[2]:  # an all-grey map would read as "no data anywhere"
         _not_in_database(f"{indicator}")
     elif fig is not None:
@@ -131,21 +141,24 @@ def render(number: int) -> None:
             st.caption("National values only: subnational estimates are on each country's page. Hover for the "
                        "year, the source and, for citizen data, the interval, sample size and reliability.")
 
+    if indicator in present:
+        _series_and_table(number, indicator, group, labels, rules)
+    ui.evidence_downloads(f"goal-{number}")
+
+
+def _coverage_matrix(number: int, rules: dict, groups: pd.DataFrame) -> None:
     st.subheader("Coverage by indicator and group")
     matrix = ui.query("coverage_by_indicator_and_group", goal=number, **rules)
     rows = (matrix.indicator + " " + matrix.indicator_title.str.slice(0, 60)
             + matrix.in_database.map({True: "", False: f" · {NOT_IN_DATABASE.label.lower()}"}))
-    st.plotly_chart(charts.coverage_heatmap(
-        matrix.assign(row=rows), row="row", column="group_label", value="with_citizen_pct",
+    st.plotly_chart(ui.figure(
+        charts.coverage_heatmap, matrix.assign(row=rows), row="row", column="group_label", value="with_citizen_pct",
         row_order=list(dict.fromkeys(rows)), column_order=list(groups.label),
         hover_label="Countries with data (official or citizen)",
     ), key=f"g{number}_matrix")
     st.caption("Share of countries with official data, or citizen data meeting the bar, for each indicator and "
                f"expected group. Blank: the group is not expected for the indicator, or the whole row is "
                f"{NOT_IN_DATABASE.label.lower()} (no series in the data shown).")
-
-    if indicator in present:
-        _series_and_table(number, indicator, group, labels, rules)
 
 
 def _value_map(number: int, indicator: str, group: str, group_label: str, rules: dict):
@@ -161,7 +174,7 @@ def _value_map(number: int, indicator: str, group: str, group_label: str, rules:
     unit = shown.unit.iloc[0]
     st.markdown(f"**{indicator}** · {group_label} · {series} · {maps.VALUE_KINDS[kind].lower()} · {period}")
     st.caption(ui.value_caption(shown, kind, rules))
-    return maps.value_map(shown, kind, unit)
+    return ui.figure(maps.value_map, shown, kind, unit)
 
 
 def _series_and_table(number: int, indicator: str, group: str, labels: dict, rules: dict) -> None:
@@ -170,7 +183,7 @@ def _series_and_table(number: int, indicator: str, group: str, labels: dict, rul
     names = dict(zip(countries.code, countries.name))
     rows = ui.query("observations", indicator=indicator, group_id=None, country=None,
                     first_year=0, last_year=rules["last_year"], scope=rules["scope"])
-    present = set(rows.country)
+    present = set(rows.country.unique())  # unique first: iterating a column of 10⁵ strings takes tens of ms
     with_data = [c for c in countries.code if c in present] or list(countries.code)
     richest = rows.country.value_counts().index[0] if len(rows) else with_data[0]  # the most observations
     country = st.selectbox("Country", with_data, key=f"g{number}_country",
@@ -185,7 +198,7 @@ def _series_and_table(number: int, indicator: str, group: str, labels: dict, rul
         label = shown.group_id.map(labels).fillna(shown.dims.replace("", "Total"))
         # subnational citizen estimates are labelled with their area
         shown = shown.assign(label=label.where(shown.area == country, label + " · " + shown.area_name))
-        st.plotly_chart(charts.time_series(shown, shown.unit.iloc[0]), key=f"g{number}_ts")
+        st.plotly_chart(ui.figure(charts.time_series, shown, shown.unit.iloc[0]), key=f"g{number}_ts")
         st.caption("Lines: official series. Diamonds: citizen estimates with their 95% interval.")
     else:
         st.info(f"No observations of {indicator} for {names[country]}.")

@@ -34,14 +34,14 @@ if heat.empty:
             "chooses the data, and the Data page imports more.")
 else:
     heat = heat.assign(goal_label=heat.goal.map(goal_labels))
-    st.plotly_chart(charts.coverage_heatmap(
-        heat, row="goal_label", column="group_label", value=column,
+    st.plotly_chart(ui.figure(
+        charts.coverage_heatmap, heat, row="goal_label", column="group_label", value=column,
         row_order=[goal_labels[g.number] for g in GOALS],
         column_order=list(dict.fromkeys(heat.sort_values("group_sort").group_label)), hover_label=measure,
     ), key="overview_heatmap")
     st.subheader("Coverage by country")
     areas = ui.query("coverage_by_area", goal=None, **rules)
-    clicked = maps.clicked_area(ui.plotly_map(maps.coverage_map(areas, column, measure), key=f"overview_map_{column}"))
+    clicked = maps.clicked_area(ui.plotly_map(ui.figure(maps.coverage_map, areas, column, measure), key=f"overview_map_{column}"))
     if clicked:
         st.switch_page("pages/country.py", query_params={"area": clicked})
     st.caption("Share of each country's expected cells (the indicators in this database, their expected groups) "
