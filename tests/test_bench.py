@@ -136,3 +136,34 @@ def test_benchmark_runs_end_to_end(bench_db, tmp_path):
     assert runs["app"][0]["rejected"] == 0
     text = output.read_text()
     assert "| measure |" in text and "h. world map" in text
+
+
+def test_the_pages_floor_sends_what_the_page_sent(bench_db, monkeypatch):
+    """Row g's floor (bench/bare_page.py) draws the goal page's widgets again and sends its other elements
+    as recorded, computing nothing: run as a page, it shows the same widgets, maps, charts and table."""
+    from streamlit.testing.v1 import AppTest
+
+    from bench import bare_page
+
+    path, _ = bench_db
+    monkeypatch.setenv("GAPMONITOR_DB", str(path))
+    page = AppTest.from_string("from pages.goal import render\nrender(3)", default_timeout=120)
+    page.run()
+    assert not page.exception
+    floor = AppTest.from_string(bare_page.script(bare_page.recorded(page)), default_timeout=120)
+    floor.run()
+    assert not floor.exception, [e.message for e in floor.exception]
+
+    def sent(at):
+        return {"widgets": sorted(w.label for kind in ("selectbox", "radio", "slider", "checkbox")
+                                  for w in getattr(at, kind)),
+                "charts": sorted(c.proto.spec for c in at.get("plotly_chart")),
+                "tables": [t.value.to_csv() for t in at.dataframe],  # text: NaN equals NaN
+                "metrics": [m.value for m in at.metric], "markdown": [m.value for m in at.markdown]}
+
+    assert sent(floor) == sent(page)
+    assert len(sent(page)["charts"]) == 3 and len(sent(page)["tables"]) == 1 and sent(page)["widgets"]
+    widgets_only = AppTest.from_string(bare_page.script(bare_page.widgets_only(bare_page.recorded(page))),
+                                       default_timeout=120)
+    widgets_only.run()
+    assert sent(widgets_only)["widgets"] == sent(page)["widgets"] and not sent(widgets_only)["charts"]
