@@ -8,7 +8,8 @@ with data as (
         count(distinct s.indicator) as indicators
     from released_observation as o
     join series as s on s.code = o.series
-    where o.year between $first_year and $last_year and in_scope(o.is_demo, $scope) and o.value is not null
+    where o.area in (select code from area where parent = $area and kind = 'subnational')  -- first: 3× faster
+        and o.year between $first_year and $last_year and in_scope(o.is_demo, $scope) and o.value is not null
     group by o.area
 )
 select
