@@ -67,7 +67,9 @@ GOAL = 3
 GOAL_PATH = f"/goal-{GOAL}"
 WINDOW = 5
 STEP_TIMEOUT_MS = 30_000  # a change whose map has not shown the new data by then is a timeout
+SELF_CHECK_MS = 1500  # how long "the same value again" must leave the detector waiting
 SETTLE_MS = 400  # quiet time after a run before the next change
+KIND = {"goal": "map", "country": "matrix"}  # the figure watched on each page
 INTERACTIONS = [  # (name, page, control label, kind of control, what the values are)
     ("population group", "goal", "Population group", "select", "group"),
     ("indicator", "goal", "Indicator", "select", "indicator"),
@@ -291,8 +293,7 @@ class Tab:
         self.page.on("websocket", lambda ws: _is_external(ws.url) and self.blocked.append(ws.url))
         self.errors: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(url)
-        self.page.wait_for_selector(DONE, state="attached", timeout=180_000)
+        self.page.goto(url, wait_until="commit")  # settle() waits for the rest: tabs load side by side
 
     def settle(self, kind: str, timeout: int = 180_000) -> str | None:
         """Wait for the script run to finish and the page to be quiet (and the watched figure drawn);
@@ -327,8 +328,10 @@ def prepare(page, control: str, label: str, text: str):
 def change(tab: Tab, kind: str, control: str, label: str, text: str, expected: str | None,
            timeout_ms: int = STEP_TIMEOUT_MS) -> dict:
     """Choose `text` in the control; with `expected`, time it until that signature is drawn. Returns
-    {'ms': latency} or {'error': why}, and what the page settled on."""
+    {'ms': latency} or {'error': why}, and what the page settled on. Untimed, it still waits for the
+    drawing to change (a loaded machine may start the run after the page has been quiet a while)."""
     target = prepare(tab.page, control, label, text)
+    before = tab.page.evaluate("k => window.__lat.signature(k)", kind)
     if expected is not None:
         armed = tab.page.evaluate("([k, e]) => window.__lat.arm(k, e)", [kind, expected])
         if armed != "armed":
@@ -347,6 +350,12 @@ def change(tab: Tab, kind: str, control: str, label: str, text: str, expected: s
         except Exception as e:  # playwright's TimeoutError: the new data never showed
             tab.page.evaluate("() => window.__lat.disarm()")
             result = {"error": f"timeout after {timeout_ms} ms ({type(e).__name__})"}
+    else:  # untimed, but the run it starts must be over before settling: wait for the drawing to change
+        try:
+            tab.page.wait_for_function("([k, b]) => window.__lat.signature(k) !== b", arg=[kind, before],
+                                       timeout=timeout_ms, polling=50)
+        except Exception as e:  # playwright's TimeoutError
+            result = {"error": f"nothing new drawn in {timeout_ms} ms ({type(e).__name__})"}
     settled = tab.settle(kind)
     if expected is not None and "ms" in result and settled != expected:
         result = {"error": "unstable: the map changed again after showing the new data"}
@@ -360,18 +369,28 @@ def percentile(values: list[float], q: float) -> float:
     return s[max(0, math.ceil(q / 100 * len(s)) - 1)]
 
 
-def run_interaction(tab: Tab, kind: str, control: str, label: str, texts: list[str], repeat: int) -> dict:
-    """Visit the other value and come back (untimed: their signatures), then alternate `repeat` times."""
+def run_interaction(tab: Tab, kind: str, control: str, label: str, texts: list[str], repeat: int,
+                    self_check: bool = False) -> dict:
+    """Visit the other value and come back (untimed: their signatures), then alternate `repeat` times.
+    With self_check, first show that the detector is not fooled: armed for the other value's drawing,
+    choosing the value already shown (nothing new drawn) must time out; armed for the drawing already
+    shown, it must refuse."""
     sig = [tab.settle(kind), None]
-    sig[1] = change(tab, kind, control, label, texts[1], None)["settled"]
-    back = change(tab, kind, control, label, texts[0], None)["settled"]
+    there = change(tab, kind, control, label, texts[1], None)
+    sig[1] = there["settled"]
     out = {"times": [], "errors": [], "signatures": sig}
-    if sig[0] == sig[1]:
+    if "error" in there or sig[0] == sig[1]:
         out["errors"].append(f"choosing {texts[1]!r} instead of {texts[0]!r} does not change the drawing")
         return out
+    back = change(tab, kind, control, label, texts[0], None)["settled"]
     if back != sig[0]:
         out["errors"].append("coming back to the first value drew something else")
         return out
+    if self_check:
+        same = change(tab, kind, control, label, texts[0], sig[1], timeout_ms=SELF_CHECK_MS)
+        refused = tab.page.evaluate("([k, e]) => window.__lat.arm(k, e)", [kind, sig[0]])
+        out["self_check"] = {"same value again": same.get("error", f"measured {same.get('ms')} ms"),
+                             "still drawn": same["settled"] == sig[0], "armed for what is drawn": refused}
     for i in range(repeat):
         to = 1 - i % 2
         r = change(tab, kind, control, label, texts[to], sig[to])
@@ -383,10 +402,11 @@ def run_interaction(tab: Tab, kind: str, control: str, label: str, texts: list[s
 
 
 def measure(db_path, repeat: int = 20, apps=APPS, interactions=None, log=print, browser=None,
-            settle_ms: int = SETTLE_MS) -> dict:
+            settle_ms: int = SETTLE_MS, self_check: bool = False) -> dict:
     """Run the latency benchmark on a copy of the database at db_path (in `browser`, a Playwright
     chromium, or one started here). Returns {"interactions": {name: {app: {"median_ms", "p95_ms", "n",
-    "times", "errors", "signatures"}}}, "blocked": [...], "plan": ..., "page_errors": ...}."""
+    "times", "errors", "signatures"}}}, "blocked": [...], "plan": ..., "page_errors": ...}. With
+    self_check, the first interaction of each page also checks the detector (run_interaction)."""
     from tests.browser import chromium
 
     chosen = [i for i in INTERACTIONS if interactions is None or i[0] in interactions]
@@ -399,22 +419,29 @@ def measure(db_path, repeat: int = 20, apps=APPS, interactions=None, log=print, 
         states_file = folder / "states.json"
         states_file.write_text(json.dumps(states(pl)), encoding="utf-8")
         urls = serving_all(stack, apps, db_copy, states_file, folder)
+        log(f"serving: {urls}")
         browser = browser or stack.enter_context(chromium())
         blocked: list[str] = []
-        for app in apps:  # the server's first page: deep links work after it, and the first run's loading is done
-            warm = Tab(browser, urls[app] + "/", blocked)
+        if "ours" in apps:  # a light first page: deep links work after it (Streamlit learns the app's pages
+            warm = Tab(browser, urls["ours"] + "/about", blocked)  # at its first run through app.py)
+            warm.page.wait_for_selector("[data-testid=stSidebarNavLink]", timeout=180_000)
             warm.settle("none")
             warm.close()
-        tabs = {}
+        # every page the benchmark uses, opened side by side at its start state
+        tabs = {(app, page): Tab(browser, urls[app] + start_url(app, page, pl["start"]), blocked, settle_ms)
+                for app in apps for page in {i[1] for i in chosen}}
+        for (app, page), tab in tabs.items():  # all loaded and quiet before anything is timed
+            tab.settle(KIND[page])
+        log(f"{len(tabs)} pages open")
         result = {"interactions": {}, "blocked": blocked, "plan": pl, "repeat": repeat, "page_errors": {}}
         for name, page, label, control, key in chosen:
-            kind = "map" if page == "goal" else "matrix"
+            kind = KIND[page]
             result["interactions"][name] = {}
             for app in apps:
-                if (app, page) not in tabs:
-                    tabs[app, page] = Tab(browser, urls[app] + start_url(app, page, pl["start"]), blocked, settle_ms)
                 started = time.perf_counter()
-                r = run_interaction(tabs[app, page], kind, control, label, pl["text"][key], repeat)
+                first_on_page = name == next(i[0] for i in chosen if i[1] == page)
+                r = run_interaction(tabs[app, page], kind, control, label, pl["text"][key], repeat,
+                                    self_check and first_on_page)
                 if r["times"]:
                     r.update(median_ms=statistics.median(r["times"]), p95_ms=percentile(r["times"], 95))
                 r["n"] = len(r["times"])
