@@ -28,40 +28,44 @@ with lookup as (
     union all
     select 'area', code, code from batch_areas where code not in (select code from area)  -- once per code
 ),
-resolved as (
+resolved as (  -- one narrow row per incoming row: the text cells stay in `incoming`
     select
-        i._pos, i.row, i.series, i.area, i.area_name, i.area_scheme, i.dims, i.time_detail,
+        i._pos, i.row,
         l.code as area_code,
         s.code is null as new_series,
         coalesce(s.indicator, ind.code) as series_indicator,
-        hash(i.series, coalesce(l.code, i.area), i.dims, i.time_detail) as key_hash
+        hash(i.series, coalesce(l.code, i.area), i.dims, i.time_detail) as key_hash,
+        -- an unknown code becomes a new area when the file says what it is: an M49 number with a name in
+        -- a UN export (its regional groupings), or a subnational code in a national file
+        l.code is null and (
+            (i.area_scheme = 'm49' and try_cast(i.area as integer) is not null and i.area_name <> '')
+            or (i.area_scheme = 'code' and $country::varchar is not null)
+        ) as new_area,
+        case when l.code is null then
+            case when i.area_scheme = 'm49' then region_code(try_cast(i.area as integer)) else $country::varchar || '-' || i.area end
+        end as new_area_code,
+        case when i.area_scheme = 'm49' then 'region' else 'subnational' end as new_area_kind
     from incoming as i
     left join lookup as l on l.scheme = i.area_scheme and l.key = i.area
     left join series as s on s.code = i.series
     left join indicator as ind on ind.code = i.indicator
 ),
 -- duplicates (same series, area, dimensions and period) by a grouped count, first of the keys' hashes:
--- a million rows' hashes are a small table, a window or a count over their text keys a large one
+-- a million rows' hashes are a small table, a window or a count over their text keys a large one; only
+-- the rows whose hash is shared are compared by their text (read again from `incoming`)
 collided as (select key_hash from resolved group by key_hash having count(*) > 1),
+shared as (
+    select r._pos, r.row, r.key_hash, i.series, coalesce(r.area_code, i.area) as area_key, i.dims, i.time_detail
+    from resolved as r join incoming as i using (_pos)
+    where r.key_hash in (select key_hash from collided)
+),
 duplicated as (
-    select key_hash, series, coalesce(area_code, area) as area_key, dims, time_detail, min(row) as first_row
-    from resolved where key_hash in (select key_hash from collided)
-    group by all having count(*) > 1
+    select _pos, min(row) over (partition by key_hash, series, area_key, dims, time_detail) as first_row,
+        count(*) over (partition by key_hash, series, area_key, dims, time_detail) as n
+    from shared
 )
 select
-    r._pos, r.row, r.area_code, r.new_series, r.series_indicator,
-    -- an unknown code becomes a new area when the file says what it is: an M49 number with a name in
-    -- a UN export (its regional groupings), or a subnational code in a national file
-    area_code is null and (
-        (area_scheme = 'm49' and try_cast(area as integer) is not null and area_name <> '')
-        or (area_scheme = 'code' and $country::varchar is not null)
-    ) as new_area,
-    case when area_code is null then
-        case when area_scheme = 'm49' then region_code(try_cast(area as integer)) else $country::varchar || '-' || area end
-    end as new_area_code,
-    case when area_scheme = 'm49' then 'region' else 'subnational' end as new_area_kind,
-    coalesce(d.first_row, r.row) as first_row
+    r._pos, r.row, r.area_code, r.new_series, r.series_indicator, r.new_area, r.new_area_code, r.new_area_kind,
+    coalesce(case when d.n > 1 then d.first_row end, r.row) as first_row
 from resolved as r
-left join duplicated as d on d.key_hash = r.key_hash and d.series is not distinct from r.series
-    and d.area_key is not distinct from coalesce(r.area_code, r.area)
-    and d.dims is not distinct from r.dims and d.time_detail is not distinct from r.time_detail
+left join duplicated as d using (_pos)

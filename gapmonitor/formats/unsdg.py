@@ -39,9 +39,10 @@ def _clean_name(name: str) -> str:
 
 def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
     """Every data row of the file as one Arrow table, in file order: `row` (the line a spreadsheet
-    shows: the header is line 1), the cells used as trimmed text, value, year and bounds as numbers
-    (NULL where a cell is not one), a flag per PROBLEMS entry and `ok` (the row is kept). One DuckDB
-    pass streamed into Arrow: no Python pass over the rows, no table of them kept in DuckDB."""
+    shows: the header is line 1), the cells used as trimmed text (time_detail: the period given, else
+    TimePeriod's text), value, year and bounds as numbers (NULL where a cell is not one), a flag per
+    PROBLEMS entry, `ok` (the row is kept) and, in flagged rows only, the cell each problem shows
+    (`<cell>_shown`). One DuckDB pass into Arrow: no Python pass over the rows, and only the columns used."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         try:
@@ -76,6 +77,13 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
     # the first cell of a row past the limit on a cell's length (strlen costs nothing: DuckDB keeps it)
     long_cell = " ".join(f"when strlen({identifier(c)}) > $max_cell then {i}" for i, c in enumerate(col.values()))
     flags = ", ".join(f"{where} as problem_{i}" for i, (_, _, _, where, _) in enumerate(PROBLEMS))
+    problem_columns = ", ".join(f"problem_{i}" for i in range(len(PROBLEMS)))
+    # the cells a problem shows, kept only in the rows that have one: a million copies of them are not needed
+    by_cell: dict[str, list[str]] = {}
+    for i, (_, _, _, _, cell) in enumerate(PROBLEMS):
+        by_cell.setdefault(cell, []).append(f"problem_{i}")
+    shown = ", ".join(f"case when {' or '.join(identifier(f) for f in flags_of)} then {identifier(cell)} end "
+                      f"as {identifier(cell + '_shown')}" for cell, flags_of in by_cell.items())
     with checked:
         table = con.sql(f"""
             with source as (
@@ -83,8 +91,7 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
                 limit $rows  -- one past MAX_ROWS: enough to tell the file is too long
             ),
             cells as (
-                select row_number() over () + 1 as row,  -- an empty OVER numbers the rows in file order
-                    {text('SeriesCode')} as series, {text('SeriesDescription')} as series_description,
+                select {text('SeriesCode')} as series, {text('SeriesDescription')} as series_description,
                     {text('Indicator')} as indicator, {text('Units')} as unit,
                     {text('GeoAreaCode')} as area, {text('GeoAreaName')} as area_name, {key} as dims,
                     {text('TimePeriod')} as year_text, {text('Time_Detail')} as time_detail,
@@ -104,12 +111,21 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
                     case when isfinite(lower_number) then lower_number end as lower_bound,
                     case when isfinite(upper_number) then upper_number end as upper_bound
                 from read
+            ),
+            flagged as (
+                select *, {flags}, value is not null and year is not null and series <> '' and area <> '' as ok
+                from typed
             )
-            select *, {flags}, value is not null and year is not null and series <> '' and area <> '' as ok
-            from typed
+            select series, series_description, indicator, unit, area, area_name, dims, year,
+                case when time_detail = '' then year_text else time_detail end as time_detail,
+                value, lower_bound, upper_bound, nature, source, footnote, long_cell, {problem_columns}, ok, {shown}
+            from flagged
         """, params=params).to_arrow_table()
     if source == "frame":
         con.unregister("frame")
+    # `row`, the line a spreadsheet shows, numbered here: the scan keeps the file's order (DuckDB's
+    # preserve_insertion_order), and row_number() over the whole file would hold every row at once
+    table = table.add_column(0, "row", pa.array(np.arange(2, len(table) + 2, dtype=np.int64)))
     if len(table) > MAX_ROWS:
         raise fatal(path, TOO_MANY_ROWS, row=MAX_ROWS + 2)
     if pc.any(pc.is_valid(table["long_cell"])).as_py():
@@ -169,18 +185,15 @@ PROBLEMS = [
 def _typed(batch: Batch, table: pa.Table) -> Batch:
     """Report every flagged cell (only those rows become Python values), and keep the good rows as
     Batch.observations, Arrow-backed: no Python string per cell."""
-    if (np.diff(table["row"].to_numpy()) < 0).any():
-        table = table.sort_by("row")  # DuckDB keeps the order; this is only in case it did not
     for i, (severity, message, column, _, shown) in enumerate(PROBLEMS):
-        found = table.select(["row", shown]).filter(table[f"problem_{i}"])
-        for row, value in zip(found["row"].to_pylist(), found[shown].to_pylist()):
+        found = table.select(["row", f"{shown}_shown"]).filter(table[f"problem_{i}"])
+        for row, value in zip(found["row"].to_pylist(), found[f"{shown}_shown"].to_pylist()):
             batch.problem(severity, message, row, column, value)
     if not pc.all(table["ok"]).as_py():
         table = table.filter(table["ok"])
-    time_detail = pc.if_else(pc.equal(table["time_detail"], ""), table["year_text"], table["time_detail"])
     columns = {c: table[c] for c in ("row", "series", "series_description", "indicator", "unit", "area", "area_name")}
     columns |= {"area_scheme": pa.repeat("m49", len(table)), "dims": table["dims"], "year": table["year"],
-                "time_detail": time_detail}
+                "time_detail": table["time_detail"]}
     columns |= {c: table[c] for c in ("value", "lower_bound", "upper_bound", "nature", "source")}
     columns["sample_size"] = pa.nulls(len(table), pa.int32())
     columns["footnote"] = table["footnote"]  # beyond OBSERVATION_COLUMNS: the importer writes it
