@@ -607,9 +607,12 @@ def measure(args) -> dict:
         f"figure {spec_bytes / 1000:,.0f} kB + world_110m.json {len(topo) / 1000:,.0f} kB; gzipped {gz / 1000:,.0f} kB")
 
     evidence_rows(path, p, min(args.repeat, 3), row)
+    latency_table = None
+    if args.latency_repeat and (args.latency_scales is None or args.scale in args.latency_scales):
+        latency_table = latency_rows(path, args.latency_repeat, row)
 
     return {"path": str(path), "info": info, "load": (load_before, os.getloadavg()[0]), "page_hot_spots": page_hot_spots, "parameters": p, "rows": rows, "details": details,
-            "baseline_load_s": baseline_load, "baseline_frame_bytes": frames_bytes, "import_rows": n_import,
+            "latency_table": latency_table, "baseline_load_s": baseline_load, "baseline_frame_bytes": frames_bytes, "import_rows": n_import,
             "import_runs": {"app": app_runs, "baseline": base_runs, "load_only": floor_import["runs"]}, "pages": {k: v for k, v in pages.items()
                                                                                 if k not in ("map_spec", "map_config")}}
 
@@ -650,6 +653,39 @@ def evidence_rows(path: Path, p: dict, repeat: int, row) -> None:
         row("i. brief: build a one-page brief of a goal view", "—", note=str(e))
     finally:
         con.close()
+
+
+LATENCY_FLOOR_TARGET = 1.5   # issue 17: ours within 1.5× the floor, and
+LATENCY_TYPICAL_TARGET = 3   # at least 3× faster than the typical dashboard, at the median and the p95
+
+
+def latency_rows(path: Path, repeat: int, row) -> str:
+    """j: click to redrawn map in Chromium (bench/latency.py), ours beside its floor and the typical
+    dashboard; one row per interaction (its median), one for its 95th percentile."""
+    from bench import latency
+
+    print(f"  j. interaction latency in Chromium, {repeat} changes each", flush=True)
+    result = latency.measure(path, repeat)
+    for name, apps in result["interactions"].items():
+        ours, floor, typical = (apps.get(a, {}) for a in latency.APPS)
+        for stat, label in (("median_ms", "median"), ("p95_ms", "95th percentile")):
+            if stat not in ours:
+                row(f"j. {name}: {label}", "—", note=f"not measured: {'; '.join(ours.get('errors', [])) or 'no run'}")
+                continue
+            of_floor = ours[stat] / floor[stat] if stat in floor else math.nan
+            faster = typical[stat] / ours[stat] if stat in typical else math.nan
+            met = of_floor <= LATENCY_FLOOR_TARGET and faster >= LATENCY_TYPICAL_TARGET
+            row(f"j. {name}, click to map redrawn: {label}" if label == "median" else f"   j · {name}: {label}",
+                ms(ours[stat] / 1000), "", f"{typical[stat]:,.0f} ms" if stat in typical else "—",
+                f"{of_floor:.2f}× floor, typical {faster:.2f}× ours",
+                f"≤ {LATENCY_FLOOR_TARGET}× floor, ≥ {LATENCY_TYPICAL_TARGET}× faster than typical",
+                "yes" if met else "no",
+                f"floor {floor.get(stat, math.nan):,.0f} ms; {ours['n']} changes, "
+                f"{len(ours['errors']) + len(floor.get('errors', [])) + len(typical.get('errors', []))} failed",
+                value=ours[stat] / 1000)
+    blocked = len(result["blocked"])
+    row("   j · requests that tried to leave the machine", str(blocked), target="0", met="yes" if not blocked else "no")
+    return latency.table(result)
 
 
 COLUMNS = [("measure", "measure"), ("ours", "ours (median)"), ("spread", "min–max"), ("baseline", "baseline (median)"),
@@ -693,6 +729,12 @@ def markdown(result: dict, args) -> str:
     ]
     for r in result["rows"]:
         lines.append("| " + " | ".join(str(r[k]).replace("|", "\\|") for k, _ in COLUMNS) + " |")
+    if result.get("latency_table"):
+        lines += ["", "## j. Interaction latency in Chromium (bench/latency.py)", "",
+                  "From the input event to the map (the country page: its status matrix) repainted with the new "
+                  "data; the floor has every figure built in advance, the typical dashboard filters pandas "
+                  "frames and draws with plotly.express at each click (bench/latency_apps/).", "",
+                  result["latency_table"]]
     lines += ["", "## Where the time goes in each query (DuckDB profiler, one run)", ""]
     for letter, d in result["details"].items():
         lines.append(f"- **{letter}. {d['query']}**: " + "; ".join(d["hot_spots"]))
@@ -714,6 +756,10 @@ def main(argv=None) -> dict:
                              "$TMPDIR/gapmonitor-bench/bench-<scale>.duckdb)")
     parser.add_argument("--regenerate", action="store_true", help="build the database even if it can be reused")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.md")
+    parser.add_argument("--latency-repeat", type=int, default=20,
+                        help="changes of each control in Chromium for row j (bench/latency.py); 0 skips it")
+    parser.add_argument("--latency-scales", type=lambda v: [float(x) for x in v.split(",")], default=None,
+                        help="with --scales, the scales at which row j runs (default: all)")
     parser.add_argument("--scales", help="several scales in one run, e.g. 0.25,0.5,1,2: each measured in full, "
                                          "then the growth exponent of every measure between them")
     # internal: the separate processes of e, f, g, h

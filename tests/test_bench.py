@@ -117,7 +117,7 @@ def test_benchmark_runs_end_to_end(bench_db, tmp_path):
     path, info = bench_db
     output = tmp_path / "results.md"
     result = bench.main(["--scale", str(SCALE), "--repeat", "1", "--import-repeat", "1", "--db", str(path),
-                         "--output", str(output)])
+                         "--output", str(output), "--latency-repeat", "0"])  # row j: tests/test_bench_latency.py
     assert result["info"]["digest"] == info["digest"]  # the database was reused, not rebuilt
     measures = [r["measure"] for r in result["rows"]]
     for letter in "abcdefgh":
@@ -162,7 +162,7 @@ def test_the_pages_floor_sends_what_the_page_sent(bench_db, monkeypatch):
                 "metrics": [m.value for m in at.metric], "markdown": [m.value for m in at.markdown]}
 
     assert sent(floor) == sent(page)
-    assert len(sent(page)["charts"]) == 3 and len(sent(page)["tables"]) == 1 and sent(page)["widgets"]
+    assert len(sent(page)["charts"]) == 3 and sent(page)["tables"] and sent(page)["widgets"]
     widgets_only = AppTest.from_string(bare_page.script(bare_page.widgets_only(bare_page.recorded(page))),
                                        default_timeout=120)
     widgets_only.run()
