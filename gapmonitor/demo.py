@@ -83,7 +83,7 @@ DEMO_STORY = ("illustrative-demo-story", "Illustrative demo story: disability da
 DEMO_STEPS = [
     ("Poverty data for persons with disabilities", "goal-1",
      "indicator=1.1.1&group=disability&view=Gap+status&window=5&end=2025&bar=Medium&endorsed=no",
-     "Illustrative data. Grey: no data at all; green: citizen data fills the gap the official data leaves."),
+     "Illustrative data. Grey: no data at all; gold: citizen data fills the gap the official data leaves."),
     ("Kenya: which groups the data sees", "country", "area=KEN&goal=0&window=5&end=2025&bar=Medium&endorsed=no",
      "Illustrative data. Each cell is an indicator and a group, coloured by its gap status."),
     ("The community scorecard behind it", "citizen",

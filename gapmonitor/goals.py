@@ -24,6 +24,19 @@ class Goal:
     def label(self) -> str:
         return f"Goal {self.number}: {self.short_title}"
 
+    @property
+    def text_colour(self) -> str:
+        """Text on the goal's official colour: white where it is legible (WCAG contrast 3:1 for large bold
+        text), near-black on the light colours (goals 2, 6, 7, 9, 11, 15)."""
+        return "#ffffff" if 1.05 / (_luminance(self.colour) + 0.05) >= 3 else "#1a1a1a"
+
+
+def _luminance(colour: str) -> float:
+    """The relative luminance of #rrggbb (WCAG 2)."""
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+              for c in (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
 
 def _read() -> tuple[Goal, ...]:
     path = Path(__file__).resolve().parents[1] / "data/reference/goals.csv"

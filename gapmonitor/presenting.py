@@ -32,7 +32,7 @@ FULL_SCREEN = """<style>
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1rem; }
 [data-testid="stMain"] h1 { font-size: 2.3rem; padding-top: 0.5rem; }
 [data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 2.4rem; }
-.st-key-presenting_bar { border-bottom: 2px solid #1f5f99; padding-bottom: 0.4rem; }
+.st-key-presenting_bar { border-bottom: 2px solid #004488; padding-bottom: 0.4rem; }
 .st-key-presenting_bar [data-testid="stMarkdownContainer"] { margin-bottom: 0 !important; }
 .st-key-presenting_bar [data-testid="stMarkdownContainer"] p { font-size: 1.3rem; margin: 0; }
 .st-key-presenting_note_text [data-testid="stMarkdownContainer"] p { font-size: 1.05rem; color: #333; }

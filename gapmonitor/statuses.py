@@ -13,14 +13,18 @@ class Status:
     meaning: str
 
 
+# Colours from Paul Tol's colour-blind-safe schemes (high contrast: #004488, #ddaa33, #bb5566; medium
+# contrast: #6699cc): blues where official data exists (dark: official alone, light: with citizen data),
+# gold where citizen data fills the gap, rose where it falls below the bar, a light grey for no data.
+# tests/test_palette.py checks every pair stays apart under protanopia, deuteranopia and tritanopia.
 STATUSES = (
-    Status("official", "Official data", "#1f5f99",
+    Status("official", "Official data", "#004488",
            "At least one official observation for the group in the period."),
-    Status("official_and_citizen", "Official and citizen data", "#6a4c93",
+    Status("official_and_citizen", "Official and citizen data", "#6699cc",
            "Official data, and citizen data that meets the quality bar, for the same cell."),
-    Status("citizen_fills_gap", "Citizen data fills the gap", "#2a9d5c",
+    Status("citizen_fills_gap", "Citizen data fills the gap", "#ddaa33",
            "No official data, but citizen data that meets the quality bar."),
-    Status("citizen_below_bar", "Citizen data below the quality bar", "#e9a23b",
+    Status("citizen_below_bar", "Citizen data below the quality bar", "#bb5566",
            "No official data; the only citizen data falls below the quality bar chosen."),
     Status("no_data", "No data", "#d4d4d4",
            "Neither official nor released citizen data for the group in the period."),

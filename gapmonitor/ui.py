@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gapmonitor import accounts, db, safe_csv, throttle, uploads
-from gapmonitor.maps import TOPOJSON_CONFIG, VALUE_KINDS, unit_label
-from gapmonitor.statuses import QUALITY_BARS, STATUSES
+from gapmonitor.maps import TOPOJSON_CONFIG, VALUE_KINDS, drawn_codes, unit_label
+from gapmonitor.statuses import BY_CODE, QUALITY_BARS, STATUSES
 
 uploads.start()  # the app starts: uploads a stopped or killed app left go now, not at the next upload
 
@@ -280,6 +280,38 @@ def status_legend() -> None:
         for s in STATUSES
     )
     st.markdown(f'<div style="font-size:0.85rem">{chips}</div>', unsafe_allow_html=True)
+
+
+def map_table(areas: pd.DataFrame, colour: str, label: str = "", unit: str = "") -> None:
+    """Under a map, the areas it draws as a table: name, code and, in words or numbers, what the colour shows;
+    for people who cannot tell the colours apart or who use a screen reader. `areas`: the rows given to the
+    map function; `colour`: "status", a value kind of maps.VALUE_KINDS (with the series' `unit`), or a 0-100
+    coverage column (named `label`)."""
+    if "geometry" in areas.columns:  # a subnational map draws the areas that have a boundary
+        drawn = areas[areas.geometry.notna()].assign(drawn_as="shape")
+    else:  # a world map: shapes from the topojson, dots for the areas it lacks that have coordinates
+        shape = areas.area.isin(drawn_codes())
+        drawn = areas[shape | areas.lat.notna()].assign(drawn_as=shape.map({True: "shape", False: "dot"}))
+    table = pd.DataFrame({"Area": drawn.name, "Code": drawn.area})
+    if colour == "status":  # in the legend's order, areas with data first
+        table["Status"] = drawn.status.map(lambda s: BY_CODE[s].label)
+        order = drawn.status.map({s.code: i for i, s in enumerate(STATUSES)})
+        note = ""
+    elif colour in VALUE_KINDS:  # areas with a value first
+        table[f"{VALUE_KINDS[colour]} ({unit_label(unit)})"] = drawn[f"{colour}_value"]
+        table["Year"] = drawn[f"{colour}_year"].astype("Int64")
+        order = drawn[f"{colour}_value"].isna()
+        note = "None: no value in the period (grey on the map)."
+    else:
+        table[f"{label} (%)"] = drawn[colour].round(1)
+        order = -drawn[colour].fillna(-1)
+        note = ""
+    table["Drawn as"] = drawn.drawn_as
+    with st.expander(f"The map as a table ({len(table)} areas)"):
+        st.dataframe(table.assign(_order=order).sort_values(["_order", "Area"], kind="stable").drop(columns="_order"),
+                     hide_index=True, column_config={"Year": st.column_config.NumberColumn(format="%d")})
+        if note:
+            st.caption(note)
 
 
 def download(df: pd.DataFrame, file_name: str, label: str = "Download CSV") -> None:

@@ -80,6 +80,7 @@ else:
                f"{int(coverage.cells.sum())}, of which {int(coverage.gaps_filled.sum())} have no official data. "
                + ("It meets the quality bar chosen, so these count as gaps filled on every map."
                   if info.meets_bar else "It is below the quality bar chosen: on the maps these show as citizen data below the bar."))
+    ui.map_table(coverage, "gaps_filled_pct", "Its cells with no official data")
     st.dataframe(coverage.drop(columns=["area", "lat", "lon", "is_sids"]), hide_index=True)
 
 st.subheader("Estimates as released")

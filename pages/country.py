@@ -52,6 +52,7 @@ def _subnational_status(area: str, indicator: str, group: str, heading: str, sha
     if drawn:
         st.plotly_chart(ui.figure(maps.subnational_status_map, status.merge(shapes, on="area")), key="profile_sub_status",
                         config=maps.TOPOJSON_CONFIG)
+        ui.map_table(status.merge(shapes, on="area"), "status")
     else:  # the statuses as a list, areas with data first
         order = {s.code: i for i, s in enumerate(STATUSES)}
         listed = status.sort_values("status", key=lambda c: c.map(order), kind="stable")
@@ -85,6 +86,7 @@ def _subnational_values(area: str, indicator: str, group: str, heading: str, sha
     if drawn:
         st.plotly_chart(ui.figure(maps.subnational_value_map, shown.merge(shapes, on="area"), kind, shown.unit.iloc[0]),
                         key="profile_sub_values", config=maps.TOPOJSON_CONFIG)
+        ui.map_table(shown.merge(shapes, on="area"), kind, unit=shown.unit.iloc[0])
     else:
         st.caption(NO_BOUNDARIES)
         st.dataframe(shown[shown[kind + "_value"].notna()][["name", kind + "_value", kind + "_year"]]

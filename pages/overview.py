@@ -46,6 +46,7 @@ else:
         st.switch_page("pages/country.py", query_params={"area": clicked})
     st.caption("Share of each country's expected cells (the indicators in this database, their expected groups) "
                "with data. Click a country to open its profile; small island States are dots.")
+    ui.map_table(areas, column, measure)
 
 st.subheader("Gaps that citizen data fills")
 filled = ui.query("gaps_filled_by_citizen_data", **rules)

@@ -175,9 +175,13 @@ def test_citizen_dataset_page_shows_quality_coverage_and_comparison(demo_db):
                                                "Evidence for the room"]
     # imported by the office itself (the demo build): one event, its import, published at once
     assert at.dataframe[1].value.decision.tolist() == ["Imported and published by the office"]
-    estimates = at.dataframe[3].value
+    # the map as a table (ui.map_table): one row per area the coverage map draws, with the share in numbers
+    as_table, coverage = at.dataframe[2].value, at.dataframe[3].value
+    assert list(as_table.columns) == ["Area", "Code", "Its cells with no official data (%)", "Drawn as"]
+    assert sorted(as_table.Area) == sorted(coverage.name) and set(as_table["Drawn as"]) <= {"shape", "dot"}
+    estimates = at.dataframe[4].value
     assert set(estimates.reliability) <= {"reliable", "low reliability"}  # its samples are 40-900
-    compared = at.dataframe[4].value
+    compared = at.dataframe[5].value
     assert (compared.official_within_interval == compared.official_value.between(compared.lower_bound,
                                                                                 compared.upper_bound)).all()
 
@@ -186,7 +190,7 @@ def test_small_demo_estimates_show_as_suppressed_on_the_citizen_page(demo_db):
     at = AppTest.from_file(str(ROOT / "pages/citizen.py"), default_timeout=TIMEOUT)
     at.query_params["dataset"] = "cgd-birth-registration"  # samples drawn from 5 to 600
     run(at)
-    estimates = at.dataframe[3].value
+    estimates = at.dataframe[4].value  # after the map's table
     suppressed = estimates[estimates.reliability == "suppressed"]
     assert len(suppressed) > 0 and suppressed.value.isna().all() and suppressed.sample_size.isna().all()
     assert (estimates[estimates.reliability == "reliable"].sample_size >= 30).all()

@@ -47,7 +47,7 @@ li { margin-bottom: 0.8mm; }
 p { margin: 0 0 1mm 0; }
 .sources li { margin-bottom: 0.3mm; }
 .link { word-break: break-all; font-size: 8pt; }
-.link a { color: #1f5f99; }
+.link a { color: #004488; }
 """
 
 
