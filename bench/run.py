@@ -540,7 +540,8 @@ def measure(args) -> dict:
         f"{base_import['maxrss'] / 1e6:,.0f} MB", "", f"≤ {IMPORT_MEMORY_TARGET / 1e6:,.0f} MB",
         "yes" if app_import["maxrss"] <= IMPORT_MEMORY_TARGET else "no",
         "peak RSS (VmHWM) of the process that runs the import, the database copy included; baseline: pandas.read_csv "
-        "+ insert in its own process", value=app_import["maxrss"])
+        f"+ insert in its own process; floor (DuckDB's bare load of the file): {floor_import['maxrss'] / 1e6:,.0f} MB",
+        value=app_import["maxrss"])
     row("   e · floor: DuckDB loads the file into a new table, nothing else", secs(f["median"]),
         spread(f, secs), secs(b["median"]), f"{b['median'] / f['median']:.2f}×",
         note=f"not an import (no checks, no mapping, no derived tables, no copy): {floor_import['runs'][-1]['rows_loaded']:,} "
@@ -608,8 +609,9 @@ def measure(args) -> dict:
 
     evidence_rows(path, p, min(args.repeat, 3), row)
     latency_table = None
-    if args.latency_repeat and (args.latency_scales is None or args.scale in args.latency_scales):
-        latency_table = latency_rows(path, args.latency_repeat, row)
+    latency_repeat = args.latency_repeat if args.latency_scales is None else args.latency_scales.get(args.scale, 0)
+    if latency_repeat:
+        latency_table = latency_rows(path, latency_repeat, row)
 
     return {"path": str(path), "info": info, "load": (load_before, os.getloadavg()[0]), "page_hot_spots": page_hot_spots, "parameters": p, "rows": rows, "details": details,
             "latency_table": latency_table, "baseline_load_s": baseline_load, "baseline_frame_bytes": frames_bytes, "import_rows": n_import,
@@ -758,8 +760,10 @@ def main(argv=None) -> dict:
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.md")
     parser.add_argument("--latency-repeat", type=int, default=20,
                         help="changes of each control in Chromium for row j (bench/latency.py); 0 skips it")
-    parser.add_argument("--latency-scales", type=lambda v: [float(x) for x in v.split(",")], default=None,
-                        help="with --scales, the scales at which row j runs (default: all)")
+    parser.add_argument("--latency-scales", default=None,
+                        type=lambda v: {float(k): int(n) for k, n in (x.split(":") for x in v.split(","))},
+                        help="with --scales, the scales at which row j runs and its changes there, e.g. "
+                             "0.25:10,1:20,2:10 (default: every scale, --latency-repeat changes)")
     parser.add_argument("--scales", help="several scales in one run, e.g. 0.25,0.5,1,2: each measured in full, "
                                          "then the growth exponent of every measure between them")
     # internal: the separate processes of e, f, g, h
@@ -799,25 +803,39 @@ def _stable(measure: str) -> str:
     return re.sub(r"[0-9][0-9,.]*|\([^)]*\)", "#", measure.strip(" ·"))
 
 
+def _size(result: dict, measure: str) -> int:
+    """What a measure grows with: the import's rows for e and f (the import's memory), else the
+    database's observations (the generator may give fewer than the scale asks: its keys run out)."""
+    counts = result["info"]["counts"]
+    return result["import_rows"] if measure[:1] in "ef" else counts["official"] + counts["citizen"]
+
+
 def growth_table(results: dict) -> str:
     """How each measure grows with the data: its value at each scale, and the growth exponent between
-    neighbouring scales, log(v₂/v₁) / log(s₂/s₁): 0 = flat, 1.0 = linear in the data."""
+    neighbouring scales where it was measured, log(v₂/v₁) / log(n₂/n₁) with n the data it grows with
+    (_size): 0 = flat, 1.0 = linear."""
     scales = sorted(results)
     values = {s: {_stable(r["measure"]): r for r in results[s]["rows"] if r.get("value")} for s in scales}
-    measures = [m for m in values[scales[0]] if all(m in values[s] for s in scales)]
-    pairs = list(zip(scales, scales[1:]))
+    measures = list(dict.fromkeys(m for s in scales for m in values[s]))
+    sizes = ", ".join(f"{s:g}: {results[s]['info']['counts']['official'] + results[s]['info']['counts']['citizen']:,} "
+                      f"observations, {results[s]['import_rows']:,} rows imported" for s in scales)
     lines = ["## How cost grows with the data", "",
-             "The same run at scales " + ", ".join(f"{s:g}" for s in scales) + " (scale 1 = 5,000,000 official and "
-             "500,000 citizen rows; the import file has 1,000,000 × scale rows). Exponent between two scales: "
-             "log(v₂/v₁) / log(s₂/s₁), so 0 is flat and 1.0 is linear in the data.", "",
-             "| measure | " + " | ".join(f"scale {s:g}" for s in scales) + " | "
-             + " | ".join(f"exponent {a:g}→{b:g}" for a, b in pairs) + " |",
-             "|" + "---|" * (1 + len(scales) + len(pairs))]
+             f"The same run at scales {', '.join(f'{s:g}' for s in scales)} ({sizes}). Exponent between two "
+             "neighbouring scales where the measure was taken: log(v₂/v₁) / log(n₂/n₁), n being the rows imported "
+             "for e and f and the observations in the database for the others; 0 is flat, 1.0 linear.", "",
+             "| measure | " + " | ".join(f"scale {s:g}" for s in scales) + " | exponents |", "|" + "---|" * (2 + len(scales))]
     for m in measures:
-        figures = [values[s][m]["ours"] for s in scales]
-        exponents = [math.log(values[b][m]["value"] / values[a][m]["value"]) / math.log(b / a) for a, b in pairs]
-        lines.append(f"| {values[scales[-1]][m]['measure'].strip()} | " + " | ".join(figures) + " | "
-                     + " | ".join(f"{e:.2f}" for e in exponents) + " |")
+        present = [s for s in scales if m in values[s]]
+        if len(present) < 2:
+            continue
+        exponents = []
+        for a, b in zip(present, present[1:]):
+            va, vb = values[a][m]["value"], values[b][m]["value"]
+            na, nb = _size(results[a], m), _size(results[b], m)
+            exponents.append(f"{a:g}→{b:g}: " + (f"{math.log(vb / va) / math.log(nb / na):.2f}" if nb != na else "—"))
+        figures = [values[s][m]["ours"] if m in values[s] else "—" for s in scales]
+        lines.append(f"| {values[present[-1]][m]['measure'].strip()} | " + " | ".join(figures) + " | "
+                     + "; ".join(exponents) + " |")
     return "\n".join(lines) + "\n"
 
 

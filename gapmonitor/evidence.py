@@ -31,7 +31,8 @@ PAGES = ("goal-N", "country", "citizen")
 # Where the app is reached, for the link printed on a brief or slide (a relative URL is no use on paper).
 BASE_URL_SETTING = "GAPMONITOR_BASE_URL"
 DEFAULT_BASE_URL = "http://localhost:8501"
-NEUTRAL_COLOUR = "#1f5f99"  # the header of a view that belongs to no goal: the 'official data' blue
+ALL_YEARS = 9999  # the last year of "every year" for the queries' year ranges
+NEUTRAL_COLOUR = "#004488"  # the header of a view that belongs to no goal: the 'official data' blue
 
 
 @dataclass(frozen=True)
@@ -371,11 +372,19 @@ def _series_and_kind(values: pd.DataFrame, params: dict, state: dict):
     return series, shown, kind
 
 
+def observations_until(query, indicator: str, last_year: int, scope: str) -> pd.DataFrame:
+    """Every observation of an indicator up to a year, of every group (the values over time). The query
+    reads all years, kept once per indicator, so a new period end filters it rather than runs it again
+    (its slowest query on the goal page)."""
+    rows = query("observations", indicator=indicator, group_id=None, country=None, first_year=0,
+                 last_year=ALL_YEARS, scope=scope)
+    return rows[rows.year <= last_year]
+
+
 def _time_series(query, indicator, labels, rules: _Rules, params, state) -> list:
     """Values over time in one country, as the page chooses it (the country with most observations)."""
     countries = query("countries")
-    rows = query("observations", indicator=indicator, group_id=None, country=None, first_year=0,
-                 last_year=rules.params["last_year"], scope=rules.params["scope"])
+    rows = observations_until(query, indicator, rules.params["last_year"], rules.params["scope"])
     if rows.empty:
         return []
     present = set(rows.country)

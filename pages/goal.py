@@ -5,7 +5,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from gapmonitor import charts, maps, ui
+from gapmonitor import charts, evidence, maps, ui
 from gapmonitor.goals import goal as get_goal
 from gapmonitor.statuses import BY_CODE, NOT_IN_DATABASE
 
@@ -24,7 +24,7 @@ def goal_page(number: int):
 
 def _header(goal) -> None:
     st.markdown(
-        f'<div style="background:{goal.colour};color:#fff;padding:0.6rem 1rem;border-radius:6px;'
+        f'<div style="background:{goal.colour};color:{goal.text_colour};padding:0.6rem 1rem;border-radius:6px;'
         f'font-size:1.6rem;font-weight:700">Goal {goal.number} · {html.escape(goal.short_title)}</div>',
         unsafe_allow_html=True,
     )
@@ -120,13 +120,15 @@ def _indicator_view(number: int, rules: dict, indicators: pd.DataFrame, groups: 
         st.markdown(f"**{indicator}** · {labels[group]} · {rules['first_year']}–{rules['last_year']}")
         areas = ui.query("gap_status_by_area", indicator=indicator, group_id=group, **rules)
         fig = None if indicator not in present else ui.figure(maps.status_map, areas)
+        table = dict(areas=areas, colour="status")
     elif view == VIEWS[1]:  # None when the group has no value in the period (it says so)
-        fig = _value_map(number, indicator, group, labels[group], rules) if indicator in present else None
+        fig, table = _value_map(number, indicator, group, labels[group], rules) if indicator in present else (None, None)
     else:
         st.markdown(f"**All indicators of Goal {number}** · share of expected cells with data, "
                     f"{rules['first_year']}–{rules['last_year']}")
         areas = ui.query("coverage_by_area", goal=number, **rules)
         fig = ui.figure(maps.coverage_map, areas, "with_citizen_pct", "With citizen data")
+        table = dict(areas=areas, colour="with_citizen_pct", label="With citizen data")
     if indicator not in present and view != VIEWS[2]:  # an all-grey map would read as "no data anywhere"
         _not_in_database(f"{indicator}")
     elif fig is not None:
@@ -140,6 +142,7 @@ def _indicator_view(number: int, rules: dict, indicators: pd.DataFrame, groups: 
         elif view == VIEWS[1]:
             st.caption("National values only: subnational estimates are on each country's page. Hover for the "
                        "year, the source and, for citizen data, the interval, sample size and reliability.")
+        ui.map_table(**table)
 
     if indicator in present:
         _series_and_table(number, indicator, group, labels, rules)
@@ -162,27 +165,26 @@ def _coverage_matrix(number: int, rules: dict, groups: pd.DataFrame) -> None:
 
 
 def _value_map(number: int, indicator: str, group: str, group_label: str, rules: dict):
-    """The controls and the map of the values of one series of the indicator (None, with a message, when
-    the group has no value in the period)."""
+    """The controls and the map of the values of one series of the indicator, and what ui.map_table needs to
+    list it (None, None, with a message, when the group has no value in the period)."""
     values = ui.query("latest_values_by_area", indicator=indicator, group_id=group, country=None, **rules)
     period = f"{rules['first_year']}–{rules['last_year']}"
     if values.empty:
         ui.no_values(f"{indicator} for {group_label}", rules, indicator=indicator, group_id=group, country=None)
-        return None
+        return None, None
     series, kind = ui.series_and_kind(f"g{number}_{indicator}", values)
     shown = values[values.series == series]
     unit = shown.unit.iloc[0]
     st.markdown(f"**{indicator}** · {group_label} · {series} · {maps.VALUE_KINDS[kind].lower()} · {period}")
     st.caption(ui.value_caption(shown, kind, rules))
-    return ui.figure(maps.value_map, shown, kind, unit)
+    return ui.figure(maps.value_map, shown, kind, unit), dict(areas=shown, colour=kind, unit=unit)
 
 
 def _series_and_table(number: int, indicator: str, group: str, labels: dict, rules: dict) -> None:
     st.subheader("Values over time")
     countries = ui.query("countries")
     names = dict(zip(countries.code, countries.name))
-    rows = ui.query("observations", indicator=indicator, group_id=None, country=None,
-                    first_year=0, last_year=rules["last_year"], scope=rules["scope"])
+    rows = evidence.observations_until(ui.query, indicator, rules["last_year"], rules["scope"])
     present = set(rows.country.unique())  # unique first: iterating a column of 10⁵ strings takes tens of ms
     with_data = [c for c in countries.code if c in present] or list(countries.code)
     richest = rows.country.value_counts().index[0] if len(rows) else with_data[0]  # the most observations

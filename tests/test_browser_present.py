@@ -195,6 +195,17 @@ def sign_in_to_save(visit):
     return sidebar
 
 
+def saved(app, title: str):
+    """The story of this title as the database holds it, and its first step."""
+    con = db.connect(app["path"])
+    try:
+        story = db.query(con, "stories").set_index("title").loc[title]
+        steps = db.query(con, "story_steps")
+    finally:
+        con.close()
+    return story, steps[steps.story_id == story.story_id].iloc[0]
+
+
 def test_a_view_changed_on_the_page_is_saved_as_shown_and_titled_from_it(app):
     """The group is chosen in a part of the page that reruns alone (a fragment), so the sidebar's form was
     drawn before the change: what it saves must still be the view on screen, titled from it when the step
@@ -214,13 +225,7 @@ def test_a_view_changed_on_the_page_is_saved_as_shown_and_titled_from_it(app):
         sidebar.get_by_role("button", name="Save this view").click()
         sidebar.get_by_text("Saved as step 1 of “Changed on the page”").wait_for(timeout=60_000)
         visit.wait_done()
-        con = db.connect(app["path"])
-        try:
-            listed = db.query(con, "stories").set_index("title")
-            steps = db.query(con, "story_steps")
-        finally:
-            con.close()
-        step = steps[steps.story_id == listed.story_id["Changed on the page"]].iloc[0]
+        _, step = saved(app, "Changed on the page")
         assert step.title == f"Goal 5 · {GOALS[4].short_title}: 5.2.1 for {app['names']['women']}"
         assert {"indicator": "5.2.1", "group": "women"}.items() <= stories.params_of(step.params).items()
         assert_clean(visit)
@@ -237,7 +242,7 @@ def test_a_contributor_saves_a_view_into_a_new_story_and_presents_it(app):
         sidebar = sign_in_to_save(visit)
         sidebar.get_by_text("Save this view to a story").click()
         step_title = sidebar.get_by_label("Step title", exact=True)
-        assert step_title.input_value() == ""  # left blank, the view's own title (see the test below)
+        assert step_title.input_value() == ""  # left blank, the view's own title (the test above)
         sidebar.get_by_label("Title of the new story", exact=True).fill("For the ministry")
         step_title.fill("Disability: violence data")
         sidebar.get_by_label("Note for the presenter", exact=True).fill("Say who collected it")
@@ -245,15 +250,9 @@ def test_a_contributor_saves_a_view_into_a_new_story_and_presents_it(app):
         sidebar.get_by_text("Saved as step 1 of “For the ministry”").wait_for(timeout=60_000)
         visit.wait_done()
 
-        con = db.connect(app["path"])
-        try:
-            listed = db.query(con, "stories").set_index("title")
-            steps = db.query(con, "story_steps")
-        finally:
-            con.close()
-        story = listed.story_id["For the ministry"]
-        assert listed.created_by["For the ministry"] == "amina"
-        step = steps[steps.story_id == story].iloc[0]
+        listed, step = saved(app, "For the ministry")
+        story = listed.story_id
+        assert listed.created_by == "amina"
         assert (step.page, step.title, step.note) == ("goal-5", "Disability: violence data", "Say who collected it")
         assert {"indicator": "5.2.1", "group": "disability", "end": "2023", "bar": "High"}.items() \
             <= stories.params_of(step.params).items()
