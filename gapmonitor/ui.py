@@ -572,7 +572,7 @@ def save_view(page: str, title: str = "") -> None:
                             help="Shown when presenting (Note), and in the slides' speaker notes.")
         if st.form_submit_button("Save this view"):
             state = st.query_params.to_dict()
-            step_title = step_title.strip() or _evidence(_stamp(), page, tuple(sorted(state.items())), None).title
+            step_title = step_title.strip() or view_evidence(page, state).title
             try:
                 story, position = stories.save_view(None if chosen == NEW_STORY else chosen, page,
                                                     state, step_title, note, who,
@@ -615,13 +615,18 @@ def _evidence(stamp: tuple[int, int], page: str, state: tuple, base: str | None)
     return evidence.of(evidence.View(page, dict(state)), query=query, base=base)
 
 
+def view_evidence(page: str, state: dict, base: str | None = None):
+    """What the view of `page` in URL state `state` says (evidence.of), kept per database version."""
+    return _evidence(_stamp(), page, tuple(sorted(state.items())), base)
+
+
 def evidence_downloads(page: str) -> None:
     """'Evidence for the room' at the foot of a goal page, country profile or citizen dataset: the view on
     screen (the page's URL state) as an image of the figure chosen (PNG, SVG), a one-page brief (PDF) and a
     slide (PPTX), each made on the click (gapmonitor/evidence.py says what the view says, once)."""
     from gapmonitor.exports import brief, images, slides
 
-    found = _evidence(_stamp(), page, tuple(sorted(st.query_params.to_dict().items())), _evidence_base(page))
+    found = view_evidence(page, st.query_params.to_dict(), _evidence_base(page))
     name = re.sub(r"[^a-z0-9.]+", "-", found.title.lower()).strip("-")
     st.subheader("Evidence for the room")
     st.caption("The view on screen as files to take to a meeting: each carries the title, legend, key figures, "
