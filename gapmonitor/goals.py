@@ -4,16 +4,29 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-THEMES = ("People", "Planet", "Prosperity", "Peace", "Partnership")
+from gapmonitor import titles
+from gapmonitor.i18n import N_, _
+
+# the five Ps, as the 2030 Agenda's preamble names them (translated where shown: _(theme))
+THEMES = (N_("People"), N_("Planet"), N_("Prosperity"), N_("Peace"), N_("Partnership"))
 
 
 @dataclass(frozen=True)
 class Goal:
     number: int
-    short_title: str
-    title: str
+    english_short_title: str
+    english_title: str
     colour: str
     theme: str
+
+    @property
+    def short_title(self) -> str:
+        """The official short title in the session's language."""
+        return titles.official("goal", str(self.number), self.english_short_title, "short")
+
+    @property
+    def title(self) -> str:
+        return titles.official("goal", str(self.number), self.english_title)
 
     @property
     def slug(self) -> str:
@@ -22,7 +35,7 @@ class Goal:
 
     @property
     def label(self) -> str:
-        return f"Goal {self.number}: {self.short_title}"
+        return _("Goal {number}: {title}", number=self.number, title=self.short_title)
 
     @property
     def text_colour(self) -> str:

@@ -1,0 +1,132 @@
+"""Every page in French and Spanish, in the real browser: no English interface string left (every message of
+the catalogues whose translation differs from its English is looked for in the page's text, the map's and
+charts' included), official titles, nothing leaving the machine, and the language kept from page to page."""
+
+import re
+import sys
+from functools import cache
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from gapmonitor import i18n  # noqa: E402
+from gapmonitor.goals import goal  # noqa: E402
+from tests.actors import STEWARD, account, sign_in  # noqa: E402
+from tests.browser import CHROMIUM, SHAPES, open_page, running_app  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason=f"{CHROMIUM} not found: the browser tests need Debian's chromium")
+
+PAGES = ["/", "/goal-5", "/goal-7", "/country?area=KEN", "/citizen?dataset=cgd-disability-scorecard",
+         "/stories", "/data", "/about"]
+MAP_PAGES = {"/", "/goal-5", "/goal-7"}
+# What the page shows, as lines: the main area and the sidebar (innerText), and the texts of the SVG
+# (Plotly's legends, axes and annotations), which innerText leaves out.
+PAGE_TEXT = """() => [
+    ...document.body.innerText.split('\\n'),
+    ...[...document.querySelectorAll('svg text')].map(t => t.textContent),
+].map(s => s.replace(/\\s+/g, ' ').trim()).filter(Boolean)"""
+
+
+def _plain(message: str) -> str:
+    """A message as the page shows it: Markdown's emphasis and links reduced to their text."""
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", message)
+    text = re.sub(r"\*\*|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`", "", text)
+    return " ".join(text.split())
+
+
+@cache
+def english_patterns(lang: str) -> tuple[tuple[str, re.Pattern, bool], ...]:
+    """Each English message the catalogue translates differently, as a pattern ({placeholders} match any
+    text) and whether it is long enough (three words of its own) to be looked for inside a line; a shorter
+    one counts only as a whole line (a word like "Data" may be part of a dataset's own title)."""
+    found = []
+    for english, translated in i18n.catalogue(lang).items():
+        first = translated[0] if isinstance(translated, tuple) else translated
+        if _plain(first) == _plain(english):
+            continue
+        parts = re.split(r"\{[^{}]*\}", _plain(english))
+        pattern = re.compile(".+?".join(re.escape(p) for p in parts))
+        words = len(" ".join(parts).split())
+        found.append((english, pattern, words >= 3))
+    return tuple(found)
+
+
+def english_left(lines: list[str], lang: str) -> list[tuple[str, str]]:
+    """(line, message) for every English interface message the page still shows."""
+    left = []
+    for english, pattern, inside in english_patterns(lang):
+        for line in lines:
+            if (pattern.search(line) if inside else pattern.fullmatch(line)):
+                left.append((line[:120], english[:80]))
+                break
+    return left
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, browser):
+    """The app on its own demo database with a steward's account, its first session run."""
+    folder = tmp_path_factory.mktemp("languages-app")
+    from gapmonitor import db
+
+    path = db.ensure_database(folder / "gapmonitor.duckdb")
+    account(path, STEWARD)
+    with running_app(path, folder / "streamlit.log") as url:
+        open_page(browser, url, "/", wait_for=SHAPES).close()
+        yield url
+
+
+def with_lang(path: str, lang: str) -> str:
+    return path + ("&" if "?" in path else "?") + f"lang={lang}"
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+@pytest.mark.parametrize("path", PAGES)
+def test_page_has_no_english_interface_string(site, browser, path, lang):
+    visit = open_page(browser, site, with_lang(path, lang), wait_for=SHAPES if path in MAP_PAGES else None)
+    try:
+        lines = visit.page.evaluate(PAGE_TEXT)
+        assert english_left(lines, lang) == []
+        assert visit.problems() == {"external requests": [], "console errors": [], "exception boxes": []}
+        if path.startswith("/goal-"):
+            with i18n.using(lang):
+                shown = goal(int(path.split("-")[1]))
+                assert any(shown.short_title in line for line in lines), shown.short_title  # official title
+    finally:
+        visit.close()
+
+
+def test_the_check_finds_english():
+    """The check can fail: an English page's lines are found, a translated one's are not."""
+    english = ["Overview", "Official data", "Goal 5: Gender Equality", "Indicators in this database"]
+    assert len(english_left(english, "fr")) >= 3
+    with i18n.using("fr"):
+        french = [i18n._("Official data"), goal(5).label]
+    assert english_left(french, "fr") == []
+
+
+def test_the_language_is_kept_across_pages_and_switched_in_the_sidebar(site, browser):
+    visit = open_page(browser, site, "/about")
+    page = visit.page
+    try:
+        sign_in(page, STEWARD.username)  # in English: the switch then turns the whole session French
+        visit.wait_done()
+        page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").filter(has_text="Language").click()
+        page.get_by_role("option", name="Français").click()
+        page.wait_for_function("() => location.search.includes('lang=fr')", timeout=30_000)
+        visit.wait_done()
+        for title, path in [("Données", "/data"), ("Soumissions", "/submissions"), ("Journal d’audit", "/audit")]:
+            page.locator("[data-testid=stSidebarNav] a", has_text=title).first.click()
+            page.wait_for_function("p => location.pathname === p", arg=path, timeout=30_000)
+            page.wait_for_timeout(500)
+            visit.wait_done()
+            assert parse_qs(urlsplit(page.url).query).get("lang") == ["fr"], page.url
+            lines = page.evaluate(PAGE_TEXT)
+            assert english_left(lines, "fr") == [], path
+        assert visit.problems() == {"external requests": [], "console errors": [], "exception boxes": []}
+    finally:
+        visit.close()
