@@ -16,6 +16,7 @@ import shapely
 from pyogrio.errors import DataLayerError
 
 from gapmonitor import country_codes
+from gapmonitor.i18n import N_, _, n_
 
 from . import Batch, fatal
 from .registry import COUNTRY, Format, Option
@@ -43,25 +44,27 @@ def read_boundaries(path, code_property: str, name_property: str, parent: str | 
     if parent is not None:
         parent = parent.strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", parent):
-            raise fatal(path, "the parent country must be an ISO 3166 alpha-3 code", value=parent)
+            raise fatal(path, _("the parent country must be an ISO 3166 alpha-3 code"), value=parent)
     elif country_property is None:
-        raise fatal(path, "the areas need a country: the one the file covers, or a property naming each feature's")
+        raise fatal(path, _("the areas need a country: the one the file covers, or a property naming each "
+                            "feature's"))
     src = _source(path, layer)
     info = _info(path, src, layer)
     fields = [str(f) for f in info["fields"]]
     columns = list(dict.fromkeys(p for p in (code_property, name_property, country_property) if p))
     for prop in columns:
         if prop not in fields:
-            raise fatal(path, f"no property {prop!r}; the file has: {', '.join(fields) or 'none'}", column=prop)
+            raise fatal(path, _("no property {property}; the file has: {properties}", property=repr(prop),
+                                properties=", ".join(fields) or _("none")), column=prop)
     try:
         gdf = pyogrio.read_dataframe(src, layer=layer, columns=columns)
     except (RuntimeError, OSError) as e:
-        raise fatal(path, f"cannot read the file: {e}") from e
+        raise fatal(path, _("cannot read the file: {error}", error=e)) from e
     if gdf.empty:
-        raise fatal(path, "the file has no features")
+        raise fatal(path, _("the file has no features"))
 
     if gdf.crs is None:
-        batch.problem("warning", "the file has no coordinate reference system; assuming WGS84 longitude/latitude")
+        batch.problem("warning", _("the file has no coordinate reference system; assuming WGS84 longitude/latitude"))
         gdf = gdf.set_crs(4326)
     else:
         gdf = gdf.to_crs(4326)
@@ -75,13 +78,13 @@ def read_boundaries(path, code_property: str, name_property: str, parent: str | 
                                                   start=1):
         code, name = _text(code), _text(name)
         if not code:
-            batch.problem("error", "feature has no code", row=i, column=code_property)
+            batch.problem("error", _("feature has no code"), row=i, column=code_property)
             continue
         country = parent
         if country_property:
             value = _text(value)
             if not value:
-                batch.problem("error", "feature has no country", row=i, column=country_property, value=code)
+                batch.problem("error", _("feature has no country"), row=i, column=country_property, value=code)
                 continue
             country = _held(country_of(value), held)
             if country is None or country != (parent or country):
@@ -89,48 +92,53 @@ def read_boundaries(path, code_property: str, name_property: str, parent: str | 
                 continue
         first = seen.setdefault((country, code), (i, name))
         if first[1] != name:
-            batch.problem("error", f"duplicate code (first at row {first[0]}, named {first[1]!r}): the parts of one "
-                                   "area share its code and name", row=i, column=code_property, value=code)
+            batch.problem("error", _("duplicate code (first at row {row}, named {name}): the parts of one area share "
+                                     "its code and name", row=first[0], name=repr(first[1])),
+                          row=i, column=code_property, value=code)
             continue
         finite = geom is None or bool(np.isfinite(shapely.get_coordinates(geom)).all())  # GEOS fails on NaN, inf
         area = None if geom is None or geom.is_empty or not finite else _polygonal(shapely.make_valid(geom))
         if geom is None or geom.is_empty:
-            batch.problem("error", "feature has no geometry", row=i, value=code)
+            batch.problem("error", _("feature has no geometry"), row=i, value=code)
         elif not finite:
-            batch.problem("error", "the geometry has coordinates that are not finite numbers (NaN or infinite)",
+            batch.problem("error", _("the geometry has coordinates that are not finite numbers (NaN or infinite)"),
                           row=i, value=code)
         elif area is None:
-            batch.problem("error", f"geometry ({geom.geom_type}) has no area", row=i, value=code)
+            batch.problem("error", _("geometry ({geometry_type}) has no area", geometry_type=geom.geom_type), row=i,
+                          value=code)
         else:
             if not name and first[0] == i:
-                batch.problem("warning", "feature has no name; using its code", row=i, column=name_property,
+                batch.problem("warning", _("feature has no name; using its code"), row=i, column=name_property,
                               value=code)
             if not geom.is_valid:
-                batch.problem("warning", f"invalid geometry repaired ({shapely.is_valid_reason(geom)})", row=i,
-                              value=code)
+                batch.problem("warning", _("invalid geometry repaired ({reason})", reason=shapely.is_valid_reason(geom)),
+                              row=i, value=code)
             parts.setdefault((country, code), []).append((i, area))
     for country, names in other.items():
-        are = "is" if len(names) == 1 else "are"
-        batch.problem("error", f"{_features(names)} of {country} ({_listed(names)}) {are} not in {parent}: choose no "
-                               "country to import each feature as an area of its own country",
+        batch.problem("error", n_("{n} feature of {country} ({names}) is not in {parent}: choose no country to import "
+                                  "each feature as an area of its own country",
+                                  "{n} features of {country} ({names}) are not in {parent}: choose no country to "
+                                  "import each feature as an area of its own country",
+                                  len(names), country=country, names=_listed(names), parent=parent),
                       column=country_property, value=country)
     for value, names in unknown.items():
-        batch.problem("error", f"{_features(names)} ({_listed(names)}) of a country the database does not know: "
-                               f"{country_codes.HINT}",
+        batch.problem("error", n_("{n} feature ({names}) of a country the database does not know: {hint}",
+                                  "{n} features ({names}) of a country the database does not know: {hint}",
+                                  len(names), names=_listed(names), hint=_(country_codes.HINT)),
                       column=country_property, value=value)
     elsewhere = sum(len(names) for names in (*other.values(), *unknown.values()))
     batch.summary = {"features": len(gdf), "features rejected": elsewhere + len(
         {p.row for p in batch.problems if p.severity == "error" and p.row is not None})}
     if not parts:
         whole = [p.message for p in batch.problems if p.severity == "error" and p.row is None]
-        raise fatal(path, f"no feature to import: {whole[0]}" if whole else
-                    "no feature has both a code and an area geometry")
+        raise fatal(path, _("no feature to import: {reason}", reason=whole[0]) if whole else
+                    _("no feature has both a code and an area geometry"))
 
     areas = {key: _dissolved(batch, key[1], found, code_property) for key, found in parts.items()}
     minx, miny, maxx, maxy = shapely.total_bounds(list(areas.values()))
     if not (-180 <= minx and maxx <= 180 and -90 <= miny and maxy <= 90):
-        raise fatal(path, f"coordinates ({minx:.0f}, {miny:.0f}, {maxx:.0f}, {maxy:.0f}) are not longitude/latitude: "
-                          "the file's coordinate reference system is missing or wrong")
+        raise fatal(path, _("coordinates ({bounds}) are not longitude/latitude: the file's coordinate reference "
+                            "system is missing or wrong", bounds=f"{minx:.0f}, {miny:.0f}, {maxx:.0f}, {maxy:.0f}"))
 
     shapes = []
     for key, area in areas.items():
@@ -138,13 +146,13 @@ def read_boundaries(path, code_property: str, name_property: str, parent: str | 
             shapely.set_precision(shapely.simplify(area, tolerance, preserve_topology=True), GRID)))
         if shape is None:
             # Too small for the grid: keep it at full detail rather than make a small place vanish.
-            batch.problem("warning", "area too small to simplify; kept at full detail", row=seen[key][0],
+            batch.problem("warning", _("area too small to simplify; kept at full detail"), row=seen[key][0],
                           value=key[1])
         shapes.append(area if shape is None else shape)
     batch.boundaries = gpd.GeoDataFrame(
-        {"code": pd.array([code for _, code in areas], dtype="str"),
+        {"code": pd.array([code for _country, code in areas], dtype="str"),
          "name": pd.array([seen[key][1] or key[1] for key in areas], dtype="str"),
-         "parent": pd.array([country for country, _ in areas], dtype="str")},
+         "parent": pd.array([country for country, _code in areas], dtype="str")},
         geometry=shapes, crs=4326)
     return batch
 
@@ -153,14 +161,11 @@ def _dissolved(batch: Batch, code: str, found: list, column: str):
     """One area's shape: its feature's, or the union of its parts (one feature each), said in a warning."""
     if len(found) == 1:
         return found[0][1]
-    rows = [row for row, _ in found]
-    batch.problem("warning", f"{len(found)} features (rows {_listed(rows, 5)}) are parts of one area: dissolved into "
-                             "one shape", row=rows[0], column=column, value=code)
-    return _polygonal(shapely.union_all([area for _, area in found]))
-
-
-def _features(names: list) -> str:
-    return f"{len(names)} feature{'' if len(names) == 1 else 's'}"
+    rows = [row for row, _area in found]
+    batch.problem("warning", n_("{n} feature (rows {rows}) is part of one area: dissolved into one shape",
+                                "{n} features (rows {rows}) are parts of one area: dissolved into one shape",
+                                len(found), rows=_listed(rows, 5)), row=rows[0], column=column, value=code)
+    return _polygonal(shapely.union_all([area for _row, area in found]))
 
 
 def _listed(items: list, first: int = 3) -> str:
@@ -193,9 +198,10 @@ def _info(path: Path, src: str, layer: str | None) -> dict:
         return pyogrio.read_info(src, layer=layer)
     except (RuntimeError, OSError) as e:
         if isinstance(e, DataLayerError) and layer is not None:
-            raise fatal(path, f"no layer {layer!r}; the file has: {', '.join(pyogrio.list_layers(src)[:, 0])}") from e
+            raise fatal(path, _("no layer {layer}; the file has: {layers}", layer=repr(layer),
+                                layers=", ".join(pyogrio.list_layers(src)[:, 0]))) from e
         # GDAL names the file by its full path (an upload's is a temporary file): name it as the user does
-        raise fatal(path, f"not a readable boundary file: {str(e).replace(src, path.name)}") from e
+        raise fatal(path, _("not a readable boundary file: {error}", error=str(e).replace(src, path.name))) from e
 
 
 def _source(path, layer: str | None) -> str:
@@ -203,9 +209,9 @@ def _source(path, layer: str | None) -> str:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise fatal(path, "not a boundary file: expected .geojson, .json, .gpkg or a zipped shapefile (.zip)")
+        raise fatal(path, _("not a boundary file: expected .geojson, .json, .gpkg or a zipped shapefile (.zip)"))
     if not path.is_file():
-        raise fatal(path, "file not found")
+        raise fatal(path, _("file not found"))
     if suffix != ".zip":
         return str(path)
     try:
@@ -215,22 +221,25 @@ def _source(path, layer: str | None) -> str:
                 # Never read, let alone extract, an archive that names files outside itself.
                 parts = PurePosixPath(name.replace("\\", "/")).parts
                 if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) or ".." in parts:
-                    raise fatal(path, "the zip holds a file with an unsafe path (absolute or '..')", value=name)
+                    raise fatal(path, _("the zip holds a file with an unsafe path (absolute or '..')"), value=name)
             shps = [n for n in names
                     if n.lower().endswith(".shp") and (layer is None or PurePosixPath(n).stem == layer)]
             if not shps:
-                raise fatal(path, f"the zip holds no shapefile (.shp){'' if layer is None else f' named {layer!r}'}")
+                raise fatal(path, _("the zip holds no shapefile (.shp)") if layer is None else
+                            _("the zip holds no shapefile (.shp) named {layer}", layer=repr(layer)))
             if len(shps) > 1:
-                raise fatal(path, f"the zip holds several shapefiles ({', '.join(shps)}); choose one as the layer")
+                raise fatal(path, _("the zip holds several shapefiles ({shapefiles}); choose one as the layer",
+                                    shapefiles=", ".join(shps)))
             shp = shps[0]
             lower = {n.lower(): n for n in names}
             for ext in (".shx", ".dbf"):
                 if shp[:-4].lower() + ext not in lower:
-                    raise fatal(path, f"the zip has {shp} but no {PurePosixPath(shp).stem}{ext}")
+                    raise fatal(path, _("the zip has {shapefile} but no {missing}", shapefile=shp,
+                                        missing=PurePosixPath(shp).stem + ext))
             for member in (shp, lower[shp[:-4].lower() + ".shx"]):
                 _check_length(path, zf, member)
     except zipfile.BadZipFile as e:
-        raise fatal(path, f"not a readable zip file: {e}") from e
+        raise fatal(path, _("not a readable zip file: {error}", error=e)) from e
     return f"/vsizip/{path.resolve()}/{shp}"
 
 
@@ -240,7 +249,8 @@ def _check_length(path: Path, zf: zipfile.ZipFile, member: str) -> None:
         header = f.read(28)
     size = zf.getinfo(member).file_size
     if len(header) < 28 or struct.unpack(">i", header[24:28])[0] * 2 != size:
-        raise fatal(path, f"{member} is truncated or corrupt (its size does not match its header)", value=member)
+        raise fatal(path, _("{member} is truncated or corrupt (its size does not match its header)", member=member),
+                    value=member)
 
 
 # The properties publishers give an area's code, name and country, most specific first: ISO 3166-2, then
@@ -278,7 +288,7 @@ def candidates(fields: list[str]) -> tuple[list[str], list[str], list[str]]:
 def guess_properties(fields: list[str]) -> tuple[str, str] | None:
     """The (code, name) properties of a boundary file when its names say which they are (the first
     candidates), else None."""
-    codes, names, _ = candidates(fields)
+    codes, names, _countries = candidates(fields)
     return (codes[0], names[0]) if codes and names else None
 
 
@@ -287,7 +297,7 @@ def _attributes(path, columns: list[str]) -> pd.DataFrame:
     try:
         table = pyogrio.read_dataframe(_source(path, None), columns=columns, read_geometry=False)
     except (RuntimeError, OSError) as e:
-        raise fatal(path, f"cannot read the file: {e}") from e
+        raise fatal(path, _("cannot read the file: {error}", error=e)) from e
     return table[columns].map(_text) if columns else table
 
 
@@ -299,14 +309,14 @@ def _choose(table: pd.DataFrame, found: list[str], flaw, usable=lambda values: T
         wrong = flaw(table[prop])
         if wrong is None:
             return prop, passed
-        passed.append(f"{prop!r} {wrong}")
+        passed.append(_("{property} {what_is_wrong}", property=repr(prop), what_is_wrong=wrong))
     chosen = next((prop for prop in found if usable(table[prop])), None)
     return chosen, passed[:found.index(chosen)] if chosen else passed
 
 
 def _empty(values: pd.Series) -> str | None:
     blank = int((values == "").sum())
-    return f"is empty for {blank} feature{'' if blank == 1 else 's'}" if blank else None
+    return n_("is empty for {n} feature", "is empty for {n} features", blank) if blank else None
 
 
 def _held(country: str | None, held: frozenset[str] | None) -> str | None:
@@ -324,51 +334,58 @@ def _read(path, con, country=None, code_property=None, name_property=None) -> Ba
     said, passed = [], []  # what is read from which property because of its name; the properties passed over
     country_property, why = _choose(
         table, countries, lambda v: None if v.map(of).notna().all() else
-        "holds values that are no country of the database", lambda v: v.map(of).notna().any())
+        _("holds values that are no country of the database"), lambda v: v.map(of).notna().any())
     passed += why
     if country_property:
-        said.append(f"countries from {country_property!r}")
+        said.append(_("countries from {property}", property=repr(country_property)))
     guessed = not (code_property and name_property)
     if not name_property:
         name_property, why = _choose(table, names, _empty)
         passed += why
-        said.insert(0, f"names from {name_property!r}")
+        said.insert(0, _("names from {property}", property=repr(name_property)))
     if not code_property:
         def flaw(values):  # one code, one area: a code two names share is no area code (the parts share their name)
             keys = [table[country_property], values] if country_property else [values]
             many = name_property in table and table[name_property].groupby(keys).nunique().max() > 1
-            return _empty(values) or ("gives one code to areas of different names" if many else None)
+            return _empty(values) or (_("gives one code to areas of different names") if many else None)
         code_property, why = _choose(table, codes, flaw)
         passed += why
-        said.insert(0, f"area codes from {code_property!r}")
+        said.insert(0, _("area codes from {property}", property=repr(code_property)))
     if not (code_property and name_property):
-        raise fatal(path, "boundaries need the properties that hold the area code and name; "
-                          f"this file has: {', '.join(fields)}")
+        raise fatal(path, _("boundaries need the properties that hold the area code and name; this file has: "
+                            "{properties}", properties=", ".join(fields)))
     if country is None and country_property is None:
-        raise fatal(path, "the features do not say their country (no property such as adm0_a3, iso_a2, shapeGroup, "
-                          "GID_0 or ADM0_PCODE names a country of the database): give the country the file covers"
-                          + (f" ({'; '.join(passed)})" if passed else ""))
+        no_country = _("the features do not say their country (no property such as adm0_a3, iso_a2, shapeGroup, "
+                       "GID_0 or ADM0_PCODE names a country of the database): give the country the file covers")
+        raise fatal(path, _("{reason} ({passed_over})", reason=no_country, passed_over="; ".join(passed))
+                    if passed else no_country)
     batch = read_boundaries(path, code_property, name_property, country, country_property=country_property,
                             held=held)
     if said:
-        choose = "; give --code-property and --name-property to choose others" if guessed else ""
-        names = "their names say" if len(said) > 1 else "its name says"
-        batch.problem("warning", f"read {_joined(said)} ({names} so{choose})"
-                                 + (f"; passed over: {'; '.join(passed)}" if passed else ""), None, code_property, None)
+        if guessed:
+            told = n_("read {what} (its name says so; give --code-property and --name-property to choose others)",
+                      "read {what} (their names say so; give --code-property and --name-property to choose others)",
+                      len(said), what=_joined(said))
+        else:
+            told = n_("read {what} (its name says so)", "read {what} (their names say so)", len(said),
+                      what=_joined(said))
+        if passed:
+            told = _("{what_was_read}; passed over: {passed_over}", what_was_read=told, passed_over="; ".join(passed))
+        batch.problem("warning", told, None, code_property, None)
     return batch
 
 
 def _joined(items: list[str]) -> str:
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
+    return _("{items} and {last}", items=", ".join(items[:-1]), last=items[-1]) if len(items) > 1 else items[0]
 
 
 FORMAT = Format(
-    name="boundaries", label="Boundaries: GeoJSON, GeoPackage or zipped shapefile", read=_read,
+    name="boundaries", label=N_("Boundaries: GeoJSON, GeoPackage or zipped shapefile"), read=_read,
     recognise=lambda f: f.suffix in (".geojson", ".gpkg", ".zip", ".shp") or (f.suffix == ".json" and b'"Feature' in f.start),
-    sign="boundaries (GeoJSON, GeoPackage, zipped shapefile)", order=10,
+    sign=N_("boundaries (GeoJSON, GeoPackage, zipped shapefile)"), order=10,
     # the country is needed only when the features do not name theirs (adm0_a3, shapeGroup, GID_0...)
     options=(COUNTRY,
-             Option("code_property", "the property holding each area's code", kind="property"),
-             Option("name_property", "the property holding each area's name", kind="property")),
+             Option("code_property", N_("the property holding each area's code"), kind="property"),
+             Option("name_property", N_("the property holding each area's name"), kind="property")),
     writes="boundaries", kind="reference", suffixes=(".geojson", ".json", ".gpkg", ".zip"),
 )

@@ -17,7 +17,8 @@ import pycountry
 from gapmonitor import country_codes
 from gapmonitor.dimensions import key as dims_key
 from gapmonitor.formats import DESCRIPTION_FIELDS, OBSERVATION_COLUMNS, SUBJECTS, Batch, check_csv_text, fatal
-from gapmonitor.limits import NOT_FINITE, YEAR_RULE, in_range
+from gapmonitor.i18n import N_, _
+from gapmonitor.limits import FIRST_YEAR, LAST_YEAR, in_range
 from gapmonitor.formats.registry import Format
 
 OBSERVATIONS_SHEET = "observations"
@@ -30,7 +31,7 @@ DATES = ("collection_start", "collection_end")
 
 INDICATOR = re.compile(r"\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}")
 PERIOD = re.compile(r"(\d{4})(?:\s*[/–-]\s*(\d{2}|\d{4}))?")  # 2021, 2019/20, 2021-2023 (or an en dash)
-NUMBER_HINT = "write numbers with a dot for decimals and no thousands separator or % sign"
+NUMBER_HINT = N_("write numbers with a dot for decimals and no thousands separator or % sign")
 
 
 def is_template_header(columns: list[str]) -> bool:
@@ -44,7 +45,7 @@ def read(path: str | Path) -> Batch:
     path = Path(path)
     batch = Batch(file=path.name, format="citizen")
     if not path.exists() or path.stat().st_size == 0:
-        raise fatal(path, "the file is empty")
+        raise fatal(path, _("the file is empty"))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         header, rows = _read_workbook(path, batch)
     else:
@@ -65,7 +66,7 @@ def _read_csv(path: Path) -> tuple[list, list]:
     records = csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline=""))
     header = next(records, None)
     if not header:
-        raise fatal(path, "the file has no header row")
+        raise fatal(path, _("the file has no header row"))
     return header, list(enumerate(records, start=2))
 
 
@@ -77,12 +78,13 @@ def _read_workbook(path: Path, batch: Batch) -> tuple[list, list]:
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(path, data_only=True)
     except Exception as e:  # openpyxl raises many kinds of errors for a broken workbook
-        raise fatal(path, f"not a readable Excel workbook ({type(e).__name__})") from e
+        raise fatal(path, _("not a readable Excel workbook ({error})", error=type(e).__name__)) from e
     if OBSERVATIONS_SHEET not in book.sheetnames:
-        raise fatal(path, f"no sheet {OBSERVATIONS_SHEET!r} (the template's rows); sheets: {', '.join(book.sheetnames)}")
+        raise fatal(path, _("no sheet {sheet} (the template's rows); sheets: {sheets}", sheet=repr(OBSERVATIONS_SHEET),
+                            sheets=", ".join(book.sheetnames)))
     rows = [[_text(v) for v in r] for r in book[OBSERVATIONS_SHEET].iter_rows(values_only=True)]
     if not rows or not any(rows[0]):
-        raise fatal(path, f"sheet {OBSERVATIONS_SHEET!r} has no header in row 1")
+        raise fatal(path, _("sheet {sheet} has no header in row 1", sheet=repr(OBSERVATIONS_SHEET)))
     batch.dataset = _description(book, batch)
     return rows[0], list(enumerate(rows[1:], start=2))
 
@@ -103,36 +105,38 @@ def _text(value) -> str:
 def _description(book, batch: Batch) -> dict | None:
     """The sheet "dataset" (field, value) as Batch.dataset; a date that is not YYYY-MM-DD is an error."""
     if DATASET_SHEET not in book.sheetnames:
-        batch.problem("warning", f"no sheet {DATASET_SHEET!r}: give the producer, producer type and method when importing")
+        batch.problem("warning", _("no sheet {sheet}: give the producer, producer type and method when importing",
+                                   sheet=repr(DATASET_SHEET)))
         return None
     rows = [[_text(v) for v in r] for r in book[DATASET_SHEET].iter_rows(values_only=True)]
     header = [_name(c) for c in (rows[0] if rows else [])]
     if "field" not in header or "value" not in header:
-        batch.problem("error", f"sheet {DATASET_SHEET!r} needs the columns field and value in row 1 "
-                               f"(found: {', '.join(c for c in header if c) or 'none'})")
+        batch.problem("error", _("sheet {sheet} needs the columns field and value in row 1 (found: {found})",
+                                 sheet=repr(DATASET_SHEET), found=", ".join(c for c in header if c) or _("none")))
         return None
     about = {}
     for number, cells in enumerate(rows[1:], start=2):
         key = _name(cells[header.index("field")]).replace(" ", "_")
         key = "licence" if key == "license" else key
         value = cells[header.index("value")]
-        where = f"sheet {DATASET_SHEET!r}, row {number}"
+        where = {"sheet": repr(DATASET_SHEET), "row": number}
         if not key:
             continue
         if key not in DESCRIPTION_FIELDS:
-            batch.problem("warning", f"{where}: unknown field (ignored); the fields are {', '.join(DESCRIPTION_FIELDS)}",
-                          column=key, value=value)
+            batch.problem("warning", _("sheet {sheet}, row {row}: unknown field (ignored); the fields are {fields}",
+                                       fields=", ".join(DESCRIPTION_FIELDS), **where), column=key, value=value)
         elif key in DATES and value and not _date(value):
-            batch.problem("error", f"{where}: {key} is not a date written YYYY-MM-DD", column=key, value=value)
+            batch.problem("error", _("sheet {sheet}, row {row}: {field} is not a date written YYYY-MM-DD", field=key,
+                                     **where), column=key, value=value)
         elif key == "subject" and value and value.strip().lower() not in SUBJECTS:
-            batch.problem("error", f"{where}: subject is people (people or households) or places (places or things)",
-                          column=key, value=value)
+            batch.problem("error", _("sheet {sheet}, row {row}: subject is people (people or households) or places "
+                                     "(places or things)", **where), column=key, value=value)
         elif value:
             about[key] = value
     start, end = about.get("collection_start"), about.get("collection_end")
     if start and end and start > end:
-        batch.problem("error", f"sheet {DATASET_SHEET!r}: collection_end is before collection_start ({start})",
-                      column="collection_end", value=end)
+        batch.problem("error", _("sheet {sheet}: collection_end is before collection_start ({start})",
+                                 sheet=repr(DATASET_SHEET), start=start), column="collection_end", value=end)
         del about["collection_end"]
     return about
 
@@ -165,27 +169,30 @@ def _frame(path: Path, header: list, rows: list, batch: Batch) -> pd.DataFrame:
                                     else name))
     duplicated = sorted({n for n in names if n and names.count(n) > 1})
     if duplicated:
-        raise fatal(path, f"column(s) appear twice: {', '.join(duplicated)}", column=", ".join(duplicated))
+        raise fatal(path, _("column(s) appear twice: {columns}", columns=", ".join(duplicated)),
+                    column=", ".join(duplicated))
     present = [str(c).strip() for c in header if str(c).strip()]
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise fatal(path, f"missing column(s) {', '.join(missing)}; found: {', '.join(present) or 'none'}. "
-                          f"The citizen data template needs {', '.join(REQUIRED)}", column=", ".join(missing))
+        raise fatal(path, _("missing column(s) {missing}; found: {found}. The citizen data template needs {required}",
+                            missing=", ".join(missing), found=", ".join(present) or _("none"),
+                            required=", ".join(REQUIRED)), column=", ".join(missing))
     rows = [(number, [c.strip() for c in cells]) for number, cells in rows if any(c.strip() for c in cells)]
     if not rows:
-        raise fatal(path, "the file has a header but no data rows")
+        raise fatal(path, _("the file has a header but no data rows"))
     width = len(names)
-    frame = pd.DataFrame([cells[:width] + [""] * (width - len(cells)) for _, cells in rows],
+    frame = pd.DataFrame([cells[:width] + [""] * (width - len(cells)) for _number, cells in rows],
                          columns=[f"_{i}" for i in range(width)], dtype=str)
     keep = {}
     for i, name in enumerate(names):
         if name in known or name in DIMENSIONS:
             keep[name] = frame[f"_{i}"]
         elif frame[f"_{i}"].ne("").any():
-            batch.problem("warning", "not a column of the template: ignored (the group columns are "
-                                     f"{', '.join(DIMENSIONS)})", column=str(header[i]).strip() or f"column {i + 1}")
+            batch.problem("warning", _("not a column of the template: ignored (the group columns are {columns})",
+                                       columns=", ".join(DIMENSIONS)),
+                          column=str(header[i]).strip() or _("column {number}", number=i + 1))
     out = pd.DataFrame(keep).reindex(columns=REQUIRED + OPTIONAL + [d for d in DIMENSIONS if d in keep], fill_value="")
-    return out.assign(row=[number for number, _ in rows])
+    return out.assign(row=[number for number, _cells in rows])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,22 +223,22 @@ def _observations(f: pd.DataFrame, batch: Batch) -> None:
             bad = bad | mask
 
     # what the value is about
-    flag(f.indicator == "", "indicator", "indicator is required (an SDG indicator code such as 6.1.1)")
+    flag(f.indicator == "", "indicator", _("indicator is required (an SDG indicator code such as 6.1.1)"))
     flag((f.indicator != "") & ~f.indicator.str.fullmatch(INDICATOR.pattern), "indicator",
-         "not an SDG indicator code such as 6.1.1")
+         _("not an SDG indicator code such as 6.1.1"))
     country = f.country.map(country_codes.code)  # MWI, MW, 454 or Malawi: MWI
     alpha2 = country.map(country_codes.alpha2, na_action="ignore")
-    flag(f.country == "", "country", "country is required (a country code or name, e.g. MWI, MW or Malawi)")
-    flag((f.country != "") & country.isna(), "country", f"not a country: {country_codes.HINT}")
+    flag(f.country == "", "country", _("country is required (a country code or name, e.g. MWI, MW or Malawi)"))
+    flag((f.country != "") & country.isna(), "country", _("not a country: {hint}", hint=_(country_codes.HINT)))
     flag((f.area_code == "") & (f.area_name != ""), "area_name",
-         "area_name is given but area_code is blank: give the area's code (e.g. an ISO 3166-2 code such as MW-ZO), "
-         "or leave area_name blank for a national value")
+         _("area_name is given but area_code is blank: give the area's code (e.g. an ISO 3166-2 code such as MW-ZO), "
+           "or leave area_name blank for a national value"))
     other = f.area_code.map(lambda c: getattr(pycountry.subdivisions.get(code=c.upper()), "country_code", None)
                             if "-" in c else None)
     flag(other.notna() & alpha2.notna() & (other != alpha2), "area_code",
-         "an ISO 3166-2 code of another country than the row's country")
+         _("an ISO 3166-2 code of another country than the row's country"))
     flag((f.area_code != "") & (f.area_name == ""), "area_code",
-         "area_name is blank: if the area is new to the database it is named by its code", "warning")
+         _("area_name is blank: if the area is new to the database it is named by its code"), "warning")
 
     # when
     period = f.period.str.extract(rf"^{PERIOD.pattern}$")
@@ -239,31 +246,35 @@ def _observations(f: pd.DataFrame, batch: Batch) -> None:
     end = pd.to_numeric(period[1], errors="coerce")
     end = end.where(period[1].str.len() != 2, (start // 100) * 100 + end)  # 2019/20 -> 2020
     year = end.fillna(start)
-    flag(f.period == "", "period", "period is required (a year such as 2021, or 2019/20, 2021-2023)")
+    flag(f.period == "", "period", _("period is required (a year such as 2021, or 2019/20, 2021-2023)"))
     flag((f.period != "") & (start.isna() | (year < start)), "period",
-         "not a year or period such as 2021, 2019/20 or 2021-2023")
-    flag(start.notna() & (year >= start) & ~(in_range(start) & in_range(year)), "period", f"not a year the app takes: {YEAR_RULE}")
+         _("not a year or period such as 2021, 2019/20 or 2021-2023"))
+    flag(start.notna() & (year >= start) & ~(in_range(start) & in_range(year)), "period",
+         _("not a year the app takes: a year has four digits, from {first_year} to {last_year}",
+           first_year=FIRST_YEAR, last_year=LAST_YEAR))
 
     # the estimate
     value = _number(f.value)
-    flag(f.value == "", "value", "value is required: give the estimate, or delete the row")
+    flag(f.value == "", "value", _("value is required: give the estimate, or delete the row"))
     infinite = np.isinf(_read_number(f.value))
-    flag((f.value != "") & value.isna() & ~infinite, "value", f"value is not a number ({NUMBER_HINT})")
-    flag(infinite, "value", f"value is {NOT_FINITE}")
+    hint = _(NUMBER_HINT)
+    flag((f.value != "") & value.isna() & ~infinite, "value", _("value is not a number ({hint})", hint=hint))
+    flag(infinite, "value", _("value is not a finite number (infinite, or too large for the app)"))
     n = _number(f.sample_size)
     flag(f.sample_size == "", "sample_size",
-         "sample_size is required: the number of respondents or records behind the value (the app withholds "
-         "values behind too few)")
+         _("sample_size is required: the number of respondents or records behind the value (the app withholds "
+           "values behind too few)"))
     flag((f.sample_size != "") & (n.isna() | (n <= 0) | (n % 1 != 0)), "sample_size",
-         f"sample_size is not a whole number above 0 ({NUMBER_HINT})")
+         _("sample_size is not a whole number above 0 ({hint})", hint=hint))
     bounds = {}
     for column in ("lower_bound", "upper_bound"):
         bounds[column] = _number(f[column])
-        flag((f[column] != "") & bounds[column].isna(), column, f"{column} is not a number ({NUMBER_HINT})")
-    flag(bounds["lower_bound"] > value, "lower_bound", "lower_bound is above the value")
-    flag(bounds["upper_bound"] < value, "upper_bound", "upper_bound is below the value")
+        flag((f[column] != "") & bounds[column].isna(), column,
+             _("{column} is not a number ({hint})", column=column, hint=hint))
+    flag(bounds["lower_bound"] > value, "lower_bound", _("lower_bound is above the value"))
+    flag(bounds["upper_bound"] < value, "upper_bound", _("upper_bound is below the value"))
     flag(f.unit.str.upper().isin(["PERCENT", "%"]) & ((value < 0) | (value > 100)), "value",
-         "a percentage outside 0–100", "warning")
+         _("a percentage outside 0–100"), "warning")
 
     # one series, one indicator, description and unit: a blank series code is made from the indicator
     series = f.series.where(f.series != "", "CGD_" + f.indicator.str.replace(".", "_", regex=False))
@@ -272,8 +283,8 @@ def _observations(f: pd.DataFrame, batch: Batch) -> None:
         given = f[column].where(f[column] != "")
         first = given[ok].groupby(series[ok]).transform("first").reindex(f.index)
         flag(ok & given.notna() & first.notna() & (given != first), column,
-             f"one series has one {column}: this row's differs from the series' first row; give it another "
-             f"series code")
+             _("one series has one {column}: this row's differs from the series' first row; give it another "
+               "series code", column=column))
         if column != "indicator":
             f[column] = given.fillna(first).fillna("")
     description = f.series_description.where(f.series_description != "", "Citizen estimate for indicator " + f.indicator)
@@ -282,11 +293,11 @@ def _observations(f: pd.DataFrame, batch: Batch) -> None:
     sub = ~bad & (f.area_code != "")
     parent = country[sub].groupby(f.area_code[sub]).first()
     flag(sub & (country != f.area_code.map(parent)), "area_code",
-         "this area_code appears with another country in an earlier row")
+         _("this area_code appears with another country in an earlier row"))
     sub &= ~bad
     name = f.area_name[sub].where(f.area_name != "").groupby(f.area_code[sub]).first()
     flag(sub & (f.area_name != "") & (f.area_name != f.area_code.map(name)), "area_name",
-         "this area_code has another name in an earlier row: the first name is kept", "warning")
+         _("this area_code has another name in an earlier row: the first name is kept"), "warning")
 
     keep = ~bad
     dimensions = [d for d in DIMENSIONS if d in f]
@@ -318,9 +329,9 @@ def _observations(f: pd.DataFrame, batch: Batch) -> None:
 
 
 FORMAT = Format(
-    name="citizen", label="Citizen data estimates in the SDG Gap Monitor template (CSV or XLSX)",
+    name="citizen", label=N_("Citizen data estimates in the SDG Gap Monitor template (CSV or XLSX)"),
     read=lambda path, con: read(path),
     recognise=lambda f: OBSERVATIONS_SHEET in f.sheets if f.workbook else is_template_header(f.header),
-    sign="the citizen data template (indicator, period, value)", order=40, kind="citizen",
+    sign=N_("the citizen data template (indicator, period, value)"), order=40, kind="citizen",
     columns={"area": "country", "year": "period"}, suffixes=(".csv", ".xlsx"),
 )

@@ -20,7 +20,8 @@ import pandas as pd
 import yaml
 
 from gapmonitor import area_matching, estimates, expressions, record_files
-from gapmonitor.limits import FIRST_YEAR, LAST_YEAR, NOT_FINITE, YEAR_RULE
+from gapmonitor.i18n import N_, _, format_number, n_
+from gapmonitor.limits import FIRST_YEAR, LAST_YEAR
 from gapmonitor.formats import Batch, ReadError, fatal
 from gapmonitor.formats.registry import Format, Option
 
@@ -30,6 +31,14 @@ MISSING = ("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "-")
 LEFT_OUT = ("rejected on review", "no place", "no period", "not a number", "neither yes nor no", "no value",
             "bad weight")
 ERRORS = ("no place", "no period", "bad weight")
+# The summary's counts (Batch.summary), by keys the importer reads ("rows rejected") and the Data page
+# shows through _(key): they stay English here.
+SUMMARY_KEYS = (N_("records read"), N_("records left out"), N_("records in the estimates"), N_("rows rejected"),
+                N_("left out: turned down in the survey tool's review"))
+LEFT_OUT_KEYS = {"rejected on review": N_("left out: rejected on review"), "no place": N_("left out: no place"),
+                 "no period": N_("left out: no period"), "not a number": N_("left out: not a number"),
+                 "neither yes nor no": N_("left out: neither yes nor no"), "no value": N_("left out: no value"),
+                 "bad weight": N_("left out: bad weight")}
 
 
 @dataclass
@@ -81,7 +90,8 @@ class RecordSpec:
         d = {({True: "yes", False: "no"}.get(k, k) if isinstance(k, bool) else k): v for k, v in d.items()}
         for key in ("yes", "no"):
             if any(isinstance(v, bool) for v in d.get(key) or []):
-                raise TypeError(f"quote the values of {key!r} (YAML reads a bare Yes or No as true or false)")
+                raise TypeError(_("quote the values of {key} (YAML reads a bare Yes or No as true or false)",
+                                  key=repr(key)))
         d["groups"] = [GroupColumn(**g) for g in d.get("groups", [])]
         return cls(**d)
 
@@ -91,7 +101,7 @@ class RecordSpec:
         try:
             return cls.from_dict(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
         except (TypeError, AttributeError, yaml.YAMLError) as e:  # a misspelt or missing key, not a mapping
-            raise fatal(path, f"not a records spec ({e})") from e
+            raise fatal(path, _("not a records spec ({error})", error=e)) from e
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -130,15 +140,17 @@ def read(con: duckdb.DuckDBPyConnection, path: str | Path, spec: RecordSpec, nam
                           spec.latitude, spec.longitude, spec.period_column, *(g.column for g in spec.groups)) if c]
     absent = [c for c in needed if c not in records.columns]
     if absent:
-        raise fatal(batch.file, f"no column {', '.join(map(repr, absent))}; the file has: {', '.join(records.columns)}")
+        raise fatal(batch.file, _("no column {columns}; the file has: {found}", columns=", ".join(map(repr, absent)),
+                                  found=", ".join(records.columns)))
     # a yes/no column is read by its values; anything else is a formula (a bare column name is one too)
     measure = None if spec.yes else expressions.parse(spec.measure, list(records.columns), batch.file)
     if not (spec.country or spec.country_column or (spec.latitude and spec.longitude)):
-        raise fatal(batch.file, "say where the records are: a country, a country column, or coordinates")
+        raise fatal(batch.file, _("say where the records are: a country, a country column, or coordinates"))
     if not (spec.period or spec.period_column):
-        raise fatal(batch.file, "say when the records are from: a period, or a column with dates or years")
+        raise fatal(batch.file, _("say when the records are from: a period, or a column with dates or years"))
     if con.execute("select count(*) from indicator where code = ?", [spec.indicator]).fetchall()[0][0] == 0:
-        raise fatal(batch.file, f"unknown indicator {spec.indicator!r}: give an official SDG indicator code")
+        raise fatal(batch.file, _("unknown indicator {indicator}: give an official SDG indicator code",
+                                  indicator=repr(spec.indicator)))
 
     missing = set(spec.missing)
     frame = pd.DataFrame({"row": records.index + 2}, index=records.index)  # the header is row 1; rows left out
@@ -192,7 +204,7 @@ def _summary(why: pd.Series, turned_down: int = 0) -> dict:
     those left out for an error, which the preview shows as its rows rejected. `turned_down`: the
     submissions the survey tool's reviewers turned down, left out as the file was read."""
     counts = why.value_counts()
-    left = {f"left out: {r}": int(counts[r]) for r in LEFT_OUT if r in counts}
+    left = {LEFT_OUT_KEYS[r]: int(counts[r]) for r in LEFT_OUT if r in counts}
     if turned_down:
         left = {"left out: turned down in the survey tool's review": turned_down, **left}
     return {"records read": len(why) + turned_down, "records left out": int(why.notna().sum()) + turned_down, **left,
@@ -211,7 +223,9 @@ def _periods(records: pd.DataFrame, spec: RecordSpec, batch: Batch):
     if spec.period:
         years = [int(y) for y in re.findall(r"(?<!\d)\d{4}(?!\d)", spec.period)]
         if not years or not all(FIRST_YEAR <= y <= LAST_YEAR for y in years):
-            raise fatal(batch.file, f"the period {spec.period!r} names no year the app takes ({YEAR_RULE})",
+            raise fatal(batch.file, _("the period {period} names no year the app takes (a year has four digits, "
+                                      "from {first_year} to {last_year})", period=repr(spec.period),
+                                      first_year=FIRST_YEAR, last_year=LAST_YEAR),
                         column="period", value=spec.period)
         return pd.Series(years[-1], index=records.index, dtype="Int64"), spec.period
     raw = records[spec.period_column].str.strip()
@@ -229,9 +243,14 @@ def _periods(records: pd.DataFrame, spec: RecordSpec, batch: Batch):
         return found if FIRST_YEAR <= found <= LAST_YEAR else None
 
     years = raw.map(year).astype("Int64")
+    if spec.date_format:
+        message = _("not a date or year in the format {date_format} (a year has four digits, from {first_year} to "
+                    "{last_year})", date_format=spec.date_format, first_year=FIRST_YEAR, last_year=LAST_YEAR)
+    else:
+        message = _("not a date or year (a year has four digits, from {first_year} to {last_year})",
+                    first_year=FIRST_YEAR, last_year=LAST_YEAR)
     for i in records.index[years.isna()]:
-        batch.problem("error", "not a date or year" + (f" in the format {spec.date_format}" if spec.date_format else "")
-                      + f" ({YEAR_RULE})", int(i) + 2, spec.period_column, raw[i])
+        batch.problem("error", message, int(i) + 2, spec.period_column, raw[i])
     return years, years.astype("string")
 
 
@@ -244,10 +263,12 @@ def _yes_no(records: pd.DataFrame, spec: RecordSpec, batch: Batch, missing: set)
     y = pd.Series(1.0, index=raw.index).where(yes, 0.0).where((yes | no) & ~absent)
     odd = ~absent & ~yes & ~no
     for value, rows in raw[odd].groupby(raw[odd]).groups.items():
-        batch.problem("warning", f"neither a yes nor a no value ({len(rows)} records): left out of the estimates",
+        batch.problem("warning", n_("neither a yes nor a no value ({n} record): left out of the estimates",
+                                    "neither a yes nor a no value ({n} records): left out of the estimates", len(rows)),
                       int(rows[0]) + 2, spec.measure, value)
     if absent.any():
-        batch.problem("warning", f"{int(absent.sum())} records have no value: left out of the estimates", None,
+        batch.problem("warning", n_("{n} record has no value: left out of the estimates",
+                                    "{n} records have no value: left out of the estimates", int(absent.sum())), None,
                       spec.measure, None)
     return y, pd.Series(None, index=raw.index, dtype="object").mask(odd, "neither yes nor no").mask(absent, "no value")
 
@@ -258,22 +279,28 @@ def _computed(con, records: pd.DataFrame, measure: expressions.Measure, spec: Re
     none: a cell not a number (a warning each), a blank cell (unless blanks count as 0), division by 0."""
     got = expressions.evaluate(con, records, measure, missing, spec.blanks_as_zero)
     for cell in got.bad_cells.itertuples():
-        batch.problem("warning", "not a number: the record is left out of the estimates", int(cell.index) + 2,
+        batch.problem("warning", _("not a number: the record is left out of the estimates"), int(cell.index) + 2,
                       cell.column, cell.value)
     for column, n in got.blanks.items():
         if n and spec.blanks_as_zero:
-            batch.problem("warning", f"{n} blank cell{'s' * (n != 1)} counted as 0 (blanks_as_zero)", None, column, None)
+            batch.problem("warning", n_("{n} blank cell counted as 0 (blanks_as_zero)",
+                                        "{n} blank cells counted as 0 (blanks_as_zero)", n), None, column, None)
         elif n:
-            batch.problem("warning", f"records with a blank cell here: {n}, left out of the estimates (blanks_as_zero "
-                          "counts a blank as 0)", None, column, None)
+            batch.problem("warning", _("records with a blank cell here: {count}, left out of the estimates "
+                                       "(blanks_as_zero counts a blank as 0)", count=format_number(n)), None, column,
+                          None)
     divided = got.y.isna() & ~got.not_number & ~got.blank
     if divided.any():
-        batch.problem("warning", f"division by zero in {int(divided.sum())} records: no value, left out of the "
-                      "estimates", int(records.index[divided][0]) + 2, None, measure.text)
+        batch.problem("warning", n_("division by zero in {n} record: no value, left out of the estimates",
+                                    "division by zero in {n} records: no value, left out of the estimates",
+                                    int(divided.sum())), int(records.index[divided][0]) + 2, None, measure.text)
     infinite = pd.Series(np.isinf(got.y.to_numpy()), index=records.index)  # 'inf' or '1e309' in a cell
     if infinite.any():
-        batch.problem("warning", f"the measure is {NOT_FINITE} in {int(infinite.sum())} records: left out of the "
-                      "estimates", int(records.index[infinite][0]) + 2, None, measure.text)
+        batch.problem("warning", n_("the measure is not a finite number (infinite, or too large for the app) in {n} "
+                                    "record: left out of the estimates",
+                                    "the measure is not a finite number (infinite, or too large for the app) in {n} "
+                                    "records: left out of the estimates", int(infinite.sum())),
+                      int(records.index[infinite][0]) + 2, None, measure.text)
     why = pd.Series(None, index=records.index, dtype="object")
     return got.y.where(~infinite), why.mask(got.y.isna(), "no value").mask(got.not_number | infinite, "not a number")
 
@@ -286,7 +313,7 @@ def _weights(con, records: pd.DataFrame, spec: RecordSpec, batch: Batch, missing
     w = expressions.evaluate(con, records, expressions.parse(spec.weight, [spec.weight], batch.file), missing).y
     bad = ~((w > 0) & np.isfinite(w))
     for i in records.index[bad]:
-        batch.problem("error", "not a usable weight (a weight is a number above 0): the record is left out",
+        batch.problem("error", _("not a usable weight (a weight is a number above 0): the record is left out"),
                       int(i) + 2, spec.weight, records.at[i, spec.weight])
     return w.where(~bad), bad
 
@@ -302,11 +329,12 @@ def _group_mapping(con, spec: RecordSpec, batch: Batch) -> pd.DataFrame:
     groups = {g for g, in con.execute("select group_id from population_group").fetchall()}
     for m in mapping.itertuples():
         if m.group_id not in groups:
-            batch.problem("fatal", f"unknown population group {m.group_id!r}; known: {', '.join(sorted(groups))}",
-                          None, m.dimension, m.dim_value)
+            batch.problem("fatal", _("unknown population group {group}; known: {known}", group=repr(m.group_id),
+                                     known=", ".join(sorted(groups))), None, m.dimension, m.dim_value)
         elif m.group_id not in known.get((m.dimension, m.dim_value), {m.group_id}):
-            batch.problem("fatal", f"already maps to the group {', '.join(sorted(known[(m.dimension, m.dim_value)]))!r}, "
-                          f"not {m.group_id!r}: name the dimension differently", None, m.dimension, m.dim_value)
+            batch.problem("fatal", _("already maps to the group {mapped}, not {group}: name the dimension differently",
+                                     mapped=repr(", ".join(sorted(known[(m.dimension, m.dim_value)]))),
+                                     group=repr(m.group_id)), None, m.dimension, m.dim_value)
     new = pd.Series([(d, v) not in known for d, v in zip(mapping.dimension, mapping.dim_value)], index=mapping.index,
                     dtype=bool)
     return mapping.loc[new]
@@ -318,11 +346,11 @@ def _spec(records: "RecordSpec | str | Path") -> RecordSpec:
 
 
 FORMAT = Format(
-    name="records", label="Citizen records, turned into estimates",
+    name="records", label=N_("Citizen records, turned into estimates"),
     read=lambda path, con, records: read(con, path, _spec(records)),
     recognise=lambda f: bool(f.given.get("records")), order=0,  # chosen by giving a spec, never by the file
-    sign="raw citizen records (with a spec saying how to read them)",
-    options=(Option("records", "how to read the records: a spec (YAML, see data/templates/records/)", kind="spec",
+    sign=N_("raw citizen records (with a spec saying how to read them)"),
+    options=(Option("records", N_("how to read the records: a spec (YAML, see data/templates/records/)"), kind="spec",
                     required=True),),
     kind="citizen", checksum=lambda path, records: checksum(path, _spec(records)), suffixes=(".csv", ".xlsx"),
 )

@@ -14,8 +14,8 @@ import pyarrow.compute as pc
 
 from gapmonitor import dimensions
 from gapmonitor.formats import Batch, csv_checked, csv_header, csv_source, fatal
-from gapmonitor.limits import (FIRST_YEAR, LAST_YEAR, MAX_CELL, MAX_COLUMNS, MAX_ROWS, NOT_FINITE, TOO_LONG,
-                                       TOO_MANY_ROWS, YEAR_RULE, YEAR_START, too_many_columns)
+from gapmonitor.i18n import N_, _, format_number
+from gapmonitor.limits import FIRST_YEAR, LAST_YEAR, MAX_CELL, MAX_COLUMNS, MAX_ROWS, YEAR_START
 from gapmonitor.formats.registry import COUNTRY, Format
 from gapmonitor.sql import identifier
 
@@ -48,10 +48,11 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
         try:
             frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False)
         except Exception as e:  # openpyxl raises many kinds of errors for a broken workbook
-            raise fatal(path, f"not a readable Excel workbook ({type(e).__name__}: {e})") from e
+            raise fatal(path, _("not a readable Excel workbook ({error})", error=f"{type(e).__name__}: {e}")) from e
         header = [str(c) for c in frame.columns]
         if len(header) > MAX_COLUMNS:
-            raise fatal(path, too_many_columns(len(header)), row=1)
+            raise fatal(path, _("the file has {count} columns; the most the app takes is {most}",
+                                count=format_number(len(header)), most=format_number(MAX_COLUMNS)), row=1)
         frame.columns = [f"c{i}" for i in range(len(header))]
         con.register("frame", frame)
         (source, params), checked = ("frame", {}), nullcontext()
@@ -76,11 +77,11 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
     con.execute("create temp macro number(t) as case when not contains(t, '_') then nullif(try_cast(t as double), 'nan'::double) end")
     # the first cell of a row past the limit on a cell's length (strlen costs nothing: DuckDB keeps it)
     long_cell = " ".join(f"when strlen({identifier(c)}) > $max_cell then {i}" for i, c in enumerate(col.values()))
-    flags = ", ".join(f"{where} as problem_{i}" for i, (_, _, _, where, _) in enumerate(PROBLEMS))
+    flags = ", ".join(f"{where} as problem_{i}" for i, (*__, where, _shown) in enumerate(PROBLEMS))
     problem_columns = ", ".join(f"problem_{i}" for i in range(len(PROBLEMS)))
     # the cells a problem shows, kept only in the rows that have one: a million copies of them are not needed
     by_cell: dict[str, list[str]] = {}
-    for i, (_, _, _, _, cell) in enumerate(PROBLEMS):
+    for i, (*__, cell) in enumerate(PROBLEMS):
         by_cell.setdefault(cell, []).append(f"problem_{i}")
     shown = ", ".join(f"case when {' or '.join(identifier(f) for f in flags_of)} then {identifier(cell)} end "
                       f"as {identifier(cell + '_shown')}" for cell, flags_of in by_cell.items())
@@ -127,11 +128,13 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
     # preserve_insertion_order), and row_number() over the whole file would hold every row at once
     table = table.add_column(0, "row", pa.array(np.arange(2, len(table) + 2, dtype=np.int64)))
     if len(table) > MAX_ROWS:
-        raise fatal(path, TOO_MANY_ROWS, row=MAX_ROWS + 2)
+        raise fatal(path, _("the file has more than {most} data rows, the most the app takes: split it",
+                            most=format_number(MAX_ROWS)), row=MAX_ROWS + 2)
     if pc.any(pc.is_valid(table["long_cell"])).as_py():
         first = table.filter(pc.is_valid(table["long_cell"])).slice(0, 1).to_pylist()[0]
         name = list(col)[first["long_cell"]]
-        raise fatal(path, TOO_LONG, row=first["row"], column=name)
+        raise fatal(path, _("a cell longer than {most} characters, the most the app takes",
+                            most=format_number(MAX_CELL)), row=first["row"], column=name)
     return table
 
 
@@ -142,14 +145,15 @@ def _columns(path: Path, header: list[str]) -> dict[str, str]:
     unnamed = re.compile(r"^(|column\d+|Unnamed: \d+)$")
     names = [(f"c{i}", _clean_name(raw)) for i, raw in enumerate(header)]
     names = [(c, name) for c, name in names if not unnamed.match(name)]
-    cleaned = [name for _, name in names]
+    cleaned = [name for _column, name in names]
     duplicated = sorted({n for n in cleaned if cleaned.count(n) > 1})
     if duplicated:
-        raise fatal(path, f"columns appear twice: {', '.join(duplicated)}")
+        raise fatal(path, _("columns appear twice: {columns}", columns=", ".join(duplicated)))
     missing = [c for c in REQUIRED if c not in cleaned]
     if missing:
-        raise fatal(path, f"missing column(s) {', '.join(missing)}; found: {', '.join(cleaned) or 'none'}. "
-                          "Is this a UN SDG database export?", column=", ".join(missing))
+        raise fatal(path, _("missing column(s) {missing}; found: {found}. Is this a UN SDG database export?",
+                            missing=", ".join(missing), found=", ".join(cleaned) or _("none")),
+                    column=", ".join(missing))
     return {name: c for c, name in names}
 
 
@@ -158,34 +162,38 @@ def read(path: str | Path) -> Batch:
     path = Path(path)
     batch = Batch(file=path.name, format="un-sdg")
     if not path.exists() or path.stat().st_size == 0:
-        raise fatal(path, "the file is empty")
+        raise fatal(path, _("the file is empty"))
     with duckdb.connect() as con:
         table = _load(path, con)
     if not len(table):
-        raise fatal(path, "the file has a header but no data rows")
+        raise fatal(path, _("the file has a header but no data rows"))
     return _typed(batch, table)
 
 
 # What can be wrong with a row, in the order reported: (severity, message, column, the condition in
-# SQL over _load's columns, the cell shown).
+# SQL over _load's columns, the cell shown). The messages are translated where reported (_typed), with
+# the years the app takes filled in.
 PROBLEMS = [
-    ("warning", "not a value (non-value code or blank): row skipped", "Value", "non_value", "value_text"),
-    ("error", "Value is not a number", "Value", "number is null and not non_value", "value_text"),
-    ("error", f"Value is {NOT_FINITE}", "Value", "coalesce(not isfinite(number), false)", "value_text"),
-    ("error", f"TimePeriod is not a year ({YEAR_RULE})", "TimePeriod", "year is null", "year_text"),
-    ("error", "SeriesCode is empty", "SeriesCode", "series = ''", "series"),
-    ("error", "GeoAreaCode is empty", "GeoAreaCode", "area = ''", "area"),
-    ("warning", "LowerBound is not a number: bound left empty", "LowerBound", "lower_bound is null and lower_text <> ''",
-     "lower_text"),
-    ("warning", "UpperBound is not a number: bound left empty", "UpperBound", "upper_bound is null and upper_text <> ''",
-     "upper_text"),
+    ("warning", N_("not a value (non-value code or blank): row skipped"), "Value", "non_value", "value_text"),
+    ("error", N_("Value is not a number"), "Value", "number is null and not non_value", "value_text"),
+    ("error", N_("Value is not a finite number (infinite, or too large for the app)"), "Value",
+     "coalesce(not isfinite(number), false)", "value_text"),
+    ("error", N_("TimePeriod is not a year (a year has four digits, from {first_year} to {last_year})"), "TimePeriod",
+     "year is null", "year_text"),
+    ("error", N_("SeriesCode is empty"), "SeriesCode", "series = ''", "series"),
+    ("error", N_("GeoAreaCode is empty"), "GeoAreaCode", "area = ''", "area"),
+    ("warning", N_("LowerBound is not a number: bound left empty"), "LowerBound",
+     "lower_bound is null and lower_text <> ''", "lower_text"),
+    ("warning", N_("UpperBound is not a number: bound left empty"), "UpperBound",
+     "upper_bound is null and upper_text <> ''", "upper_text"),
 ]
 
 
 def _typed(batch: Batch, table: pa.Table) -> Batch:
     """Report every flagged cell (only those rows become Python values), and keep the good rows as
     Batch.observations, Arrow-backed: no Python string per cell."""
-    for i, (severity, message, column, _, shown) in enumerate(PROBLEMS):
+    for i, (severity, message, column, _where, shown) in enumerate(PROBLEMS):
+        message = _(message, first_year=FIRST_YEAR, last_year=LAST_YEAR)
         found = table.select(["row", f"{shown}_shown"]).filter(table[f"problem_{i}"])
         for row, value in zip(found["row"].to_pylist(), found[f"{shown}_shown"].to_pylist()):
             batch.problem(severity, message, row, column, value)
@@ -202,10 +210,10 @@ def _typed(batch: Batch, table: pa.Table) -> Batch:
 
 
 FORMAT = Format(
-    name="un-sdg", label="UN Global SDG Indicators Database export (CSV or XLSX)",
+    name="un-sdg", label=N_("UN Global SDG Indicators Database export (CSV or XLSX)"),
     read=lambda path, con, country=None: read(path),
     # a workbook that is neither the tier classification nor the citizen template is taken for an export
-    recognise=lambda f: "SeriesCode" in f.header or f.workbook, sign="a UN SDG export (SeriesCode column)", order=60,
+    recognise=lambda f: "SeriesCode" in f.header or f.workbook, sign=N_("a UN SDG export (SeriesCode column)"), order=60,
     options=(COUNTRY,), columns={"series": "SeriesCode", "area": "GeoAreaCode", "year": "TimePeriod"},
     suffixes=(".csv", ".xlsx"),
 )
