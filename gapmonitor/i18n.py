@@ -91,13 +91,13 @@ def _translated(message: str, lang: str):
     return found
 
 
-def _(message: str, **values) -> str:
+def _(message: str, /, **values) -> str:
     """The message in the current language (English where it has no translation), placeholders filled."""
     text = _translated(message, current()) or message
     return text.format(**values) if values else text
 
 
-def n_(singular: str, plural: str, n: int, **values) -> str:
+def n_(singular: str, plural: str, n: int, /, **values) -> str:
     """The singular or plural form for n, in the current language; {n} and the other placeholders filled."""
     lang = current()
     forms = _translated(singular, lang)
@@ -181,6 +181,9 @@ def language_switch() -> None:
         st.session_state.pop("lang_unknown", None)
 
     lang = current()
+    # the page's language for screen readers and hyphenation: Streamlit's <html lang="en"> otherwise
+    interface = lang if lang in INTERFACE else DEFAULT
+    st.html(f"<script>document.documentElement.lang = '{interface}';</script>", unsafe_allow_javascript=True)
     with st.sidebar:
         st.selectbox("🌐 " + _("Language"), list(LANGUAGES), index=list(LANGUAGES).index(lang), key="lang_switch",
                      format_func=LANGUAGES.get, on_change=switched)

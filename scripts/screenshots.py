@@ -1,9 +1,11 @@
 """Save a full-height PNG of every page of the app into screenshots/ (git ignores it).
 
-Usage: python scripts/screenshots.py [output folder]. Starts the app with a fresh demo database on a free
-port, like the browser tests (tests/browser.py), and drives Debian's chromium.
+Usage: python scripts/screenshots.py [output folder] [--lang fr] [--only goal-5 ...]. Starts the app with a
+fresh demo database on a free port, like the browser tests (tests/browser.py), and drives Debian's chromium.
+The README's French page: python scripts/screenshots.py docs --lang fr --only goal-5 (docs/goal-5-fr.png).
 """
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -23,15 +25,19 @@ CONTENT_BOTTOM = """() => 48 + Math.ceil(Math.max(0, ...[
     .flatMap(sel => [...document.querySelectorAll(sel)]).map(el => el.getBoundingClientRect().bottom)))"""
 
 
-def main(out: Path) -> None:
+def main(out: Path, lang: str = "", only: list[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    pages = {name: path for name, path in PAGES.items() if not only or name in only}
     with tempfile.TemporaryDirectory() as tmp, \
             running_app(Path(tmp) / "gapmonitor.duckdb", Path(tmp) / "streamlit.log") as url, \
             chromium() as browser:
         # Streamlit scrolls inside its own container, so a full-page screenshot is only as tall as the
         # viewport: open each page in a tall one, then fit the viewport to the content's height.
-        for name, path in PAGES.items():
+        open_page(browser, url, "/", wait_for=SHAPES).close()  # a fresh server's first session shows "/"
+        for name, path in pages.items():
             has_map = path == "/" or path.startswith("/goal-")
+            if lang:
+                path, name = path + ("&" if "?" in path else "?") + f"lang={lang}", f"{name}-{lang}"
             visit = open_page(browser, url, path, wait_for=SHAPES if has_map else None,
                               viewport={"width": WIDTH, "height": TALL}, settle_ms=1000)
             page = visit.page
@@ -49,4 +55,9 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else ROOT / "screenshots")
+    parser = argparse.ArgumentParser(description="A full-height PNG of every page of the app.")
+    parser.add_argument("out", nargs="?", type=Path, default=ROOT / "screenshots")
+    parser.add_argument("--lang", default="", help="the interface's language: fr, es, ar, ru, zh (default English)")
+    parser.add_argument("--only", nargs="*", help=f"these pages only, of: {' '.join(PAGES)}")
+    args = parser.parse_args()
+    main(args.out.resolve(), args.lang, args.only)
