@@ -11,11 +11,13 @@ from functools import cache
 
 import pycountry
 
+from gapmonitor.i18n import N_
 from gapmonitor.reference import REFERENCE
 
 ALIASES = REFERENCE / "country_aliases.csv"
-HINT = ("give an ISO 3166 alpha-3 or alpha-2 code (GRC or GR; EL and UK as Eurostat writes them), an M49 number or "
-        "an English name")
+# What a country may be given as, for messages: marked for the catalogue, shown with _(HINT)
+HINT = N_("give an ISO 3166 alpha-3 or alpha-2 code (GRC or GR; EL and UK as Eurostat writes them), an M49 number or "
+          "an English name")
 
 
 def fold(text: str) -> str:
@@ -41,18 +43,19 @@ def _index() -> tuple[dict[str, str | None], dict[int, str], dict[str, str]]:
         if key:
             keys[fold(key)] = code if keys.get(fold(key), code) == code else None
 
-    for alpha3, two, _, names in iso + areas:
+    for alpha3, two, _m49, names in iso + areas:
         for key in (alpha3, two, *names):
             add(key, alpha3)
     for a in aliases:
         add(a["alias"], a["code"])
-    return keys, {m49: alpha3 for alpha3, _, m49, _ in iso + areas}, {alpha3: two for alpha3, two, _, _ in iso + areas}
+    return (keys, {m49: alpha3 for alpha3, _two, m49, _names in iso + areas},
+            {alpha3: two for alpha3, two, _m49, _names in iso + areas})
 
 
 def code(value) -> str | None:
     """The country code a value names, or None ('EL' -> 'GRC', '004' -> 'AFG', 'Viet Nam' -> 'VNM')."""
     text = "" if value is None else str(value).strip()
-    keys, m49, _ = _index()
+    keys, m49, _alpha2 = _index()
     if text.isdigit():
         return m49.get(int(text))
     if not text:

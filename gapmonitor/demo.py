@@ -215,7 +215,7 @@ def _load_citizen(con, series: pd.DataFrame, official: pd.DataFrame) -> None:
     indicators, areas and years each one states, near the official level of its country."""
     specs = pd.read_csv(DEMO / "citizen_datasets.csv", dtype=str, keep_default_na=False)
     mapping = con.execute("select dimension, dim_value, group_id from group_mapping").fetchall()
-    written = {dimensions.key([(d, v)]) for d, values in DIMENSION_VALUES.items() for v, _ in values}
+    written = {dimensions.key([(d, v)]) for d, values in DIMENSION_VALUES.items() for v, _shift in values}
     group_dims = {group: dimensions.key([(d, v)]) for d, v, group in mapping if dimensions.key([(d, v)]) in written}
     shifts = {dimensions.key([(d, v)]): shift for d, values in DIMENSION_VALUES.items() for v, shift in values}
     totals = official[official.dims == ""].groupby(["series", "area"]).value.mean()

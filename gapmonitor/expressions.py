@@ -27,6 +27,7 @@ import pandas as pd
 
 from gapmonitor import record_files
 from gapmonitor.formats import ReadError, fatal
+from gapmonitor.i18n import _
 from gapmonitor.sql import identifier
 
 BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
@@ -98,7 +99,8 @@ def tokens(text: str, file: str = "") -> list[Token]:
             while True:
                 j = text.find('"', end)
                 if j < 0:
-                    raise _refused(file, text, f"a quoted name is not closed (the quote at character {i + 1})")
+                    raise _refused(file, text, _("a quoted name is not closed (the quote at character {position})",
+                                                 position=i + 1))
                 name.append(text[end:j])
                 if text[j + 1:j + 2] != '"':
                     break
@@ -116,7 +118,8 @@ def tokens(text: str, file: str = "") -> list[Token]:
             continue
         symbol = next((s for s in SYMBOLS if text.startswith(s, i)), None)
         if symbol is None:
-            raise _refused(file, text, f"unexpected character {c!r} at character {i + 1}")
+            raise _refused(file, text, _("unexpected character {character!r} at character {position}", character=c,
+                                         position=i + 1))
         # names inside sum( ... ) are patterns: item_* is a glob there, not a product
         in_sum = (in_sum and symbol != ")") or (symbol == "(" and found[-1:] and found[-1].kind == "name"
                                                  and found[-1].text == "sum")
@@ -154,10 +157,11 @@ class _Parser:
         inner = [tree.left, tree.right] if isinstance(tree, Binary) and tree.op in COMPARISONS else [tree]
         for node in _walk(inner):
             if isinstance(node, Binary) and node.op in COMPARISONS:
-                raise _refused(self.file, self.text, f"the comparison {node.op!r} at character {node.at} can only "
-                                                     "be the whole measure (e.g. collection_time > 30)")
+                raise _refused(self.file, self.text, _("the comparison {operator!r} at character {position} can only "
+                                                       "be the whole measure (e.g. collection_time > 30)",
+                                                       operator=node.op, position=node.at))
         if not self.used and self.columns is not None:  # the same number for every record measures nothing
-            raise _refused(self.file, self.text, "it reads no column")
+            raise _refused(self.file, self.text, _("it reads no column"))
         return Measure(self.text, tree, tuple(self.used))
 
     def comparison(self):
@@ -216,8 +220,8 @@ class _Parser:
             return token.text
         found = record_files.answering(self.columns, token.text)
         if len(found) > 1:
-            raise _refused(self.file, self.text, f"the column {token.text!r} could be any of {', '.join(found)}: "
-                                                 "name it by its full path in double quotes")
+            raise _refused(self.file, self.text, _("the column {name!r} could be any of {columns}: name it by its full "
+                                                   "path in double quotes", name=token.text, columns=", ".join(found)))
         if not found:
             raise self.unknown(token.text)
         return found[0]
@@ -240,15 +244,24 @@ class _Parser:
 
     def unknown(self, name: str):
         close = difflib.get_close_matches(name, self.columns, n=3, cutoff=0.6)
-        context = "" if name == self.text else f" (in the measure {self.text!r})"
-        return fatal(self.file, f"no column {name!r}{context}" + (f"; closest: {', '.join(close)}" if close else "")
-                     + f"; the file has: {', '.join(self.columns)}", value=self.text)
+        columns = ", ".join(self.columns)
+        if name == self.text:
+            message = (_("no column {name!r}; closest: {closest}; the file has: {columns}", name=name,
+                         closest=", ".join(close), columns=columns) if close else
+                       _("no column {name!r}; the file has: {columns}", name=name, columns=columns))
+        else:
+            message = (_("no column {name!r} (in the measure {measure!r}); closest: {closest}; the file has: {columns}",
+                         name=name, measure=self.text, closest=", ".join(close), columns=columns) if close else
+                       _("no column {name!r} (in the measure {measure!r}); the file has: {columns}", name=name,
+                         measure=self.text, columns=columns))
+        return fatal(self.file, message, value=self.text)
 
     def unexpected(self, token: Token):
         if token.kind == "end":
-            return _refused(self.file, self.text, "the measure ends too soon")
+            return _refused(self.file, self.text, _("the measure ends too soon"))
         what = f'"{token.text}"' if token.kind == "quoted" else repr(token.text)
-        return _refused(self.file, self.text, f"unexpected {what} at character {token.at}")
+        return _refused(self.file, self.text, _("unexpected {token} at character {position}", token=what,
+                                                position=token.at))
 
     def peek(self) -> Token:
         return self.tokens[self.i]
@@ -270,8 +283,9 @@ class _Parser:
 
 
 def _refused(file: str, text: str, why: str):
-    return fatal(file, f"the measure {text!r} is not a column name nor a formula: {why}. A formula uses column "
-                       "names, numbers, + - * / ( ), one comparison (> >= < <= = <>) and sum(item_*)", value=text)
+    return fatal(file, _("the measure {measure!r} is not a column name nor a formula: {why}. A formula uses column "
+                         "names, numbers, + - * / ( ), one comparison (> >= < <= = <>) and sum(item_*)", measure=text,
+                         why=why), value=text)
 
 
 def _walk(nodes):

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gapmonitor.i18n import format_number
 from gapmonitor.reference import REFERENCE
 
 WORLD = REFERENCE / "world_10m.json"
@@ -47,8 +48,13 @@ def world(con) -> Shapes:
 
 
 def km(distance: float) -> str:
-    """A distance as messages give it: '0.04 km', '1.0 km', '1,310 km'."""
-    return f"{distance:.1g} km" if distance < 0.1 else f"{distance:.1f} km" if distance < 100 else f"{distance:,.0f} km"
+    """A distance as messages give it, in the current language: '0.04 km', '1.0 km', '1,310 km' ('1 310 km' in
+    French)."""
+    if distance < 0.1:  # one significant digit
+        text = f"{distance:.1g}"
+        digits = 0 if "e" in text or "." not in text else len(text.split(".")[1])
+        return f"{format_number(float(text), digits)} km"
+    return f"{format_number(distance, 1 if distance < 100 else 0)} km"
 
 
 @dataclass

@@ -12,11 +12,13 @@ import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from gapmonitor.formats import check_csv_text, fatal
+from gapmonitor.i18n import N_, _, n_
 from gapmonitor.limits import MAX_COLUMNS, too_many_columns
 
 # A header is a path: Kobo joins groups with '/', ODK Central with '-'; both add '/choice' for the
@@ -24,8 +26,8 @@ from gapmonitor.limits import MAX_COLUMNS, too_many_columns
 SEPARATORS = ("/", "-")
 # Submissions a reviewer turned down: Kobo's validation status (its code in an export with XML values,
 # its label in one with labels), ODK Central's review state.
-TURNED_DOWN = {"_validation_status": ("not approved", {"validation_status_not_approved", "not approved"}),
-               "ReviewState": ("rejected", {"rejected"})}
+TURNED_DOWN = {"_validation_status": (N_("not approved"), {"validation_status_not_approved", "not approved"}),
+               "ReviewState": (N_("rejected"), {"rejected"})}
 # The date a record is from, when a spec asks for a period column: the server's submission time
 # first (a phone's clock can be wrong), then the form's own start-of-day and end questions.
 PERIODS = ("_submission_time", "SubmissionDate", "today", "end")
@@ -41,7 +43,7 @@ STRUCTURE = re.compile(r"(begin|end)[ _](group|repeat)\b")
 @dataclass(frozen=True)
 class _Read:
     frame: pd.DataFrame
-    notes: tuple[tuple[str, str, str | None], ...]
+    notes: tuple[tuple[str, Callable[[], str], str | None], ...]  # the message made when asked, in its language
     turned_down: int = 0
 
 
@@ -53,8 +55,9 @@ def load(path: str | Path, nrows: int | None = None) -> pd.DataFrame:
 
 
 def notes(path: str | Path) -> list[tuple[str, str, str | None]]:
-    """What reading the file left out or changed, as (level, message, column) for the import's problems."""
-    return list(_read(path, None).notes)
+    """What reading the file left out or changed, as (level, message, column) for the import's problems
+    (the message in the current language: the file's reading is cached across languages)."""
+    return [(level, message(), column) for level, message, column in _read(path, None).notes]
 
 
 def turned_down(path: str | Path) -> int:
@@ -81,8 +84,9 @@ def column_name(path: str | Path, name: str) -> str:
     if len(found) == 1:
         return found[0]
     if found:
-        raise fatal(path, f"the column {name!r} could be any of {', '.join(found)}: name it by its full path")
-    raise fatal(path, f"no column {name!r}; the file has: {', '.join(columns)}")
+        raise fatal(path, _("the column {name!r} could be any of {columns}: name it by its full path", name=name,
+                            columns=", ".join(found)))
+    raise fatal(path, _("no column {name!r}; the file has: {columns}", name=name, columns=", ".join(columns)))
 
 
 def answering(columns: list[str], name: str) -> list[str]:
@@ -112,12 +116,12 @@ def form_labels(xlsform_path: str | Path) -> tuple[dict[str, str], dict[str, dic
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
     except Exception as e:
-        raise fatal(path, f"not a readable Excel workbook ({type(e).__name__})") from e
+        raise fatal(path, _("not a readable Excel workbook ({error})", error=type(e).__name__)) from e
     named = {str(k).strip().lower(): v for k, v in sheets.items()}
     missing = [s for s in ("survey", "choices") if s not in named]
     if missing:
-        raise fatal(path, f"not an XLSForm: no {' or '.join(map(repr, missing))} sheet; its sheets: "
-                          f"{', '.join(map(str, sheets))}")
+        raise fatal(path, _("not an XLSForm: no {missing} sheet; its sheets: {sheets}",
+                            missing=_(" or ").join(map(repr, missing)), sheets=", ".join(map(str, sheets))))
     survey = _form_sheet(path, named["survey"], "survey", ("type", "name"))
     choices = _form_sheet(path, named["choices"], "choices", ("list_name", "name"))
     lists: dict[str, dict[str, str]] = {}
@@ -133,8 +137,9 @@ def form_labels(xlsform_path: str | Path) -> tuple[dict[str, str], dict[str, dic
             questions[row.name] = row.label
         if kind[0] in ("select_one", "select_multiple", "rank") and len(kind) > 1:
             if kind[1] not in lists:
-                raise fatal(path, f"the question {row.name!r} takes its choices from the list {kind[1]!r}, which "
-                                  "the choices sheet does not have", row=number, column="type", value=row.type)
+                raise fatal(path, _("the question {question!r} takes its choices from the list {list!r}, which the "
+                                    "choices sheet does not have", question=row.name, list=kind[1]),
+                            row=number, column="type", value=row.type)
             codes[row.name] = lists[kind[1]]
     return questions, codes
 
@@ -152,7 +157,7 @@ def labels_of(path: str | Path, xlsform_path: str | Path) -> tuple[dict[str, str
             if question in choices:
                 codes[column] = choices[question]
             continue
-        base, _, choice = column.rpartition("/")
+        base, _slash, choice = column.rpartition("/")
         question = _question(base, names) if base else None
         if question and choice in choices.get(question, {}):
             labels[column] = f"{questions.get(question, question)}: {choices[question][choice]}"
@@ -173,9 +178,9 @@ def _form_sheet(path: Path, frame: pd.DataFrame, sheet: str, needed: tuple[str, 
     label = "label" if "label" in frame.columns else next(
         (c for c in languages if "english" in c.lower() or c.endswith("(en)")), languages[0] if languages else None)
     if absent or label is None:
-        raise fatal(path, f"not an XLSForm: the {sheet} sheet has no column "
-                          f"{' or '.join(map(repr, absent + ([] if label else ['label'])))}; "
-                          f"its columns: {', '.join(frame.columns)}")
+        raise fatal(path, _("not an XLSForm: the {sheet} sheet has no column {missing}; its columns: {columns}",
+                            sheet=sheet, missing=_(" or ").join(map(repr, absent + ([] if label else ["label"]))),
+                            columns=", ".join(frame.columns)))
     frame = frame.fillna("")
     cells = {c: frame[c].astype(str).str.strip() for c in (*needed, label)}
     return pd.DataFrame(cells).rename(columns={label: "label"})
@@ -196,27 +201,29 @@ def _read_text_cells(name: str, mtime_ns: int, size: int, nrows: int | None) -> 
             workbook = pd.ExcelFile(path)
             frame = workbook.parse(0, dtype=str, keep_default_na=False, nrows=nrows).fillna("")
         except Exception as e:
-            raise fatal(path, f"not a readable Excel workbook ({type(e).__name__})") from e
+            raise fatal(path, _("not a readable Excel workbook ({error})", error=type(e).__name__)) from e
         if len(frame.columns) > MAX_COLUMNS:
             raise fatal(path, too_many_columns(len(frame.columns)), row=1)
         if len(workbook.sheet_names) > 1:  # Kobo puts each repeat group in a sheet of its own
-            said.append(("warning", f"only the first sheet, {workbook.sheet_names[0]!r}, is read; the others "
-                                    f"({', '.join(workbook.sheet_names[1:])}) are left out", None))
+            sheets = workbook.sheet_names
+            said.append(("warning", lambda: _("only the first sheet, {sheet!r}, is read; the others ({others}) are left "
+                                              "out", sheet=sheets[0], others=", ".join(sheets[1:])), None))
     else:
         delimiter = _delimiter(path)
         check_csv_text(path, delimiter)
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", nrows=nrows, sep=delimiter)
     tool = _tool(frame.columns)
     if tool:
-        said.insert(0, ("warning", f"read as an export of {tool}: a column can be named by its full path or by "
-                                   "its question name alone", None))
+        said.insert(0, ("warning", lambda: _("read as an export of {tool}: a column can be named by its full path or "
+                                             "by its question name alone", tool=tool), None))
     for column, (word, values) in TURNED_DOWN.items():
         if column in frame.columns:
             out = frame[column].str.strip().str.lower().isin(values)
             if out.any():
                 n = int(out.sum())
-                said.append(("warning", f"{n} submission{'s' if n != 1 else ''} marked {word} in {column}: left out",
-                             column))
+                said.append(("warning", lambda n=n, word=word, column=column: n_(
+                    "{n} submission marked {word} in {column}: left out",
+                    "{n} submissions marked {word} in {column}: left out", n, word=_(word), column=column), column))
                 frame = frame[~out]
                 down += n
     return _Read(frame, tuple(said), down)

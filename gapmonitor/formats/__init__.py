@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from gapmonitor.i18n import N_, _
 from gapmonitor.limits import MAX_CELL, MAX_COLUMNS, MAX_ROWS, TOO_LONG, TOO_MANY_ROWS, too_many_columns
 
 # Columns of Batch.observations, the shape every observation reader produces.
@@ -44,8 +45,10 @@ DESCRIPTION_FIELDS = ["title", "producer", "producer_type", "method", "licence",
                       "subject"]
 # What a citizen dataset's records are about (citizen_dataset.subject), in the words the app shows: the
 # confidentiality rule (schema/release.sql) suppresses small estimates of people, never of places.
-SUBJECTS = {"people": "People or households — small cells are suppressed",
-            "places": "Places or things (water points, beaches…) — no personal data, nothing suppressed"}
+SUBJECTS = {"people": N_("People or households — small cells are suppressed"),
+            "places": N_("Places or things (water points, beaches…) — no personal data, nothing suppressed")}
+# How bad a Problem is (a key: compared in code); shown through _(severity).
+SEVERITIES = (N_("fatal"), N_("error"), N_("warning"))
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,11 @@ class Problem:
     def __str__(self) -> str:
         where = ", ".join(x for x in (
             self.file,
-            f"row {self.row}" if self.row is not None else None,
-            f"column {self.column!r}" if self.column else None,
-            f"value {self.value!r}" if self.value is not None else None,
+            _("row {row}", row=self.row) if self.row is not None else None,
+            _("column {column!r}", column=self.column) if self.column else None,
+            _("value {value!r}", value=self.value) if self.value is not None else None,
         ) if x)
-        return f"{self.severity}: {where}: {self.message}"
+        return _("{severity}: {where}: {problem}", severity=_(self.severity), where=where, problem=self.message)
 
 
 class ReadError(Exception):
@@ -106,25 +109,25 @@ def fatal(file: str | Path, message: str, row=None, column=None, value=None) -> 
 def _check_start(path: str | Path, start: bytes) -> None:
     """The checks on a text file's first 64 kB: UTF-16 text and binary data."""
     if start.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise fatal(path, "the file is UTF-16 text; save it as CSV UTF-8")
+        raise fatal(path, _("the file is UTF-16 text; save it as CSV UTF-8"))
     if b"\x00" in start:
-        raise fatal(path, "not a text file (it holds NUL bytes): binary data, or text saved as UTF-16 without a "
-                          "byte-order mark; save it as CSV UTF-8")
+        raise fatal(path, _("not a text file (it holds NUL bytes): binary data, or text saved as UTF-16 without a "
+                            "byte-order mark; save it as CSV UTF-8"))
 
 
 # Cells separated by one of these, and no comma, in a file read as CSV: saved in a locale whose lists use
 # semicolons, or as tab-separated text.
-OTHER_DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
+OTHER_DELIMITERS = {";": N_("semicolons (;)"), "\t": N_("tabs"), "|": N_("vertical bars (|)")}
 
 
 def other_delimiter(header: list[str]) -> str | None:
     """What separates a header's cells when it is not a comma (a header read as one cell holding
-    ';' or tabs), in words; None for a comma-separated header."""
+    ';' or tabs), in words (in the current language); None for a comma-separated header."""
     if len(header) != 1:
         return None
     counts = {d: header[0].count(d) for d in OTHER_DELIMITERS}
     found = max(counts, key=counts.get)
-    return OTHER_DELIMITERS[found] if counts[found] else None
+    return _(OTHER_DELIMITERS[found]) if counts[found] else None
 
 
 def _check_header(path, header: list[str], delimiter: str = ",") -> None:
@@ -133,8 +136,8 @@ def _check_header(path, header: list[str], delimiter: str = ",") -> None:
         raise fatal(path, too_many_columns(len(header)), row=1)
     other = other_delimiter(header) if delimiter == "," else None
     if other:
-        raise fatal(path, f"the cells are separated by {other}, not commas: save the file as CSV UTF-8 "
-                          "(comma delimited)", row=1, value=header[0][:80])
+        raise fatal(path, _("the cells are separated by {delimiter}, not commas: save the file as CSV UTF-8 "
+                            "(comma delimited)", delimiter=other), row=1, value=header[0][:80])
 
 
 def _checked_rows(path, rows):
@@ -148,14 +151,14 @@ def _checked_rows(path, rows):
                 raise fatal(path, too_many_columns(len(cells)), row=number)
             if cells and max(map(len, cells)) > MAX_CELL:
                 i = max(range(len(cells)), key=lambda k: len(cells[k]))
-                raise fatal(path, TOO_LONG, row=number, value=cells[i][:80] + "…")
+                raise fatal(path, _(TOO_LONG), row=number, value=cells[i][:80] + "…")
             if number > MAX_ROWS + 1:  # the header and MAX_ROWS data rows
-                raise fatal(path, TOO_MANY_ROWS, row=number)
+                raise fatal(path, _(TOO_MANY_ROWS), row=number)
             yield number, cells
     except csv.Error as e:
         if "field larger than field limit" in str(e):
-            raise fatal(path, TOO_LONG, row=number + 1) from None
-        raise fatal(path, f"not a readable CSV file: {e}") from e
+            raise fatal(path, _(TOO_LONG), row=number + 1) from None
+        raise fatal(path, _("not a readable CSV file: {error}", error=e)) from e
 
 
 def check_csv_text(path: str | Path, delimiter: str = ",") -> None:
@@ -176,13 +179,14 @@ def check_csv_text(path: str | Path, delimiter: str = ",") -> None:
             _check_header(path, header, delimiter)
         for i, cell in enumerate(cells if undecodable else ()):
             if bad.search(cell):
-                raise fatal(path, "not UTF-8 text: this cell holds bytes of another encoding (Latin-1 or "
-                                  "Windows-1252?); save the file as CSV UTF-8", row=number,
+                raise fatal(path, _("not UTF-8 text: this cell holds bytes of another encoding (Latin-1 or "
+                                    "Windows-1252?); save the file as CSV UTF-8"), row=number,
                             column=header[i] if number > 1 and i < len(header) else None,
                             value=cell.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
         if cells and number > 1 and len(cells) != len(header):
             extra = cells[len(header):]
-            raise fatal(path, f"the row has {len(cells)} cells but the header has {len(header)}", row=number,
+            raise fatal(path, _("the row has {cells} cells but the header has {header}", cells=len(cells),
+                                header=len(header)), row=number,
                         column=None if extra else header[len(cells)],
                         value=delimiter.join(extra) if extra else None)
 
@@ -208,9 +212,9 @@ def csv_header(path: str | Path) -> list[str]:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             check_csv_text(path)
-            raise fatal(path, "not UTF-8 text; save the file as CSV UTF-8") from None
+            raise fatal(path, _("not UTF-8 text; save the file as CSV UTF-8")) from None
     with open(path, encoding="utf-8-sig", newline="") as f:
-        header = next((cells for _, cells in _checked_rows(path, csv.reader(f))), [])
+        header = next((cells for _number, cells in _checked_rows(path, csv.reader(f))), [])
     _check_header(path, header)
     return header
 
@@ -236,10 +240,10 @@ def csv_checked(con: duckdb.DuckDBPyConnection, path: str | Path, header: list[s
                             "order by line, column_idx limit 1").fetchall()
     except duckdb.Error as e:
         check_csv_text(path)
-        raise fatal(path, f"not a readable CSV file: {str(e).splitlines()[0]}") from e
+        raise fatal(path, _("not a readable CSV file: {error}", error=str(e).splitlines()[0])) from e
     if first:
         line, name, kind, text, message = first[0]
         check_csv_text(path)
         index = int(name[1:]) if name else len(header)  # csv_source's c0, c1, ...
-        raise fatal(path, f"not a readable CSV file: {kind.lower()} ({message})", row=line,
+        raise fatal(path, _("not a readable CSV file: {kind} ({error})", kind=kind.lower(), error=message), row=line,
                     column=header[index] if index < len(header) else None, value=text.strip())

@@ -16,6 +16,7 @@ import yaml
 
 from gapmonitor import dimensions
 from gapmonitor.formats import OBSERVATION_COLUMNS, Batch, check_csv_text, fatal
+from gapmonitor.i18n import N_, _, n_
 from gapmonitor.limits import NOT_FINITE, YEAR_RULE, YEAR_START, in_range
 from gapmonitor.formats.registry import COUNTRY, Format, Option
 
@@ -66,12 +67,12 @@ def read(path: str | Path, country: str, indicator: str | None = None) -> Batch:
     path = Path(path)
     batch = Batch(file=path.name, format="open-sdg")
     if not path.exists() or path.stat().st_size == 0:
-        raise fatal(path, "the file is empty")
+        raise fatal(path, _("the file is empty"))
     meta = read_meta(path)
     indicator = str(indicator or meta.get("indicator_number") or indicator_of(path)).strip()
     if not re.fullmatch(r"\d+\.[0-9a-z]+\.[0-9a-z]+", indicator):
-        raise fatal(path, "cannot tell the indicator: name the file indicator_<goal>-<target>-<n>.csv, "
-                          "give indicator_number in meta/<id>.md, or choose it (--indicator 1.1.1)",
+        raise fatal(path, _("cannot tell the indicator: name the file indicator_<goal>-<target>-<n>.csv, "
+                            "give indicator_number in meta/<id>.md, or choose it (--indicator 1.1.1)"),
                     value=indicator or None)
     check_csv_text(path)
     con = duckdb.connect()
@@ -81,16 +82,16 @@ def read(path: str | Path, country: str, indicator: str | None = None) -> Batch:
             "delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false)", [str(path)]
         ).df()
     except duckdb.Error as e:
-        raise fatal(path, f"not a readable CSV file: {str(e).splitlines()[0]}") from e
+        raise fatal(path, _("not a readable CSV file: {error}", error=str(e).splitlines()[0])) from e
     finally:
         con.close()
     columns = [c for c in frame.columns if c != "_row"]
     missing = [c for c in ("Year", "Value") if c not in columns]
     if missing:
-        raise fatal(path, f"missing column(s) {', '.join(missing)}; found: {', '.join(columns)}. Is this an Open SDG data file?",
-                    column=", ".join(missing))
+        raise fatal(path, _("missing column(s) {missing}; found: {found}. Is this an Open SDG data file?",
+                            missing=", ".join(missing), found=", ".join(columns)), column=", ".join(missing))
     if frame.empty:
-        raise fatal(path, "the file has a header but no data rows")
+        raise fatal(path, _("the file has a header but no data rows"))
     frame = _trimmed(frame.fillna(""), batch, path)
     geocode = frame["GeoCode"] if "GeoCode" in frame else pd.Series("", index=frame.index)
     dims = [c for c in columns if c not in ATTRIBUTES]
@@ -101,7 +102,7 @@ def read(path: str | Path, country: str, indicator: str | None = None) -> Batch:
     coded = geocode != ""
     shared = {g for g in geography if coded.any() and frame[coded].groupby(geocode[coded])[g].nunique().max() > 1}
     for g in sorted(shared):
-        batch.problem("warning", "one GeoCode is shared by rows that differ in this column: kept as a dimension",
+        batch.problem("warning", _("one GeoCode is shared by rows that differ in this column: kept as a dimension"),
                       None, g, None)
     keep = pd.DataFrame({d: ~coded if d in geography and d not in shared else True for d in dims}, index=frame.index)
     key = dimensions.frame_keys(frame, dims, keep)
@@ -137,15 +138,18 @@ def read(path: str | Path, country: str, indicator: str | None = None) -> Batch:
     value = pd.to_numeric(out.value_text, errors="coerce")
     status = frame.get("Observation status", pd.Series("", index=frame.index))
     for r in out[(out.value_text == "")].itertuples():
-        batch.problem("warning", f"no value ({status[r.Index] or 'blank'}): row skipped", r.row, "Value", "")
+        if status[r.Index]:
+            batch.problem("warning", _("no value ({status}): row skipped", status=status[r.Index]), r.row, "Value", "")
+        else:
+            batch.problem("warning", _("no value (blank): row skipped"), r.row, "Value", "")
     for r in out[value.isna() & (out.value_text != "")].itertuples():
-        batch.problem("error", "Value is not a number", r.row, "Value", r.value_text)
+        batch.problem("error", _("Value is not a number"), r.row, "Value", r.value_text)
     infinite = value.notna() & ~np.isfinite(value)
     for r in out[infinite].itertuples():
-        batch.problem("error", f"Value is {NOT_FINITE}", r.row, "Value", r.value_text)
+        batch.problem("error", _("Value is {not_finite}", not_finite=_(NOT_FINITE)), r.row, "Value", r.value_text)
     for r in out[out.year.isna()].itertuples():
-        batch.problem("error", f"Year is not a year or period such as 2015, 2000 Q1 or 2004/05 ({YEAR_RULE})", r.row,
-                      "Year", r.time_detail)
+        batch.problem("error", _("Year is not a year or period such as 2015, 2000 Q1 or 2004/05 ({rule})", rule=_(YEAR_RULE)),
+                      r.row, "Year", r.time_detail)
     ok = value.notna() & ~infinite & out.year.notna()
     out = out.assign(value=value, lower_bound=float("nan"), upper_bound=float("nan"), nature="", footnote="")
     batch.observations = out.loc[ok].reindex(columns=OBSERVATION_COLUMNS).assign(year=lambda d: d.year.astype(int))
@@ -159,7 +163,7 @@ def _trimmed(frame: pd.DataFrame, batch: Batch, path: Path) -> pd.DataFrame:
         header = next(csv.reader(f), [])
     for raw in header:
         if raw != raw.strip():
-            batch.problem("warning", "spaces around the column name: trimmed", 1, raw.strip(), raw)
+            batch.problem("warning", _("spaces around the column name: trimmed"), 1, raw.strip(), raw)
     frame = frame.rename(columns={c: c.strip() for c in frame.columns})
     for column in frame.columns:
         cells = frame[column]
@@ -168,10 +172,12 @@ def _trimmed(frame: pd.DataFrame, batch: Batch, path: Path) -> pd.DataFrame:
         padded = cells.str.len() != cells.str.strip().str.len()
         if padded.any():
             rows = frame["_row"][padded].astype(int).tolist()
-            shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
-            many = "s" if len(rows) > 1 else ""
-            batch.problem("warning", f"spaces around {len(rows)} value{many} in row{many} {shown}: trimmed", rows[0], column,
-                          cells[padded].iloc[0])
+            shown = ", ".join(map(str, rows[:10]))
+            if len(rows) > 10:
+                shown = _("{rows} and {more} more", rows=shown, more=len(rows) - 10)
+            batch.problem("warning", n_("spaces around {n} value in row {rows}: trimmed",
+                                        "spaces around {n} values in rows {rows}: trimmed", len(rows), rows=shown),
+                          rows[0], column, cells[padded].iloc[0])
             frame[column] = cells.str.strip()
     return frame
 
@@ -180,12 +186,12 @@ def _slug(text: pd.Series) -> pd.Series:
     return text.astype(str).str.lower().str.replace(r"[^a-z0-9]+", "_", regex=True).str.strip("_")
 
 
-INDICATOR = Option("indicator", "the indicator a file holds, when its name does not say it (e.g. 1.1.1)")
+INDICATOR = Option("indicator", N_("the indicator a file holds, when its name does not say it (e.g. 1.1.1)"))
 
 FORMAT = Format(
-    name="open-sdg", label="Open SDG tidy CSV (a national SDG platform)",
+    name="open-sdg", label=N_("Open SDG tidy CSV (a national SDG platform)"),
     read=lambda path, con, country, indicator=None: read(path, country, indicator),
-    recognise=lambda f: f.header[:1] == ["Year"] and "Value" in f.header, sign="Open SDG CSV (Year ... Value)", order=70,
+    recognise=lambda f: f.header[:1] == ["Year"] and "Value" in f.header, sign=N_("Open SDG CSV (Year ... Value)"), order=70,
     options=(replace(COUNTRY, required=True), INDICATOR),
     columns={"series": "Series", "area": "GeoCode", "year": "Year"},
 )

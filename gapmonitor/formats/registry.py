@@ -12,6 +12,7 @@ from typing import Callable
 
 from gapmonitor import country_codes
 from gapmonitor.formats import Batch, fatal, other_delimiter
+from gapmonitor.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class Option:
     """Something a reader needs besides the file. `kind` says how it is asked for: 'country' (any code
     or name of a country; `given` makes it the alpha-3 code readers take), 'file' (a second file),
     'property' (a property of the file's features), 'spec' (a records spec: a YAML file on the command
-    line, a form on the Data page)."""
+    line, a form on the Data page). `help` is marked with N_: show it with _(option.help)."""
 
     name: str
     help: str
@@ -28,7 +29,7 @@ class Option:
 
 
 # The option most formats share: a national file's own codes are read as areas of this country.
-COUNTRY = Option("country", "the country a national file covers (its ISO code, M49 number or name)", kind="country")
+COUNTRY = Option("country", N_("the country a national file covers (its ISO code, M49 number or name)"), kind="country")
 
 
 def given(options: dict, file: str | Path, con=None) -> dict:
@@ -42,16 +43,18 @@ def given(options: dict, file: str | Path, con=None) -> dict:
         if value not in (None, ""):
             out[name] = country_codes.code(value)
             if out[name] is None:
-                raise fatal(file, f"the {name} given names no country: {country_codes.HINT}", column=name, value=value)
+                raise fatal(file, _("the {option} given names no country: {hint}", option=name, hint=_(country_codes.HINT)),
+                            column=name, value=value)
             if held is not None and out[name] not in held:
-                raise fatal(file, f"the {name} given, {out[name]}, is not a country of the database", column=name,
-                            value=value)
+                raise fatal(file, _("the {option} given, {code}, is not a country of the database", option=name,
+                                    code=out[name]), column=name, value=value)
     return out
 
 
 @dataclass(frozen=True)
 class Format:
-    """One kind of file: how it is recognised, what it needs, how it reads, what it writes."""
+    """One kind of file: how it is recognised, what it needs, how it reads, what it writes. `label` and
+    `sign` are marked with N_ where they hold words: show them with _(format.label)."""
 
     name: str                                   # e.g. 'un-sdg': --format on the command line
     label: str                                  # what users call it
@@ -105,7 +108,7 @@ class Sniff:
                 warnings.simplefilter("ignore")  # odd print areas in real workbooks; harmless
                 return openpyxl.load_workbook(self.path, read_only=True).sheetnames
         except Exception as e:
-            raise fatal(self.path, f"not a readable Excel workbook ({type(e).__name__})") from e
+            raise fatal(self.path, _("not a readable Excel workbook ({error})", error=type(e).__name__)) from e
 
     @property
     def workbook(self) -> bool:
@@ -117,7 +120,7 @@ class Sniff:
         if self.workbook:
             return []
         if self.start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in self.start:
-            raise fatal(self.path, "not UTF-8 text (UTF-16 text or binary data): save a CSV file as CSV UTF-8")
+            raise fatal(self.path, _("not UTF-8 text (UTF-16 text or binary data): save a CSV file as CSV UTF-8"))
         with open(self.path, encoding="utf-8-sig", errors="replace") as f:
             head = f.readline()
         return [c.strip().strip('"').strip("[]") for c in head.split(",")]
@@ -146,9 +149,9 @@ def get(name: str) -> Format:
 def _a_file(path: str | Path) -> None:
     path = Path(path)
     if path.is_dir():
-        raise fatal(path, "a folder, not a file: name the file to import (or the folder on the command line)")
+        raise fatal(path, _("a folder, not a file: name the file to import (or the folder on the command line)"))
     if not path.exists():
-        raise fatal(path, "file not found")
+        raise fatal(path, _("file not found"))
 
 
 def detect(path: str | Path, given: dict | None = None) -> Format:
@@ -157,12 +160,15 @@ def detect(path: str | Path, given: dict | None = None) -> Format:
     path = Path(path)
     _a_file(path)
     if path.stat().st_size == 0:
-        raise fatal(path, "the file is empty")
+        raise fatal(path, _("the file is empty"))
     sniff = Sniff(path, given)
     for f in formats():
         if f.recognise is not None and f.recognise(sniff):
             return f
-    signs = [f.sign for f in formats() if f.recognise is not None and f.sign]
+    signs = [_(f.sign) for f in formats() if f.recognise is not None and f.sign]
     other = None if sniff.workbook or sniff.suffix == ".xml" else other_delimiter(sniff.header)
-    found = f" (its cells are separated by {other}, not commas: save it as CSV UTF-8, comma delimited)" if other else ""
-    raise fatal(path, f"unknown format{found}: expected {', '.join(signs[:-1])} or {signs[-1]}")
+    if other:
+        raise fatal(path, _("unknown format (its cells are separated by {delimiter}, not commas: save it as CSV UTF-8, "
+                            "comma delimited): expected {formats} or {last}", delimiter=other,
+                            formats=", ".join(signs[:-1]), last=signs[-1]))
+    raise fatal(path, _("unknown format: expected {formats} or {last}", formats=", ".join(signs[:-1]), last=signs[-1]))

@@ -18,6 +18,7 @@ import pandas as pd
 import sdmx
 
 from gapmonitor.dimensions import key as dims_key
+from gapmonitor.i18n import N_, _
 
 from . import OBSERVATION_COLUMNS, Batch, ReadError, fatal
 from gapmonitor.limits import NOT_FINITE, YEAR_RULE, year
@@ -47,10 +48,10 @@ def read_sdmx_ml(data_path, structure_path=None) -> Batch:
     if structure_path is not None:
         structure = _read_xml(structure_path)
         if not isinstance(structure, sdmx.message.StructureMessage):
-            raise fatal(structure_path, f"not an SDMX structure message (it is a {type(structure).__name__})")
+            raise fatal(structure_path, _("not an SDMX structure message (it is a {kind})", kind=type(structure).__name__))
         dsds = list(structure.structure.values())
         if len(dsds) != 1:
-            raise fatal(structure_path, f"expected one data structure definition (DSD), found {len(dsds)}")
+            raise fatal(structure_path, _("expected one data structure definition (DSD), found {count}", count=len(dsds)))
         dsd = dsds[0]
     else:
         named = _structure_specific(data_path)
@@ -59,16 +60,16 @@ def read_sdmx_ml(data_path, structure_path=None) -> Batch:
             if (agency, id_) == GLOBAL_SDG_STRUCTURE:
                 return _read_global_sdg(data_path)
             # sdmx1 would guess a structure, taking attributes such as UNIT_MEASURE for dimensions.
-            which = f"{agency}:{id_}({version})" if agency or id_ else "an unnamed structure"
-            raise fatal(data_path, f"structure-specific data of {which} needs its structure message "
-                                   "(DSD + codelists); none given (only the global SDG structure "
-                                   f"{':'.join(GLOBAL_SDG_STRUCTURE)} is built in)")
+            which = f"{agency}:{id_}({version})" if agency or id_ else _("an unnamed structure")
+            raise fatal(data_path, _("structure-specific data of {structure} needs its structure message "
+                                     "(DSD + codelists); none given (only the global SDG structure {built_in} is "
+                                     "built in)", structure=which, built_in=":".join(GLOBAL_SDG_STRUCTURE)))
     message = _read_xml(data_path, structure=dsd)
     if not isinstance(message, sdmx.message.DataMessage):
-        raise fatal(data_path, f"not an SDMX data message (it is a {type(message).__name__})")
+        raise fatal(data_path, _("not an SDMX data message (it is a {kind})", kind=type(message).__name__))
     if dsd is None and any("StructureSpecific" in type(ds).__name__ for ds in message.data):
         # sdmx1 would guess a structure, taking attributes such as UNIT_MEASURE for dimensions.
-        raise fatal(data_path, "structure-specific data needs its structure message (DSD + codelists); none given")
+        raise fatal(data_path, _("structure-specific data needs its structure message (DSD + codelists); none given"))
 
     series = {code.id: _series_info(code) for code in _codelist(dsd, "SERIES")}
     areas = {code.id: str(code.name) for code in _codelist(dsd, "REF_AREA")}
@@ -84,7 +85,7 @@ def read_sdmx_ml(data_path, structure_path=None) -> Batch:
     batch = finish(batch, rows)
     for column, concept, codes in (("series", "SERIES", series), ("area", "REF_AREA", areas)):
         for code in sorted(set(batch.observations[column]) - set(codes)) if codes else []:
-            batch.problem("warning", f"{concept} code is not in the structure's codelist",
+            batch.problem("warning", _("{concept} code is not in the structure's codelist", concept=concept),
                           column=concept, value=code)
     return batch
 
@@ -100,14 +101,16 @@ def _check_namespace(path) -> None:
         return
     try:
         with open(path, "rb") as f:
-            _, root = next(ET.iterparse(f, events=("start",)))
+            _event, root = next(ET.iterparse(f, events=("start",)))
     except (OSError, ET.ParseError, StopIteration):
         return
     namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
     if namespace != MESSAGE_NAMESPACE:
-        raise fatal(path, f"not an SDMX-ML 2.1 message: its root element <{local(root.tag)}> is in "
-                          f"{'another namespace' if namespace else 'no namespace'} (SDMX-ML 2.1's is {MESSAGE_NAMESPACE})",
-                    value=namespace or None)
+        message = (_("not an SDMX-ML 2.1 message: its root element <{element}> is in another namespace (SDMX-ML "
+                     "2.1's is {namespace})", element=local(root.tag), namespace=MESSAGE_NAMESPACE) if namespace else
+                   _("not an SDMX-ML 2.1 message: its root element <{element}> is in no namespace (SDMX-ML 2.1's is "
+                     "{namespace})", element=local(root.tag), namespace=MESSAGE_NAMESPACE))
+        raise fatal(path, message, value=namespace or None)
 
 
 def _structure_specific(path) -> tuple[str, str, str] | None:
@@ -169,11 +172,11 @@ def _read_global_sdg(data_path) -> Batch:
                     groups += 1
                     element.clear()
     except FileNotFoundError:
-        raise fatal(data_path, "file not found")
+        raise fatal(data_path, _("file not found"))
     except ET.ParseError as e:
-        raise fatal(data_path, f"not well-formed XML (cut off?): {e}", row=e.position[0]) from e
+        raise fatal(data_path, _("not well-formed XML (cut off?): {error}", error=e), row=e.position[0]) from e
     if groups:
-        batch.problem("warning", f"{groups} <Group> element(s): their attributes are left out")
+        batch.problem("warning", _("{count} <Group> element(s): their attributes are left out", count=groups))
     return finish(batch, rows)
 
 
@@ -191,26 +194,27 @@ def observation(batch, row, values, dimensions, series=None, areas=None) -> dict
     get = lambda concept: text(values.get(concept))  # noqa: E731
     for column in ("SERIES", "REF_AREA", "TIME_PERIOD"):
         if not get(column):
-            batch.problem("error", f"{column} is empty", row, column, "")
+            batch.problem("error", _("{column} is empty", column=column), row, column, "")
             return None
     period, raw = get("TIME_PERIOD"), get("OBS_VALUE")
     if year(period) is None:
-        batch.problem("error", f"TIME_PERIOD does not start with a year ({YEAR_RULE})", row, "TIME_PERIOD", period)
+        batch.problem("error", _("TIME_PERIOD does not start with a year ({rule})", rule=_(YEAR_RULE)), row,
+                      "TIME_PERIOD", period)
         return None
     value = _number(raw)
     if value is None and _number(raw, finite=False) is not None:
-        batch.problem("error", f"OBS_VALUE is {NOT_FINITE}", row, "OBS_VALUE", raw)
+        batch.problem("error", _("OBS_VALUE is {not_finite}", not_finite=_(NOT_FINITE)), row, "OBS_VALUE", raw)
         return None
     if value is None:
         missing = raw.upper() in ("", "NAN")  # NaN is SDMX's marker for a missing value
-        message = "OBS_VALUE is missing" if missing else "OBS_VALUE is not a number"
+        message = _("OBS_VALUE is missing") if missing else _("OBS_VALUE is not a number")
         batch.problem("error", message, row, "OBS_VALUE", raw)
         return None
     bounds = {}
     for column in ("LOWER_BOUND", "UPPER_BOUND"):
         bounds[column] = _number(get(column))
         if get(column) and bounds[column] is None:
-            batch.problem("warning", f"{column} is not a number; left out", row, column, get(column))
+            batch.problem("warning", _("{column} is not a number; left out", column=column), row, column, get(column))
     description, indicator = (series or {}).get(get("SERIES"), ("", ""))
     groups = [(d, get(d)) for d in dimensions if d not in NOT_GROUP_DIMENSIONS]  # the key leaves totals out
     return {
@@ -227,11 +231,11 @@ def finish(batch: Batch, rows: list) -> Batch:
     batch.observations = pd.DataFrame([r for r in rows if r is not None], columns=OBSERVATION_COLUMNS).astype(
         {"value": float, "lower_bound": float, "upper_bound": float})
     if not rows:
-        batch.problem("warning", "the file holds no observations")
+        batch.problem("warning", _("the file holds no observations"))
     # A series reported in several units mixes numbers that cannot be compared (Rwanda: counts and %).
     for code, units in batch.observations.groupby("series")["unit"].unique().items():
         if len(units) > 1:
-            batch.problem("warning", f"series {code} comes in several units", column="UNIT_MEASURE",
+            batch.problem("warning", _("series {code} comes in several units", code=code), column="UNIT_MEASURE",
                           value=", ".join(sorted(units)))
     return batch
 
@@ -241,26 +245,26 @@ def _read_xml(path, **kwargs):
         with open(path, "rb") as f:
             start = f.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
             if not start:
-                raise fatal(path, "file is empty")
+                raise fatal(path, _("file is empty"))
             if not start.startswith(b"<"):  # else sdmx1 may take it for SDMX-CSV or JSON
-                raise fatal(path, "not XML, so not SDMX-ML")
+                raise fatal(path, _("not XML, so not SDMX-ML"))
             f.seek(0)
             # well-formed first: sdmx1 prints its whole parse stack to stdout on a syntax error
             # (a truncated download), and the syntax error's line is the row to report
             try:
-                for _, element in ET.iterparse(f, events=("end",)):
+                for _event, element in ET.iterparse(f, events=("end",)):
                     element.clear()
             except ET.ParseError as e:
-                raise fatal(path, f"not well-formed XML (cut off?): {e}", row=e.position[0]) from e
+                raise fatal(path, _("not well-formed XML (cut off?): {error}", error=e), row=e.position[0]) from e
             f.seek(0)
             return sdmx.read_sdmx(f, format="XML", **kwargs)
     except FileNotFoundError:
-        raise fatal(path, "file not found")
+        raise fatal(path, _("file not found"))
     except ReadError:
         raise
     except Exception as e:  # lxml syntax errors, sdmx1 assertions on non-SDMX XML...
         # an XML syntax error (a truncated download) knows its line: report it as the row
-        raise fatal(path, f"not readable as SDMX-ML: {e}", row=getattr(e.__cause__ or e, "lineno", None))
+        raise fatal(path, _("not readable as SDMX-ML: {error}", error=e), row=getattr(e.__cause__ or e, "lineno", None))
 
 
 def _codelist(dsd, concept) -> list:
@@ -300,12 +304,12 @@ def _number(text: str, finite: bool = True) -> float | None:
 
 
 COLUMNS = {"series": "SERIES", "area": "REF_AREA", "year": "TIME_PERIOD"}
-STRUCTURE = Option("structure", "the SDMX structure file (DSD) of structure-specific SDMX-ML data "
-                   "(not needed for the global SDG structure IAEG-SDGs:SDG)", kind="file")
+STRUCTURE = Option("structure", N_("the SDMX structure file (DSD) of structure-specific SDMX-ML data "
+                                   "(not needed for the global SDG structure IAEG-SDGs:SDG)"), kind="file")
 
 FORMAT = Format(
-    name="sdmx-ml", label="SDMX-ML 2.1 data (with its structure file)",
+    name="sdmx-ml", label=N_("SDMX-ML 2.1 data (with its structure file)"),
     read=lambda path, con, country=None, structure=None: read_sdmx_ml(path, structure),
-    recognise=lambda f: f.suffix == ".xml", sign="SDMX-ML (.xml)", order=20, options=(COUNTRY, STRUCTURE),
+    recognise=lambda f: f.suffix == ".xml", sign=N_("SDMX-ML (.xml)"), order=20, options=(COUNTRY, STRUCTURE),
     columns=COLUMNS, suffixes=(".xml",),
 )
