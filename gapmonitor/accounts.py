@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from gapmonitor import db
 from gapmonitor.audit import Entry
+from gapmonitor.i18n import N_, _
 
 ROLES = ("viewer", "contributor", "steward", "administrator")  # each may do what the ones before it may
 
@@ -32,7 +33,29 @@ ACTIONS = {
     "manage accounts": "administrator",
 }
 
+# The roles in the words pages show (ROLES are the keys: stored, compared, on the command line).
+ROLE_NAMES = {"viewer": N_("viewer"), "contributor": N_("contributor"), "steward": N_("steward"),
+              "administrator": N_("administrator")}
+# A refusal of each action, one whole sentence each (the role it needs is ACTIONS').
+REFUSALS = {
+    "submit": N_("{name} is signed in as {role}: to submit needs a contributor's account"),
+    "save story": N_("{name} is signed in as {role}: to save story needs a contributor's account"),
+    "import": N_("{name} is signed in as {role}: to import needs a steward's account"),
+    "remove": N_("{name} is signed in as {role}: to remove needs a steward's account"),
+    "review": N_("{name} is signed in as {role}: to review needs a steward's account"),
+    "map": N_("{name} is signed in as {role}: to map needs a steward's account"),
+    "threshold": N_("{name} is signed in as {role}: to threshold needs a steward's account"),
+    "read audit": N_("{name} is signed in as {role}: to read audit needs a steward's account"),
+    "manage accounts": N_("{name} is signed in as {role}: to manage accounts needs an administrator's account"),
+}
+assert REFUSALS.keys() == ACTIONS.keys(), "every action has its refusal"
+
 log = logging.getLogger("gapmonitor.accounts")
+
+
+def role_name(role: str) -> str:
+    """A role in the session's language ('steward' -> 'responsable des données')."""
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
 
 
 class NotAllowed(PermissionError):
@@ -54,8 +77,7 @@ class Actor:
         if not self.may(action):
             log.warning("refused: %s (%s) tried to %s%s", self.username, self.role, action,
                         f" {target}" if target else "")
-            raise NotAllowed(f"{self.display_name or self.username} is signed in as {self.role}: to {action} "
-                             f"needs {'an' if ACTIONS[action][0] in 'aeiou' else 'a'} {ACTIONS[action]}'s account")
+            raise NotAllowed(_(REFUSALS[action], name=self.display_name or self.username, role=role_name(self.role)))
 
 
 VIEWER = Actor("viewer", "viewer")
@@ -92,36 +114,38 @@ def check_password(password: str) -> None:
     """Refuse a password too short (or absurdly long) to be a good one; the message says the rule."""
     if not isinstance(password, str) or len(password) < PASSWORD_MIN:
         have = len(password) if isinstance(password, str) else 0
-        raise Refused(f"a password needs at least {PASSWORD_MIN} characters (this one has {have}); "
-                      "a few unrelated words make a long one that is easy to remember")
+        raise Refused(_("a password needs at least {least} characters (this one has {have}); a few unrelated words "
+                        "make a long one that is easy to remember", least=PASSWORD_MIN,
+                        have=have))
     if len(password) > PASSWORD_MAX:
-        raise Refused(f"a password can have at most {PASSWORD_MAX} characters")
+        raise Refused(_("a password can have at most {most} characters", most=PASSWORD_MAX))
 
 
 def _username(username: str) -> str:
     name = (username or "").strip().lower()
     if not USERNAME.fullmatch(name):
-        raise Refused(f"a username has 2 to 40 characters: lowercase letters, digits, '.', '_' or '-', starting "
-                      f"with a letter or digit (not {username!r})")
+        raise Refused(_("a username has 2 to 40 characters: lowercase letters, digits, '.', '_' or '-', starting "
+                        "with a letter or digit (not {username})", username=repr(username)))
     return name
 
 
 def _role(role: str) -> str:
     if role not in ACCOUNT_ROLES:
-        raise Refused(f"the role of an account is one of {', '.join(ACCOUNT_ROLES)}, not {role!r}")
+        raise Refused(_("the role of an account is one of {roles}, not {role}",
+                        roles=", ".join(role_name(r) for r in ACCOUNT_ROLES), role=repr(role)))
     return role
 
 
 def _email(email: str | None) -> str | None:
     email = (email or "").strip().lower()
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        raise Refused(f"{email!r} is not an e-mail address")
+        raise Refused(_("{email} is not an e-mail address", email=repr(email)))
     return email or None
 
 
-def _a(role: str) -> str:
-    """'a steward', 'an administrator'."""
-    return f"{'an' if role[0] in 'aeiou' else 'a'} {role}"
+# "<username> is already a steward", one sentence per role.
+_ALREADY = {"contributor": N_("{username} is already a contributor"), "steward": N_("{username} is already a steward"),
+            "administrator": N_("{username} is already an administrator")}
 
 
 def _text(value: str | None) -> str | None:
@@ -221,7 +245,7 @@ def uses_shared_password(con: duckdb.DuckDBPyConnection, username: str) -> bool:
 def _found(con, username: str) -> tuple:
     rows = con.execute(_ACCOUNT, [username]).fetchall()
     if not rows:
-        raise Refused(f"there is no account {username!r}")
+        raise Refused(_("there is no account {username}", username=repr(username)))
     return rows[0]
 
 
@@ -230,7 +254,8 @@ def _keep_an_administrator(con, username: str) -> None:
     others = con.execute("select count(*) from account where active and role = 'administrator' and username <> ?",
                          [username]).fetchall()[0][0]
     if not others:
-        raise Refused(f"{username} is the only active administrator: make another account an administrator first")
+        raise Refused(_("{username} is the only active administrator: make another account an administrator first",
+                        username=username))
 
 
 def create_account(by: Actor, username: str, display_name: str, role: str, password: str | None = None,
@@ -241,20 +266,21 @@ def create_account(by: Actor, username: str, display_name: str, role: str, passw
     username, role, email = _username(username), _role(role), _email(email)
     display_name, organisation = _text(display_name), _text(organisation)
     if not display_name:
-        raise Refused("an account needs a display name (the name the app shows, e.g. Amina Otieno)")
+        raise Refused(_("an account needs a display name (the name the app shows, e.g. Amina Otieno)"))
     if username in (VIEWER.username, SYSTEM.username):
-        raise Refused(f"{username!r} is a name the app uses itself: choose another username")
+        raise Refused(_("{username} is a name the app uses itself: choose another username", username=repr(username)))
     if password is not None:
         check_password(password)
     elif not email:
-        raise Refused("an account needs a password, or an e-mail address to sign in through the identity provider")
+        raise Refused(_("an account needs a password, or an e-mail address to sign in through the identity provider"))
     password_hash = _hasher.hash(password) if password is not None else None
     entry = Entry(by, "account", username, {"change": "created", "role": role, "organisation": organisation})
     with db.writing(path, indicators=[], audit=entry) as con:
         if con.execute("select count(*) from account where username = ?", [username]).fetchall()[0][0]:
-            raise Refused(f"there is already an account {username!r} (accounts are never deleted, only deactivated)")
+            raise Refused(_("there is already an account {username} (accounts are never deleted, only deactivated)",
+                            username=repr(username)))
         if email and con.execute("select count(*) from account where active and lower(email) = ?", [email]).fetchall()[0][0]:
-            raise Refused(f"another active account has the e-mail address {email}")
+            raise Refused(_("another active account has the e-mail address {email}", email=email))
         con.execute("insert into account (username, display_name, organisation, role, password_hash, email, created_by) "
                     "values (?, ?, ?, ?, ?, ?, ?)",
                     [username, display_name, organisation, role, password_hash, email, by.username])
@@ -271,12 +297,12 @@ def set_password(by: Actor, username: str, password: str, current: str | None = 
         if not own:
             by.require("manage accounts", username)
         elif sign_in(username, current or "", path) is None:
-            raise Refused("the current password is not right")
+            raise Refused(_("the current password is not right"))
     check_password(password)
     password_hash = _hasher.hash(password)
     with db.writing(path, indicators=[], audit=Entry(by, "account", username, {"change": "password"})) as con:
         if not _found(con, username)[6]:
-            raise Refused(f"the account {username!r} is deactivated")
+            raise Refused(_("the account {username} is deactivated", username=repr(username)))
         con.execute("update account set password_hash = ? where username = ?", [password_hash, username])
 
 
@@ -288,7 +314,7 @@ def set_role(by: Actor, username: str, role: str, path: Path | None = None) -> N
     with db.writing(path, indicators=[], audit=entry) as con:
         before = _found(con, username)[1]
         if before == role:
-            raise Refused(f"{username} is already {_a(role)}")
+            raise Refused(_(_ALREADY[role], username=username))
         if before == "administrator":
             _keep_an_administrator(con, username)
         entry.detail["from"] = before  # the log is written after this body, in the same transaction
@@ -302,7 +328,7 @@ def deactivate(by: Actor, username: str, path: Path | None = None) -> None:
     with db.writing(path, indicators=[], audit=Entry(by, "account", username, {"change": "deactivated"})) as con:
         row = _found(con, username)
         if not row[6]:
-            raise Refused(f"the account {username!r} is already deactivated")
+            raise Refused(_("the account {username} is already deactivated", username=repr(username)))
         if row[1] == "administrator":
             _keep_an_administrator(con, username)
         con.execute("update account set active = false where username = ?", [username])

@@ -17,6 +17,7 @@ import pandas as pd
 
 from gapmonitor import audit as audit_log
 from gapmonitor import derived, reference
+from gapmonitor.i18n import N_, _
 from gapmonitor.sql import identifier
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,11 +126,32 @@ def damaged_path(path: Path) -> Path:
 
 class DamagedDatabase(RuntimeError):
     """The database file cannot be read whole. `what` says why in plain words (no server path), for
-    pages; str() adds the path, for the command line."""
+    pages, in the session's language; str() adds the path, for the command line (in English)."""
 
     def __init__(self, path: Path, what: str):
-        self.path, self.what = Path(path), what
+        self.path, self.damage = Path(path), what  # the damage as inspect() found it (English)
         super().__init__(f"the database {path} is damaged: {what}")
+
+    @property
+    def what(self) -> str:
+        return damage_words(self.damage)
+
+
+# What inspect() finds, in English: inspect() keeps its finding for every session of the process, so a
+# page shows it in its own language with damage_words().
+EMPTY = N_("the file is empty (0 bytes)")
+NOT_DUCKDB = N_("it is not a database file (its first bytes are not those of a DuckDB database)")
+CUT_SHORT = N_("it is cut short: its end is missing")
+OVERWRITTEN = N_("part of it was overwritten: a block of data fails its checksum")
+UNREADABLE = N_("it cannot be read ({error})")  # DuckDB's error, server paths taken out
+
+
+def damage_words(damage: str) -> str:
+    """What inspect() found (English), in the session's language."""
+    prefix, suffix = UNREADABLE.split("{error}")
+    if damage.startswith(prefix) and damage.endswith(suffix):
+        return _(UNREADABLE, error=damage[len(prefix):len(damage) - len(suffix)])
+    return _(damage)
 
 
 @dataclass(frozen=True)
@@ -161,7 +183,7 @@ def inspect(path: Path) -> State:
 
 def _inspect(path: Path, size: int) -> State:
     if size == 0:
-        return State("the file is empty (0 bytes)")
+        return State(EMPTY)
     con = duckdb.connect()  # attached to a fresh instance: never a cached instance of an older file
     try:
         try:
@@ -218,12 +240,12 @@ def _plain(error: duckdb.Error) -> str:
     """What is wrong with a file, in plain words, from DuckDB's error (which names server paths)."""
     text = str(error)
     if "not a valid DuckDB database file" in text:
-        return "it is not a database file (its first bytes are not those of a DuckDB database)"
+        return NOT_DUCKDB
     if "Could not read enough bytes" in text or "No more data remaining" in text:
-        return "it is cut short: its end is missing"
+        return CUT_SHORT
     if "checksum" in text:
-        return "part of it was overwritten: a block of data fails its checksum"
-    return "it cannot be read (" + re.sub(r'"[^"]*/[^"]*"', "the file", text.splitlines()[0])[:200] + ")"
+        return OVERWRITTEN
+    return UNREADABLE.format(error=re.sub(r'"[^"]*/[^"]*"', "the file", text.splitlines()[0])[:200])
 
 
 def ready(path: Path) -> bool:

@@ -9,28 +9,30 @@ from pathlib import Path
 from gapmonitor import db
 from gapmonitor.accounts import Actor
 from gapmonitor.audit import Entry
+from gapmonitor.i18n import N_, _
 from gapmonitor.sql import identifier
 
+# The words of these constants are English (marked for the catalogue): a page shows one with _(...).
 # The Copenhagen Framework on Citizen Data's ladder of citizen participation.
 PARTICIPATION = {
-    1: "Citizens provide data (data subjects only)",
-    2: "Citizens collect data designed by others",
-    3: "Citizens take part in analysis or interpretation",
-    4: "Citizens co-design the data collection",
-    5: "Citizens lead: design, collect, analyse and disseminate",
+    1: N_("Citizens provide data (data subjects only)"),
+    2: N_("Citizens collect data designed by others"),
+    3: N_("Citizens take part in analysis or interpretation"),
+    4: N_("Citizens co-design the data collection"),
+    5: N_("Citizens lead: design, collect, analyse and disseminate"),
 }
 CRITERIA = {
-    "relevance": "Relevance to the indicator and the group",
-    "methodology": "Documented methodology",
-    "accuracy": "Accuracy, validated against official or other data",
-    "timeliness": "Timeliness",
-    "coherence": "Coherence with official definitions and classifications",
-    "ethics": "Ethics and informed consent",
-    "confidentiality": "Confidentiality of respondents",
+    "relevance": N_("Relevance to the indicator and the group"),
+    "methodology": N_("Documented methodology"),
+    "accuracy": N_("Accuracy, validated against official or other data"),
+    "timeliness": N_("Timeliness"),
+    "coherence": N_("Coherence with official definitions and classifications"),
+    "ethics": N_("Ethics and informed consent"),
+    "confidentiality": N_("Confidentiality of respondents"),
 }
-SCORES = {0: "Not met", 1: "Partly met", 2: "Fully met"}
+SCORES = {0: N_("Not met"), 1: N_("Partly met"), 2: N_("Fully met")}
 MAX_SCORE = len(CRITERIA) * max(SCORES)  # a dataset's score is its criteria summed (the view citizen_quality)
-REVIEW = ("not reviewed", "under review", "endorsed")
+REVIEW = (N_("not reviewed"), N_("under review"), N_("endorsed"))  # keys, stored; shown with _()
 
 
 @dataclass
@@ -48,12 +50,13 @@ class Assessment:
 
     def check(self) -> None:
         if self.participation_level not in PARTICIPATION:
-            raise ValueError(f"participation level must be 1 to 5, not {self.participation_level!r}")
+            raise ValueError(_("participation level must be 1 to 5, not {level}", level=repr(self.participation_level)))
         for name in CRITERIA:
             if getattr(self, name) not in SCORES:
-                raise ValueError(f"{name} must be scored 0, 1 or 2, not {getattr(self, name)!r}")
+                raise ValueError(_("{criterion} must be scored 0, 1 or 2, not {score}", criterion=name,
+                                   score=repr(getattr(self, name))))
         if self.nso_review not in REVIEW:
-            raise ValueError(f"review status must be one of {', '.join(REVIEW)}")
+            raise ValueError(_("review status must be one of {statuses}", statuses=", ".join(_(r) for r in REVIEW)))
 
 
 def who(by: Actor) -> str:
@@ -70,7 +73,7 @@ def save_assessment(dataset_id: str, assessment: Assessment, path: Path | None =
     entry = Entry(by, "assessment", dataset_id, dict(zip(fields, values)))
     with db.writing(path, audit=entry) as con:
         if not con.execute("select count(*) from citizen_dataset where dataset_id = ?", [dataset_id]).fetchall()[0][0]:
-            raise ValueError(f"no citizen dataset {dataset_id!r}")
+            raise ValueError(_("no citizen dataset {dataset}", dataset=repr(dataset_id)))
         con.execute(f"update citizen_dataset set {', '.join(f'{identifier(f)} = ?' for f in fields)}, assessed_by = ?, "
                     "assessed_at = current_timestamp where dataset_id = ?", values + [who(by), dataset_id])
 
@@ -80,7 +83,7 @@ def set_thresholds(min_sample_size: int, reliable_sample_size: int, path: Path |
     threshold (estimates behind fewer are flagged)."""
     by.require("threshold")
     if not 1 <= min_sample_size <= reliable_sample_size:
-        raise ValueError("the thresholds need 1 <= suppression threshold <= reliability threshold")
+        raise ValueError(_("the thresholds need 1 <= suppression threshold <= reliability threshold"))
     entry = Entry(by, "threshold", "setting", {"min_sample_size": min_sample_size,
                                                "reliable_sample_size": reliable_sample_size})
     with db.writing(path, audit=entry) as con:
@@ -95,27 +98,39 @@ def set_thresholds(min_sample_size: int, reliable_sample_size: int, path: Path |
 # one write, so the derived tables (cell_year, cell) follow in the same transaction. Stored with source
 # 'editor', who, when and why; 'reference' rows (data/reference) and 'file' rows (from an import) are not an
 # editor's to remove.
-NOT_EDITORS = {
-    "reference": "it is a reference mapping, shipped in data/reference and written again at every migration; "
-                 "editors cannot remove it (change the reference files and their build script instead)",
-    "file": "it came with an imported file; editors cannot remove it (remove or re-import that dataset instead)",
+NOT_EDITORS = {  # why a mapping of that source is not removed (English; shown with _())
+    "reference": N_("it is a reference mapping, shipped in data/reference and written again at every migration; "
+                    "editors cannot remove it (change the reference files and their build script instead)"),
+    "file": N_("it came with an imported file; editors cannot remove it (remove or re-import that dataset instead)"),
 }
 
 
 def _required(why: str) -> str:
     why = (why or "").strip()
     if not why:
-        raise ValueError("say why the value denotes the group (the reason is stored with the mapping)")
+        raise ValueError(_("say why the value denotes the group (the reason is stored with the mapping)"))
     return why
 
 
 def _check_group(con, group_id: str) -> None:
     known = [g for g, in con.execute("select group_id from population_group order by sort").fetchall()]
     if group_id not in known:
-        raise ValueError(f"unknown group {group_id!r}: the groups are {', '.join(known)}")
+        raise ValueError(_("unknown group {group}: the groups are {groups}", group=repr(group_id),
+                           groups=", ".join(known)))
     if group_id == "total":
-        raise ValueError("'total' is the headline value (observations with no dimension); a dimension value or "
-                         "series cannot be mapped to it")
+        raise ValueError(_("'total' is the headline value (observations with no dimension); a dimension value or "
+                           "series cannot be mapped to it"))
+
+
+# A mapping that exists, by its source: without, and with, who made it (English; shown with _()).
+EXISTS = {
+    "reference": (N_("{mapping} already counts for {group} (reference mapping)"),
+                  N_("{mapping} already counts for {group} (reference mapping by {who})")),
+    "file": (N_("{mapping} already counts for {group} (file mapping)"),
+             N_("{mapping} already counts for {group} (file mapping by {who})")),
+    "editor": (N_("{mapping} already counts for {group} (editor mapping)"),
+               N_("{mapping} already counts for {group} (editor mapping by {who})")),
+}
 
 
 def _label(dimension: str, value: str) -> str:
@@ -130,24 +145,27 @@ def _add(con, table: str, key: dict, group_id: str, by: str, why: str, label: st
                            [*key.values(), group_id]).fetchall()
     if existing:
         source, who = existing[0]
-        raise ValueError(f"{label} already counts for {group_id} ({source} mapping{f' by {who}' if who else ''})")
+        anonymous, named = EXISTS[source]
+        raise ValueError(_(named if who else anonymous, mapping=label, group=group_id, who=who))
     columns = ", ".join(identifier(c) for c in key)
     con.execute(f"insert into {identifier(table)} ({columns}, group_id, reason, source, mapped_by, mapped_at) "
-                f"values ({', '.join('?' for _ in key)}, ?, ?, 'editor', ?, current_timestamp)",
+                f"values ({', '.join('?' for _column in key)}, ?, ?, 'editor', ?, current_timestamp)",
                 [*key.values(), group_id, why, by])
 
 
-def _remove(table: str, key: dict, group_id: str, label: str, path: Path | None, by: Actor) -> None:
-    """Delete an editor's mapping; refused when there is none, or when it is not an editor's."""
+def _remove(table: str, key: dict, group_id: str, label: str, path: Path | None, by: Actor, shown: str) -> None:
+    """Delete an editor's mapping; refused when there is none, or when it is not an editor's. `label` names
+    the mapping in the audit log (English), `shown` in a refusal (the session's language)."""
     by.require("map", label)
     where = " and ".join(f"{identifier(c)} = ?" for c in key) + " and group_id = ?"
     entry = Entry(by, "mapping", f"{label} -> {group_id}", {"change": "removed", **key, "group_id": group_id})
     with db.writing(path, audit=entry) as con:
         found = con.execute(f"select source from {identifier(table)} where {where}", [*key.values(), group_id]).fetchall()
         if not found:
-            raise ValueError(f"there is no mapping of {label} to {group_id!r}")
+            raise ValueError(_("there is no mapping of {mapping} to {group}", mapping=shown, group=repr(group_id)))
         if found[0][0] != "editor":
-            raise ValueError(f"{label} -> {group_id} is not removed: {NOT_EDITORS[found[0][0]]}")
+            raise ValueError(_("{mapping} -> {group} is not removed: {why}", mapping=shown, group=group_id,
+                               why=_(NOT_EDITORS[found[0][0]])))
         con.execute(f"delete from {identifier(table)} where {where}", [*key.values(), group_id])
 
 
@@ -166,16 +184,16 @@ def map_value(dimension: str, value: str, group_id: str, why: str, path: Path | 
                 "select count(*) from (select distinct dims from observation where dims <> '') as o, "
                 "unnest(dims_pairs(o.dims)) as t(pair) where pair.dimension = ? and pair.dim_value = ?",
                 [dimension, value]).fetchall()[0][0]:
-            raise ValueError(f"no observation has {_label(dimension, value)}: a mapping is made for a value in the "
-                             "data (dimension and value exactly as written, case included)")
+            raise ValueError(_("no observation has {mapping}: a mapping is made for a value in the data (dimension "
+                               "and value exactly as written, case included)", mapping=_label(dimension, value)))
         _add(con, "group_mapping", {"dimension": dimension, "dim_value": value}, group_id, who(by), why,
              _label(dimension, value))
 
 
 def unmap_value(dimension: str, value: str, group_id: str, path: Path | None = None, *, by: Actor) -> None:
     """Remove an editor's mapping of a dimension value to a group; the counts are as before it."""
-    _remove("group_mapping", {"dimension": dimension, "dim_value": value}, group_id, _label(dimension, value), path,
-            by)
+    label = _label(dimension, value)
+    _remove("group_mapping", {"dimension": dimension, "dim_value": value}, group_id, label, path, by, label)
 
 
 def map_series(series: str, group_id: str, why: str, path: Path | None = None, *, by: Actor) -> None:
@@ -185,13 +203,15 @@ def map_series(series: str, group_id: str, why: str, path: Path | None = None, *
     with db.writing(path, audit=entry) as con:
         _check_group(con, group_id)
         if not con.execute("select count(*) from observation where series = ?", [series]).fetchall()[0][0]:
-            raise ValueError(f"no observation is of series {series!r}: a mapping is made for a series in the data")
-        _add(con, "series_group", {"series": series}, group_id, who(by), why, f"series {series}")
+            raise ValueError(_("no observation is of series {series}: a mapping is made for a series in the data",
+                               series=repr(series)))
+        _add(con, "series_group", {"series": series}, group_id, who(by), why, _("series {series}", series=series))
 
 
 def unmap_series(series: str, group_id: str, path: Path | None = None, *, by: Actor) -> None:
     """Remove an editor's mapping of a series to a group; the counts are as before it."""
-    _remove("series_group", {"series": series}, group_id, f"series {series}", path, by)
+    _remove("series_group", {"series": series}, group_id, f"series {series}", path, by,
+            _("series {series}", series=series))
 
 
 def editor_mappings(path: Path | None = None):

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from gapmonitor import accounts, audit, db
 from gapmonitor.goals import GOALS
+from gapmonitor.i18n import N_, _, n_
 
 # The pages a view can be saved from (URL paths, as in app.py): the 17 goal pages, the country profile
 # and the citizen dataset page.
@@ -56,12 +57,22 @@ def file_name(title: str) -> str:
     return new_id(title).rsplit("-", 1)[0]
 
 
+# The texts of a story and a step, and the refusals of each, one whole sentence each.
+FIELDS = {
+    "story title": (N_("a story title is needed"), N_("the story title is {length} characters long; at most {most}")),
+    "step title": (N_("a step title is needed"), N_("the step title is {length} characters long; at most {most}")),
+    "description": (N_("a description is needed"), N_("the description is {length} characters long; at most {most}")),
+    "note": (N_("a note is needed"), N_("the note is {length} characters long; at most {most}")),
+}
+
+
 def _text(value, what: str, limit: int, required: bool) -> str:
     text = (value or "").strip()
+    needed, too_long = FIELDS[what]
     if required and not text:
-        raise StoryError(f"a {what} is needed")
+        raise StoryError(_(needed))
     if len(text) > limit:
-        raise StoryError(f"the {what} is {len(text)} characters long; at most {limit}")
+        raise StoryError(_(too_long, length=len(text), most=limit))
     return text
 
 
@@ -74,19 +85,22 @@ def _owned(con, story_id: str, by: accounts.Actor) -> tuple[str, int]:
     """The story's title and number of steps, once it is known to exist and `by` may change it."""
     found = con.execute("select title, created_by from story where story_id = ?", [story_id]).fetchall()
     if not found:
-        raise StoryError(f"no story {story_id!r}: it was deleted, or the id is mistyped")
+        raise StoryError(_("no story {story}: it was deleted, or the id is mistyped", story=repr(story_id)))
     title, owner = found[0]
     if not may_change(by, owner):
         log.warning("refused: %s (%s) tried to change story %s of %s", by.username, by.role, story_id, owner)
-        raise accounts.NotAllowed(f"{by.display_name or by.username} is signed in as {by.role}: a contributor "
-                                  f"changes only their own stories, and “{title}” is {owner}'s")
+        raise accounts.NotAllowed(_("{name} is signed in as {role}: a contributor changes only their own stories, "
+                                    "and “{title}” is {owner}'s", name=by.display_name or by.username,
+                                    role=accounts.role_name(by.role), title=title, owner=owner))
     steps = con.execute("select count(*) from story_step where story_id = ?", [story_id]).fetchall()[0][0]
     return title, steps
 
 
 def _position(position, steps: int, story_id: str) -> int:
     if not isinstance(position, int) or isinstance(position, bool) or not 1 <= position <= steps:
-        raise StoryError(f"story {story_id!r} has no step {position!r} (it has {steps} step{'s' * (steps != 1)})")
+        raise StoryError(n_("story {story} has no step {position} (it has {n} step)",
+                            "story {story} has no step {position} (it has {n} steps)", steps,
+                            story=repr(story_id), position=repr(position)))
     return position
 
 
@@ -124,11 +138,12 @@ def save_view(story_id: str | None, page: str, params, title: str, note: str, by
 def _step(page: str, params, title: str, note: str) -> tuple[str, str, str, str]:
     """A view as a step is stored (page, query string, title, note), once checked."""
     if page not in PAGES:
-        raise StoryError(f"views of the page {page!r} cannot be saved: only goal pages, the country profile "
-                         "and citizen datasets")
+        raise StoryError(_("views of the page {page} cannot be saved: only goal pages, the country profile and "
+                           "citizen datasets", page=repr(page)))
     query = params_text(params)
     if len(query) > MAX_PARAMS:
-        raise StoryError(f"the view's URL state is {len(query)} characters long; at most {MAX_PARAMS}")
+        raise StoryError(_("the view's URL state is {length} characters long; at most {most}",
+                           length=len(query), most=MAX_PARAMS))
     return page, query, _text(title, "step title", MAX_TITLE, required=True), _text(note, "note", MAX_NOTE, required=False)
 
 
@@ -143,7 +158,7 @@ def _create(title: str, by: accounts.Actor, description: str, step: tuple | None
     title = _text(title, "story title", MAX_TITLE, required=True)
     description = _text(description, "description", MAX_NOTE, required=False)
     detail = {"created": title, **({"added step": step[2], "page": step[0], "params": step[1]} if step else {})}
-    for _ in range(20):
+    for _attempt in range(20):
         story_id = new_id(title)
         try:
             with db.writing(path, indicators=[], audit=audit.Entry(by, "story", story_id, detail)) as con:
@@ -156,7 +171,7 @@ def _create(title: str, by: accounts.Actor, description: str, step: tuple | None
             return story_id
         except _Taken:
             continue
-    raise StoryError("no free story id after 20 tries: give the story a different title")
+    raise StoryError(_("no free story id after 20 tries: give the story a different title"))
 
 
 def add_step(story_id: str, page: str, params, title: str, note: str, by: accounts.Actor,
@@ -167,7 +182,7 @@ def add_step(story_id: str, page: str, params, title: str, note: str, by: accoun
     step = _step(page, params, title, note)
     detail = {"added step": step[2], "page": page, "params": step[1]}
     with db.writing(path, indicators=[], audit=audit.Entry(by, "story", story_id, detail)) as con:
-        _, steps = _owned(con, story_id, by)
+        _title, steps = _owned(con, story_id, by)
         _insert_step(con, story_id, steps + 1, step)
         _touch(con, story_id)
     return steps + 1
@@ -178,7 +193,7 @@ def move_step(story_id: str, position: int, to: int, by: accounts.Actor, path: P
     by.require("save story", story_id)
     with db.writing(path, indicators=[], audit=audit.Entry(by, "story", story_id,
                                                            {"moved step": position, "to": to})) as con:
-        _, steps = _owned(con, story_id, by)
+        _title, steps = _owned(con, story_id, by)
         _position(position, steps, story_id)
         _position(to, steps, story_id)
         order = [p for p in range(1, steps + 1) if p != position]
@@ -198,7 +213,7 @@ def edit_step(story_id: str, position: int, by: accounts.Actor, title: str | Non
     detail = {"edited step": position, **({"title": title} if title is not None else {}),
               **({"note": note} if note is not None else {})}
     with db.writing(path, indicators=[], audit=audit.Entry(by, "story", story_id, detail)) as con:
-        _, steps = _owned(con, story_id, by)
+        _title, steps = _owned(con, story_id, by)
         _position(position, steps, story_id)
         con.execute("update story_step set title = coalesce(?, title), note = case when ? then ? else note end "
                     "where story_id = ? and position = ?",
@@ -210,7 +225,7 @@ def remove_step(story_id: str, position: int, by: accounts.Actor, path: Path | N
     """Remove a step; the steps after it move up one."""
     by.require("save story", story_id)
     with db.writing(path, indicators=[], audit=audit.Entry(by, "story", story_id, {"removed step": position})) as con:
-        _, steps = _owned(con, story_id, by)
+        _title, steps = _owned(con, story_id, by)
         _position(position, steps, story_id)
         con.execute("delete from story_step where story_id = ? and position = ?", [story_id, position])
         _renumber(con, story_id, [p for p in range(1, steps + 1) if p != position])
@@ -236,6 +251,6 @@ def deck(story_id: str, query) -> bytes:
     steps = query("story_steps")
     steps = steps[steps.story_id == story_id]
     if steps.empty:
-        raise StoryError(f"story {story_id!r} has no steps to make slides of (or no longer exists)")
+        raise StoryError(_("story {story} has no steps to make slides of (or no longer exists)", story=repr(story_id)))
     return slides.deck([(evidence.of(evidence.View(s.page, params_of(s.params)), query=query),
                          s.note if isinstance(s.note, str) else "") for s in steps.itertuples()])

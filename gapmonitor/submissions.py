@@ -12,10 +12,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from gapmonitor import db, importer, stewardship
+from gapmonitor import accounts, db, importer, stewardship
 from gapmonitor.formats import registry
 from gapmonitor.accounts import Actor, NotAllowed
 from gapmonitor.audit import Entry
+from gapmonitor.i18n import N_, _
 
 # The office's decisions, and the status each one gives a submission (a comment changes none).
 DECISIONS = {
@@ -26,21 +27,25 @@ DECISIONS = {
 }
 # What a contributor may build a new version on: a dataset the office returned, or one it published.
 REPLACEABLE = ("returned", "published")
-# The events of a dataset's history (the view dataset_event) in the words pages show.
+# The statuses as a sentence names them ("<dataset> is submitted"), in English: shown with _().
+STATUS_WORDS = {"submitted": N_("submitted"), "returned": N_("returned"), "published": N_("published"),
+                "superseded": N_("superseded")}
+# The events of a dataset's history (the view dataset_event) in the words pages show (in English: a page
+# shows one with _(DECISION_LABELS[key])).
 DECISION_LABELS = {
-    "submitted": "Submitted",
-    "imported": "Imported and published by the office",
-    "comment": "Comment",
-    "returned": "Returned with reasons",
-    "published": "Published",
-    "published and endorsed": "Published and endorsed",
+    "submitted": N_("Submitted"),
+    "imported": N_("Imported and published by the office"),
+    "comment": N_("Comment"),
+    "returned": N_("Returned with reasons"),
+    "published": N_("Published"),
+    "published and endorsed": N_("Published and endorsed"),
 }
-# The statuses in the words pages show.
+# The statuses in the words pages show (likewise _(STATUS_LABELS[key])).
 STATUS_LABELS = {
-    "submitted": "Waiting for the office's review",
-    "returned": "Returned with reasons",
-    "published": "Published",
-    "superseded": "Superseded by a newer version",
+    "submitted": N_("Waiting for the office's review"),
+    "returned": N_("Returned with reasons"),
+    "published": N_("Published"),
+    "superseded": N_("Superseded by a newer version"),
 }
 
 
@@ -58,15 +63,16 @@ def submit(preview: importer.Preview, *, by: Actor, title: str, source: str, lic
     version of. `note`: what the contributor tells the office (what changed, in a new version)."""
     by.require("submit", title)
     if registry.get(preview.batch.format).writes != "observations":
-        raise ValueError("only citizen data (estimates, or records turned into estimates) can be submitted for review")
+        raise ValueError(_("only citizen data (estimates, or records turned into estimates) can be submitted for "
+                           "review"))
     about = importer.citizen_description(preview.batch, description)
     consent = (consent_basis or "").strip()
     if about["subject"] == "people" and not consent:
-        raise ValueError("data about people needs its consent basis: how the people it is about agreed to take part "
-                         "(e.g. informed consent, recorded by the enumerators)")
+        raise ValueError(_("data about people needs its consent basis: how the people it is about agreed to take "
+                           "part (e.g. informed consent, recorded by the enumerators)"))
     if preview.already:
-        raise ValueError(f"this file is already in the database, as dataset {preview.already}: a new version needs "
-                         "a changed file")
+        raise ValueError(_("this file is already in the database, as dataset {dataset}: a new version needs a "
+                           "changed file", dataset=preview.already))
     lineage = _lineage(replaces, by, path) if replaces else None
     given = {**(description or {}), "status": "submitted", "submitted_by": by.username, "consent_basis": consent,
              "lineage": lineage, "note": (note or "").strip()}
@@ -86,18 +92,19 @@ def _lineage(replaces: str, by: Actor, path: Path | None) -> str:
             left join account as a on a.username = c.submitted_by
             where c.dataset_id = ?""", [replaces]).fetchall()
         if not found:
-            raise ValueError(f"there is no citizen dataset {replaces!r} to make a new version of")
+            raise ValueError(_("there is no citizen dataset {dataset} to make a new version of", dataset=repr(replaces)))
         status, submitted_by, organisation, lineage, waiting = found[0]
         ours = con.execute("select sees_submission(?, ?, ?, ?, ?)",
                            [by.role, by.organisation, by.username, submitted_by, organisation]).fetchall()[0][0]
     if not ours or submitted_by is None:
-        raise NotAllowed(f"{replaces} was not submitted by {by.organisation or by.username}: a new version can only "
-                         "be made of your own organisation's datasets")
+        raise NotAllowed(_("{dataset} was not submitted by {organisation}: a new version can only be made of your "
+                           "own organisation's datasets", dataset=replaces, organisation=by.organisation or by.username))
     if status not in REPLACEABLE:
-        raise ValueError(f"{replaces} is {status}: a new version can be made of a returned or published dataset only")
+        raise ValueError(_("{dataset} is {status}: a new version can be made of a returned or published dataset only",
+                           dataset=replaces, status=_(STATUS_WORDS.get(status, status))))
     if waiting is not None:
-        raise ValueError(f"version {waiting} of this dataset is waiting for the office's review: wait for its decision "
-                         "before submitting another")
+        raise ValueError(_("version {version} of this dataset is waiting for the office's review: wait for its "
+                           "decision before submitting another", version=waiting))
     return lineage
 
 
@@ -136,23 +143,28 @@ def decide(dataset_id: str, *, by: Actor, decision: str, reasons: str, private_n
     published before. The review row, the audit entry and the rebuilt derived tables land in one write."""
     by.require("review", dataset_id)
     if decision not in DECISIONS:
-        raise ValueError(f"a decision is one of {', '.join(DECISIONS)}, not {decision!r}")
+        raise ValueError(_("a decision is one of {decisions}, not {decision}",
+                           decisions=", ".join(DECISIONS), decision=repr(decision)))  # the keys
     reasons, private_note = (reasons or "").strip(), (private_note or "").strip()
     if decision == "returned" and not reasons:
-        raise ValueError("say why it is returned: the contributor reads the reasons to prepare a new version")
+        raise ValueError(_("say why it is returned: the contributor reads the reasons to prepare a new version"))
     if decision == "comment" and not (reasons or private_note):
-        raise ValueError("a comment needs its text (for the contributor) or a private note (for the office)")
+        raise ValueError(_("a comment needs its text (for the contributor) or a private note (for the office)"))
     with db.connect(path) as con:
         before = _state(con, dataset_id)
         indicators = [i for i, in con.execute(
             "select distinct s.indicator from observation as o join series as s on s.code = o.series "
             "where o.dataset_id = ? order by 1", [dataset_id]).fetchall()]
     if before is None:
-        raise ValueError(f"there is no citizen dataset {dataset_id!r}")
+        raise ValueError(_("there is no citizen dataset {dataset}", dataset=repr(dataset_id)))
     status = DECISIONS[decision] or before.status
     if DECISIONS[decision] and before.status != "submitted":
-        raise ValueError(f"{dataset_id} is {before.status}, not waiting for review: only a submission can be "
-                         f"{'returned' if decision == 'returned' else 'published'}")
+        status_words = _(STATUS_WORDS.get(before.status, before.status))
+        if decision == "returned":
+            raise ValueError(_("{dataset} is {status}, not waiting for review: only a submission can be returned",
+                               dataset=dataset_id, status=status_words))
+        raise ValueError(_("{dataset} is {status}, not waiting for review: only a submission can be published",
+                           dataset=dataset_id, status=status_words))
     publishing = status == "published" and before.status != "published"
     # Publishing changes what is released: the dataset's indicators are rebuilt, or every one when an
     # older version leaves the public data with it (the groups it made expected go too). Otherwise
@@ -163,7 +175,7 @@ def decide(dataset_id: str, *, by: Actor, decision: str, reasons: str, private_n
                    "superseded": list(before.published) if publishing else []}, reasons or None)
     with db.writing(path, indicators=rebuilt, audit=entry) as con:
         if _state(con, dataset_id) != before:  # another decision landed while this one waited for its turn
-            raise ValueError(f"{dataset_id} changed while this decision waited: look at it again")
+            raise ValueError(_("{dataset} changed while this decision waited: look at it again", dataset=dataset_id))
         if publishing:
             con.execute("update citizen_dataset set status = 'superseded' where list_contains(?, dataset_id)",
                         [list(before.published)])
@@ -193,7 +205,8 @@ def review(con: duckdb.DuckDBPyConnection, dataset_id: str, by: Actor) -> Review
     params = {"dataset": dataset_id, **actor_params(by)}
     info = db.query(con, "submission", **params)
     if info.empty:
-        raise NotAllowed(f"{by.display_name or by.username} ({by.role}) may not see the submission {dataset_id!r}, "
-                         "or there is none")
+        raise NotAllowed(_("{name} ({role}) may not see the submission {dataset}, or there is none",
+                           name=by.display_name or by.username, role=accounts.role_name(by.role),
+                           dataset=repr(dataset_id)))
     return Review(info.iloc[0], db.query(con, "submission_estimates", **params),
                   db.query(con, "submission_reviews", **params))
