@@ -3,8 +3,13 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from gapmonitor.maps import COVERAGE_SCALE
+from gapmonitor import i18n
+from gapmonitor.i18n import N_, _
+from gapmonitor.maps import COVERAGE_SCALE, percent
 from gapmonitor.statuses import STATUSES
+
+# The kinds of observation (keys of the queries), as a series' name shows them.
+KINDS = {"official": N_("official"), "citizen": N_("citizen")}
 
 
 def coverage_heatmap(df: pd.DataFrame, row: str, column: str, value: str, row_order: list[str],
@@ -16,11 +21,13 @@ def coverage_heatmap(df: pd.DataFrame, row: str, column: str, value: str, row_or
     fig = go.Figure(go.Heatmap(
         z=grid.to_numpy(), x=list(grid.columns), y=list(grid.index), zmin=0, zmax=100,
         colorscale=COVERAGE_SCALE, texttemplate="%{z:.0f}", hoverongaps=False,
-        hovertemplate="%{y}<br>%{x}<br>" + hover_label + ": %{z:.1f}%<extra></extra>",
+        hovertemplate="%{y}<br>%{x}<br>" + _("{label}: {value}", label=hover_label, value=percent("%{z:.1f}"))
+                      + "<extra></extra>",
         colorbar=dict(title=dict(text="%"), thickness=12),
     ))
     fig.update_layout(height=max(260, 34 * len(grid.index) + 120), margin=dict(l=0, r=0, t=10, b=0),
-                      xaxis=dict(side="top", tickangle=-30), yaxis=dict(autorange="reversed"))
+                      xaxis=dict(side="top", tickangle=-30), yaxis=dict(autorange="reversed"),
+                      separators=i18n.plotly_separators())
     return fig
 
 
@@ -40,7 +47,8 @@ def status_matrix(df: pd.DataFrame, row: str, column: str, row_order: list[str],
         hovertemplate="%{y}<br>%{x}<br><b>%{customdata}</b><extra></extra>",
     ))
     fig.update_layout(height=max(240, 26 * len(grid.index) + 110), margin=dict(l=0, r=0, t=10, b=0),
-                      xaxis=dict(side="top", tickangle=-30), yaxis=dict(autorange="reversed"))
+                      xaxis=dict(side="top", tickangle=-30), yaxis=dict(autorange="reversed"),
+                      separators=i18n.plotly_separators())
     return fig
 
 
@@ -59,7 +67,7 @@ def time_series(df: pd.DataFrame, unit: str) -> go.Figure:
         part = part.sort_values("year")
         citizen = kind == "citizen"
         trace = dict(type="scatter", x=part.year.tolist(), y=_floats(part.value),
-                     name=f"{label} ({kind})", mode="markers" if citizen else "lines+markers",
+                     name=f"{label} ({_(KINDS[kind]) if kind in KINDS else kind})", mode="markers" if citizen else "lines+markers",
                      marker=dict(symbol="diamond" if citizen else "circle", size=9 if citizen else 6),
                      line=dict(dash="solid"))
         if citizen and part.upper_bound.notna().any():
@@ -67,7 +75,7 @@ def time_series(df: pd.DataFrame, unit: str) -> go.Figure:
                                     array=_floats(part.upper_bound - part.value),
                                     arrayminus=_floats(part.value - part.lower_bound))
         traces.append(trace)
-    xaxis = dict(title=dict(text="Year"), **({"dtick": 1} if df.year.nunique() < 12 else {}))
+    xaxis = dict(title=dict(text=_("Year")), **({"dtick": 1} if df.year.nunique() < 12 else {}))
     layout = dict(height=380, margin=dict(l=0, r=0, t=10, b=0), yaxis=dict(title=dict(text=unit)), xaxis=xaxis,
-                  legend=dict(orientation="h", y=-0.2))
+                  legend=dict(orientation="h", y=-0.2), separators=i18n.plotly_separators())
     return go.Figure(dict(data=traces, layout=layout), _validate=False)

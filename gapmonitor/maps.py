@@ -19,6 +19,10 @@ import plotly.graph_objects as go
 # elsewhere: two sessions drawing their first figures at once could meet a half-imported module
 # ("partially initialized module 'PIL.Image'"). Every figure module imports this one, so import it whole here.
 
+from babel import numbers
+
+from gapmonitor import i18n
+from gapmonitor.i18n import N_, _
 from gapmonitor.statuses import BY_CODE, STATUSES, TIER_LABELS
 
 WORLD_TOPOJSON = Path(__file__).resolve().parents[1] / "static" / "world_110m.json"
@@ -50,7 +54,7 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(
         height=height, margin=dict(l=0, r=0, t=10, b=0), dragmode=False,
         legend=dict(orientation="h", yanchor="top", y=-0.02, x=0),
-        clickmode="event+select",
+        clickmode="event+select", separators=i18n.plotly_separators(),  # numbers written the language's way
     )
     return fig
 
@@ -87,7 +91,8 @@ def _status_traces(fig: go.Figure, shapes: pd.DataFrame, points: pd.DataFrame | 
 def coverage_map(df: pd.DataFrame, column: str, label: str, height: int = 480) -> go.Figure:
     """Countries coloured by a 0-100 coverage percentage in `column` (shapes and points share one scale)."""
     shapes, points = _split(df)
-    hover = "<b>%{customdata[1]}</b><br>" + label + ": %{customdata[2]:.0f}%<extra></extra>"
+    hover = ("<b>%{customdata[1]}</b><br>" + _("{label}: {value}", label=label, value=percent("%{customdata[2]:.0f}"))
+             + "<extra></extra>")
     fig = go.Figure()
     fig.add_trace(go.Choropleth(
         locations=shapes.area, locationmode="ISO-3", z=shapes[column], customdata=shapes[["area", "name", column]],
@@ -159,31 +164,60 @@ def subnational_status_map(df: pd.DataFrame, height: int = 480) -> go.Figure:
 VALUE_SCALE = [[0.0, "#edf8b1"], [0.2, "#c7e9b4"], [0.4, "#7fcdbb"], [0.6, "#41b6c4"], [0.8, "#225ea8"],
                [1.0, "#081d58"]]
 DIFFERENCE_SCALE = [[0.0, "#b35806"], [0.25, "#f1a340"], [0.5, "#f7f7f7"], [0.75, "#998ec3"], [1.0, "#542788"]]
-# What a value map can show: the column prefix of queries/latest_values_by_area.sql and its words.
-VALUE_KINDS = {"official": "Official values", "citizen": "Citizen values", "difference": "Citizen − official"}
-NO_VALUE = "No value in the period"
-UNIT_WORDS = {"PERCENT": "%", "POP": "population", "NUMBER": "number", "INDEX": "index"}
+# What a value map can show: the column prefix of queries/latest_values_by_area.sql (English keys, in the
+# URL) and its words (translated where shown: _(VALUE_KINDS[kind])).
+VALUE_KINDS = {"official": N_("Official values"), "citizen": N_("Citizen values"), "difference": N_("Citizen − official")}
+NO_VALUE = N_("No value in the period")
+WHOLE_GROUP = "whole group"  # the breakdown queries/latest_values_by_area.sql gives a value of the whole group
+UNIT_WORDS = {"POP": N_("population"), "NUMBER": N_("number"), "INDEX": N_("index")}  # and PERCENT: %
+# What follows "per <number>" in a unit code, as a whole (word order differs between languages).
+DENOMINATORS = {"POP": N_("population"), "LIVE_BIRTHS": N_("live births"), "UNINFECTED_POP": N_("uninfected population")}
+# The reliability queries give a citizen estimate (gapmonitor/schema/release.sql): keys, shown in words.
+RELIABILITY = {"reliable": N_("reliable"), "low reliability": N_("low reliability"), "suppressed": N_("suppressed")}
+
+
+def _unit_words(code: str) -> str:
+    if code in DENOMINATORS:
+        return _(DENOMINATORS[code])
+    return " ".join("%" if w == "PERCENT" else _(UNIT_WORDS[w]) if w in UNIT_WORDS
+                    else i18n.format_number(int(w)) if w.isdigit() else w.lower() for w in code.split("_"))
 
 
 def unit_label(unit: str) -> str:
     """A series unit as people read it: PERCENT -> %, PER_100000_POP -> per 100,000 population."""
     if not unit:
-        return "unit not given"
+        return _("unit not given")
     if not re.fullmatch(r"[A-Z0-9_]+", unit):
         return unit
-    words = [UNIT_WORDS.get(w, f"{int(w):,}" if w.isdigit() else w.lower()) for w in unit.split("_")]
-    return " ".join(words)
+    per = re.fullmatch(r"PER_(\d+)_([A-Z0-9_]+)", unit)
+    if per:
+        return _("per {number} {denominator}", number=i18n.format_number(int(per[1])),
+                 denominator=_unit_words(per[2]))
+    return _unit_words(unit)
 
 
 def number_text(x: float) -> str:
-    """A number as hover texts write it: thousands separated, at most two decimals."""
-    text = f"{x:,.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    """A number as hover texts write it: thousands separated, at most two decimals (the language's signs)."""
+    text = numbers.format_decimal(round(x, 2), format="#,##0.##", locale=i18n.locale())
+    return "0" if text in ("-0", "\u22120") else text
+
+
+def percent(number: str) -> str:
+    """A number written as text (or a Plotly template such as %{z:.0f}) with the percent sign where the
+    language puts it: 45%, 45 %."""
+    pattern = i18n.locale().percent_formats[None].pattern.split(";")[0]
+    return pattern.replace("#,##0", number, 1) if "#,##0" in pattern else number + "%"
 
 
 def _with_unit(x: float, unit: str, sign: bool = False) -> str:
     text = ("+" if sign and x > 0 else "") + number_text(x)
-    return text + unit if unit == "%" else text if unit == unit_label("") else f"{text} {unit}"
+    if unit == "%":
+        return percent(text)
+    return text if unit == unit_label("") else f"{text} {unit}"
+
+
+def _breakdown(text) -> str:
+    return _("whole group") if text == WHOLE_GROUP else html.escape(str(text))
 
 
 def _hover(row, kind: str, unit: str) -> str:
@@ -192,20 +226,28 @@ def _hover(row, kind: str, unit: str) -> str:
     head = f"<b>{html.escape(str(row.name))}</b><br>"
     value = getattr(row, f"{kind}_value")
     if pd.isna(value):
-        return head + NO_VALUE
+        return head + _(NO_VALUE)
     year = int(getattr(row, f"{kind}_year"))
     if kind == "difference":
-        return (head + f"Citizen − official: {_with_unit(value, unit, sign=True)} · {year}<br>"
-                f"citizen {_with_unit(row.difference_citizen, unit)}, official {_with_unit(row.difference_official, unit)}")
+        return (head + _("Citizen − official: {difference} · {year}", difference=_with_unit(value, unit, sign=True),
+                         year=year) + "<br>"
+                + _("citizen {citizen}, official {official}", citizen=_with_unit(row.difference_citizen, unit),
+                    official=_with_unit(row.difference_official, unit)))
     text = head + f"{_with_unit(value, unit)} · {year}<br>"
     dataset = html.escape(str(getattr(row, f"{kind}_dataset")))
     if kind == "official":
-        return text + f"Official data: {dataset}<br>Breakdown: {html.escape(str(row.official_breakdown))}"
-    interval = (f"95% interval {number_text(row.citizen_lower)}–{number_text(row.citizen_upper)}"
-                if pd.notna(row.citizen_lower) and pd.notna(row.citizen_upper) else "no interval given")
-    sample = f"sample {int(row.citizen_sample_size):,}" if pd.notna(row.citizen_sample_size) else "sample size not given"
-    return (text + f"Citizen data: {dataset} (quality {TIER_LABELS.get(row.citizen_tier, '?')})<br>"
-            f"{interval} · {sample} · {row.citizen_reliability}<br>Breakdown: {html.escape(str(row.citizen_breakdown))}")
+        return (text + _("Official data: {dataset}", dataset=dataset) + "<br>"
+                + _("Breakdown: {breakdown}", breakdown=_breakdown(row.official_breakdown)))
+    interval = (_("95% interval {lower}–{upper}", lower=number_text(row.citizen_lower), upper=number_text(row.citizen_upper))
+                if pd.notna(row.citizen_lower) and pd.notna(row.citizen_upper) else _("no interval given"))
+    sample = (_("sample {size}", size=i18n.format_number(int(row.citizen_sample_size)))
+              if pd.notna(row.citizen_sample_size) else _("sample size not given"))
+    reliability = row.citizen_reliability
+    reliability = _(RELIABILITY[reliability]) if reliability in RELIABILITY else reliability
+    return (text + _("Citizen data: {dataset} (quality {tier})", dataset=dataset,
+                     tier=TIER_LABELS.get(row.citizen_tier, "?")) + "<br>"
+            + f"{interval} · {sample} · {reliability}<br>"
+            + _("Breakdown: {breakdown}", breakdown=_breakdown(row.citizen_breakdown)))
 
 
 def _value_traces(fig: go.Figure, shapes: pd.DataFrame, points: pd.DataFrame | None, place, kind: str,
@@ -215,7 +257,7 @@ def _value_traces(fig: go.Figure, shapes: pd.DataFrame, points: pd.DataFrame | N
     for has in (True, False):
         s = shapes[shapes[column].notna() == has]
         colour = dict(coloraxis="coloraxis") if has else dict(colorscale=[[0, NO_DATA], [1, NO_DATA]], showscale=False)
-        common = dict(hovertemplate="%{text}<extra></extra>", name=VALUE_KINDS[kind] if has else NO_VALUE)
+        common = dict(hovertemplate="%{text}<extra></extra>", name=_(VALUE_KINDS[kind]) if has else _(NO_VALUE))
         fig.add_trace(go.Choropleth(
             **place(s), z=s[column] if has else [0] * len(s), **colour, customdata=s[["area", "name", column]],
             text=_hovers(s, kind, unit), showlegend=not has, marker_line_color="#ffffff", marker_line_width=0.5,
@@ -228,7 +270,7 @@ def _value_traces(fig: go.Figure, shapes: pd.DataFrame, points: pd.DataFrame | N
                 marker=dict(size=8, line=dict(color="#555555", width=0.6),
                             **(dict(color=p[column], coloraxis="coloraxis") if has else dict(color=NO_DATA))),
             ))
-    title = unit_label(unit) if kind != "difference" else f"citizen − official ({unit_label(unit)})"
+    title = unit_label(unit) if kind != "difference" else _("citizen − official ({unit})", unit=unit_label(unit))
     axis = dict(colorscale=VALUE_SCALE, colorbar=dict(title=dict(text=title), thickness=12, len=0.7))
     if kind == "difference":
         axis.update(colorscale=DIFFERENCE_SCALE, cmid=0)

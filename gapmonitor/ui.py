@@ -11,7 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from gapmonitor import accounts, db, safe_csv, throttle, uploads
+from gapmonitor import accounts, db, i18n, safe_csv, throttle, uploads
+from gapmonitor.i18n import N_, _, n_
 from gapmonitor.maps import TOPOJSON_CONFIG, VALUE_KINDS, drawn_codes, unit_label
 from gapmonitor.statuses import BY_CODE, QUALITY_BARS, STATUSES
 
@@ -41,7 +42,7 @@ def _stamp() -> tuple[int, int]:
     path = db.database_path()
     if not db.ready(path):
         try:
-            with st.spinner("Preparing the database (first start, or a new version of it)…"):
+            with st.spinner(_("Preparing the database (first start, or a new version of it)…")):
                 db.ensure_database(path)
         except db.DamagedDatabase as damage:
             damaged_database(damage)
@@ -53,13 +54,14 @@ def _stamp() -> tuple[int, int]:
 def damaged_database(damage) -> None:
     """Stop the page with what is wrong with the database, in plain words, and the way back (no
     traceback, no server path)."""
-    st.error(f"**The database cannot be read: {damage.what}.** Nothing can be shown until it is repaired. "
-             "Whoever runs the app can see what is wrong with `python -m gapmonitor check` and bring the last "
-             "good version back with `python -m gapmonitor restore`; the pages then work again.", icon="🛑")
+    st.error(_("**The database cannot be read: {problem}.** Nothing can be shown until it is repaired. "
+               "Whoever runs the app can see what is wrong with `python -m gapmonitor check` and bring the last "
+               "good version back with `python -m gapmonitor restore`; the pages then work again.",
+               problem=damage.what), icon="🛑")
     st.stop()
 
 
-@st.cache_resource(show_spinner="Preparing the database (first run only)…", max_entries=1)
+@st.cache_resource(show_spinner=False, max_entries=1)  # no words here: they would be fixed at import, in English
 def _connection(stamp: tuple[int, int]):
     # One connection per server process and database version; db.query runs each statement on its
     # own cursor, since DuckDB connections are not safe to share across Streamlit's session threads.
@@ -107,7 +109,15 @@ def query(name: str, **params) -> pd.DataFrame:
     return _query(_stamp(), name, **params)
 
 
-SCOPES = {"My data": "user", "Demo data": "demo", "Both": "all"}
+def localised(name: str, **params) -> pd.DataFrame:
+    """query(name, **params) with its official titles and group labels in the session's language
+    (titles.localised: English, the result as it is)."""
+    from gapmonitor import titles
+
+    return titles.localised(name, query(name, **params))
+
+
+SCOPES = {N_("My data"): "user", N_("Demo data"): "demo", N_("Both"): "all"}  # keys: English, in the URL
 
 
 def _observation_sources() -> pd.DataFrame:
@@ -129,7 +139,8 @@ def scope_control() -> str:
         return "all"
     options = list(SCOPES)
     with st.sidebar:
-        choice = st.radio("Data shown", options, key="data", index=options.index(param("data", options, "My data")))
+        choice = st.radio(_("Data shown"), options, key="data", format_func=_,
+                          index=options.index(param("data", options, "My data")))
     st.query_params.update(data=choice)
     return SCOPES[choice]
 
@@ -140,12 +151,13 @@ def data_notice(scope: str = "all") -> None:
     demo = sources.is_demo.any() and scope in ("demo", "all")
     user = (~sources.is_demo).any() and scope in ("user", "all")
     if demo:
-        also = " Shown together with your imported data." if user else ""
-        st.warning(f"**{DEMO_NOTICE}.** Values, and the citizen datasets with their producers, are "
-                   "generated for demonstration; codes and titles of goals and indicators are official." + also,
-                   icon="⚠️")
+        also = " " + _("Shown together with your imported data.") if user else ""
+        st.warning(_("**{notice}.** Values, and the citizen datasets with their producers, are generated for "
+                     "demonstration; codes and titles of goals and indicators are official.", notice=_(DEMO_NOTICE))
+                   + also, icon="⚠️")
     elif user:
-        st.info(f"Showing your imported data: {int((~sources.is_demo).sum())} dataset(s); see the Data page.")
+        st.info(n_("Showing your imported data: {n} dataset; see the Data page.",
+                   "Showing your imported data: {n} datasets; see the Data page.", int((~sources.is_demo).sum())))
 
 
 def param(name: str, options: list, default):
@@ -166,16 +178,18 @@ def gap_controls() -> dict:
     last_years = list(range(int(years.last_year), int(years.first_year) - 1, -1))
     bars = list(QUALITY_BARS)
     with st.sidebar:
-        st.markdown("**Gap rules**")
-        window = st.slider("Period window (years)", 1, 15, key="window",
+        st.markdown(_("**Gap rules**"))
+        window = st.slider(_("Period window (years)"), 1, 15, key="window",
                            value=int(param("window", list(range(1, 16)), DEFAULT_WINDOW)),
-                           help="A cell has data if an observation falls in the window.")
-        last = st.selectbox("Ending in", last_years, key="end", index=last_years.index(param("end", last_years, last_years[0])))
-        bar = st.radio("Quality bar for citizen data", bars, key="bar", index=bars.index(param("bar", bars, "Medium")),
-                       help="The lowest quality tier at which citizen data counts as filling a gap.")
-        endorsed = st.checkbox("Only citizen data the statistical office endorsed", key="endorsed",
+                           help=_("A cell has data if an observation falls in the window."))
+        last = st.selectbox(_("Ending in"), last_years, key="end",
+                            index=last_years.index(param("end", last_years, last_years[0])))
+        bar = st.radio(_("Quality bar for citizen data"), bars, key="bar", format_func=_,
+                       index=bars.index(param("bar", bars, "Medium")),
+                       help=_("The lowest quality tier at which citizen data counts as filling a gap."))
+        endorsed = st.checkbox(_("Only citizen data the statistical office endorsed"), key="endorsed",
                                value=st.query_params.get("endorsed") == "yes",
-                               help="Count a citizen dataset only once its NSO review status is 'endorsed'.")
+                               help=_("Count a citizen dataset only once its NSO review status is 'endorsed'."))
     st.query_params.update(window=str(window), end=str(last), bar=bar, endorsed="yes" if endorsed else "no")
     return {"first_year": last - window + 1, "last_year": last, "min_tier": QUALITY_BARS[bar], "scope": scope,
             "endorsed_only": endorsed}
@@ -201,15 +215,16 @@ def _frame_key(df: pd.DataFrame) -> bytes:
 
 
 @st.cache_resource(show_spinner=False, max_entries=128, hash_funcs={pd.DataFrame: _frame_key})
-def _figure(name: str, _build, *args, **kwargs) -> go.Figure:  # keyed by the builder's name (functions are not hashed)
-    return _Prepared(_build(*args, **kwargs))
+def _figure(name: str, lang: str, _build, *args, **kwargs) -> go.Figure:  # keyed by the builder's name (functions are not hashed)
+    with i18n.using(lang):  # the figure's words and number separators
+        return _Prepared(_build(*args, **kwargs))
 
 
 def figure(build, *args, **kwargs) -> go.Figure:
-    """`build(*args, **kwargs)`, a figure of gapmonitor.maps or charts (pure functions of their arguments),
-    built once per distinct arguments and kept: a rerun that shows the same data, or comes back to it,
-    draws nothing again. Never change the figure returned."""
-    return _figure(f"{build.__module__}.{build.__qualname__}", build, *args, **kwargs)
+    """`build(*args, **kwargs)`, a figure of gapmonitor.maps or charts (pure functions of their arguments
+    and the language), built once per distinct arguments and language and kept: a rerun that shows the same
+    data, or comes back to it, draws nothing again. Never change the figure returned."""
+    return _figure(f"{build.__module__}.{build.__qualname__}", i18n.current(), build, *args, **kwargs)
 
 
 def plotly_map(fig, key: str):
@@ -226,14 +241,14 @@ def series_and_kind(key: str, values: pd.DataFrame) -> tuple[str, str]:
     counts = values[[f"{k}_value" for k in VALUE_KINDS]].notna().sum(axis=1).groupby(values.series).sum()
     described = {r.series: f"{r.series} ({unit_label(r.unit)}): {r.series_description}" for r in listed.itertuples()}
     c1, c2 = st.columns([3, 2])
-    series = c1.selectbox("Series to map", codes, key=f"{key}_series", format_func=described.get,
+    series = c1.selectbox(_("Series to map"), codes, key=f"{key}_series", format_func=described.get,
                           index=codes.index(param("series", codes, counts.idxmax())),
-                          help="Only series with a value for the group in the period; one at a time, so "
-                               "values of different units never share a scale.")
+                          help=_("Only series with a value for the group in the period; one at a time, so "
+                                 "values of different units never share a scale."))
     kinds = list(VALUE_KINDS)
     mine = values[values.series == series]
     first = next((k for k in kinds if mine[k + "_value"].notna().any()), kinds[0])
-    kind = c2.radio("Values", kinds, key=f"{key}_values", format_func=VALUE_KINDS.get, horizontal=True,
+    kind = c2.radio(_("Values"), kinds, key=f"{key}_values", format_func=lambda k: _(VALUE_KINDS[k]), horizontal=True,
                     index=kinds.index(param("values", kinds, first)))
     st.query_params.update(series=series, values=kind)
     return series, kind
@@ -249,27 +264,45 @@ def no_values(what: str, rules: dict, **query) -> None:
         below = _query(_stamp(), "latest_values_by_area", **query, **{**rules, "min_tier": lowest, "endorsed_only": False})
         hidden = int(below.citizen_value.notna().sum())
     bar = {rank: name for name, rank in QUALITY_BARS.items()}
-    st.info(f"No values of {what} in {period} in the data shown (only values of the group itself count: the whole "
-            "group, or a breakdown by this group alone)."
-            + (f" **{hidden} citizen value{'s' * (hidden != 1)} of datasets below the quality bar** (*{bar[rules['min_tier']]}*"
-               f"{', endorsed only' if rules['endorsed_only'] else ''}): choose *{bar[lowest]}* in the sidebar to see "
-               f"{'them' if hidden != 1 else 'it'}, with {'their' if hidden != 1 else 'its'} quality tier." if hidden else ""))
+    text = _("No values of {what} in {period} in the data shown (only values of the group itself count: the whole "
+             "group, or a breakdown by this group alone).", what=what, period=period)
+    if hidden:
+        chosen = bar[rules["min_tier"]]
+        chosen = _(chosen)
+        if rules["endorsed_only"]:
+            chosen = _("{bar}, endorsed only", bar=chosen)
+        text += " " + n_("**{n} citizen value of datasets below the quality bar** (*{bar}*): choose *{lowest}* in the "
+                         "sidebar to see it, with its quality tier.",
+                         "**{n} citizen values of datasets below the quality bar** (*{bar}*): choose *{lowest}* in the "
+                         "sidebar to see them, with their quality tier.", hidden, bar=chosen, lowest=_(bar[lowest]))
+    st.info(text)
 
 
 def value_caption(shown: pd.DataFrame, kind: str, rules: dict, areas: str = "countries") -> str:
-    """What a value map shows: how many areas have a value, and which value each one shows."""
+    """What a value map shows: how many areas have a value, and which value each one shows. `areas`:
+    "countries" or "areas" (which the map draws)."""
     bar = {rank: name for name, rank in QUALITY_BARS.items()}[rules["min_tier"]]
+    bar = _(bar)  # the quality bar's English name is a key (URL); shown in words
+    if rules["endorsed_only"]:
+        bar = _("{bar}, endorsed", bar=bar)
     period = f"{rules['first_year']}–{rules['last_year']}"
-    which = {
-        "official": f"the latest official value in {period}",
-        "citizen": f"the latest released citizen estimate in {period} of a dataset meeting the quality bar "
-                   f"(now *{bar}*{', endorsed' if rules['endorsed_only'] else ''}; the sidebar changes it)",
-        "difference": f"citizen − official in the latest year of {period} with both "
-                      "(orange: citizen lower, purple: citizen higher)",
-    }[kind]
-    return (f"**{shown[kind + '_value'].notna().sum()} of {len(shown)} {areas} have a value**. "
-            f"Each shows {which}. Only values of the group itself count: the whole group, or a breakdown by "
-            "this group alone (never, say, women aged 15-24 for women).")
+    if kind == "official":
+        which = _("the latest official value in {period}", period=period)
+    elif kind == "citizen":
+        which = _("the latest released citizen estimate in {period} of a dataset meeting the quality bar "
+                  "(now *{bar}*; the sidebar changes it)", period=period, bar=bar)
+    else:
+        which = _("citizen − official in the latest year of {period} with both "
+                  "(orange: citizen lower, purple: citizen higher)", period=period)
+    counts = dict(count=i18n.format_number(shown[kind + "_value"].notna().sum()), total=i18n.format_number(len(shown)),
+                  which=which)
+    if areas == "countries":
+        return _("**{count} of {total} countries have a value**. Each shows {which}. Only values of the group itself "
+                 "count: the whole group, or a breakdown by this group alone (never, say, women aged 15-24 for women).",
+                 **counts)
+    return _("**{count} of {total} areas have a value**. Each shows {which}. Only values of the group itself "
+             "count: the whole group, or a breakdown by this group alone (never, say, women aged 15-24 for women).",
+             **counts)
 
 
 def status_legend() -> None:
@@ -287,39 +320,48 @@ def map_table(areas: pd.DataFrame, colour: str, label: str = "", unit: str = "")
     for people who cannot tell the colours apart or who use a screen reader. `areas`: the rows given to the
     map function; `colour`: "status", a value kind of maps.VALUE_KINDS (with the series' `unit`), or a 0-100
     coverage column (named `label`)."""
+    shape, dot = _("shape"), _("dot")
     if "geometry" in areas.columns:  # a subnational map draws the areas that have a boundary
-        drawn = areas[areas.geometry.notna()].assign(drawn_as="shape")
+        drawn = areas[areas.geometry.notna()].assign(drawn_as=shape)
     else:  # a world map: shapes from the topojson, dots for the areas it lacks that have coordinates
-        shape = areas.area.isin(drawn_codes())
-        drawn = areas[shape | areas.lat.notna()].assign(drawn_as=shape.map({True: "shape", False: "dot"}))
-    table = pd.DataFrame({"Area": drawn.name, "Code": drawn.area})
+        shaped = areas.area.isin(drawn_codes())
+        drawn = areas[shaped | areas.lat.notna()].assign(drawn_as=shaped.map({True: shape, False: dot}))
+    area, year = _("Area"), _("Year")
+    table = pd.DataFrame({area: drawn.name, _("Code"): drawn.area})
     if colour == "status":  # in the legend's order, areas with data first
-        table["Status"] = drawn.status.map(lambda s: BY_CODE[s].label)
+        table[_("Status")] = drawn.status.map(lambda s: BY_CODE[s].label)
         order = drawn.status.map({s.code: i for i, s in enumerate(STATUSES)})
         note = ""
     elif colour in VALUE_KINDS:  # areas with a value first
-        table[f"{VALUE_KINDS[colour]} ({unit_label(unit)})"] = drawn[f"{colour}_value"]
-        table["Year"] = drawn[f"{colour}_year"].astype("Int64")
+        table[f"{_(VALUE_KINDS[colour])} ({unit_label(unit)})"] = drawn[f"{colour}_value"]
+        table[year] = drawn[f"{colour}_year"].astype("Int64")
         order = drawn[f"{colour}_value"].isna()
-        note = "None: no value in the period (grey on the map)."
+        note = _("None: no value in the period (grey on the map).")
     else:
         table[f"{label} (%)"] = drawn[colour].round(1)
         order = -drawn[colour].fillna(-1)
         note = ""
-    table["Drawn as"] = drawn.drawn_as
-    with st.expander(f"The map as a table ({len(table)} areas)"):
-        st.dataframe(table.assign(_order=order).sort_values(["_order", "Area"], kind="stable").drop(columns="_order"),
-                     hide_index=True, column_config={"Year": st.column_config.NumberColumn(format="%d")})
+    table[_("Drawn as")] = drawn.drawn_as
+    with st.expander(n_("The map as a table ({n} area)", "The map as a table ({n} areas)", len(table))):
+        st.dataframe(table.assign(_order=order).sort_values(["_order", area], kind="stable").drop(columns="_order"),
+                     hide_index=True, column_config={year: st.column_config.NumberColumn(format="%d")})
         if note:
             st.caption(note)
 
 
-def download(df: pd.DataFrame, file_name: str, label: str = "Download CSV") -> None:
-    """A CSV download of exactly the rows shown."""
+def headers(**labels: str) -> dict:
+    """st.dataframe's column_config naming columns in words (`column=N_("English words")`), in the session's
+    language; the frame keeps its column names (the code and the CSV downloads use them)."""
+    return {column: st.column_config.Column(_(label)) for column, label in labels.items()}
+
+
+def download(df: pd.DataFrame, file_name: str, label: str | None = None) -> None:
+    """A CSV download of exactly the rows shown (its columns keep their names in every language: scripts read
+    them)."""
     # cells starting with = + - @ are neutralised: a spreadsheet would run them as formulas. The file is
     # made on the click (a callable): a file made at every run is dropped at the next one, and a browser
     # still showing the old button got a 404 when a control changed (bench/load.py saw it under load).
-    st.download_button(label, lambda: safe_csv.to_csv(df), file_name=file_name, mime="text/csv")
+    st.download_button(label or _("Download CSV"), lambda: safe_csv.to_csv(df), file_name=file_name, mime="text/csv")
 
 
 def actor() -> accounts.Actor:
@@ -362,13 +404,19 @@ def allowed_here(action: str, what: str) -> accounts.Actor:
     """The session's actor, if it may take `action`; else the page stops with who may, and how to sign in."""
     who = actor()
     if not who.may(action):
-        needed = accounts.ROLES[accounts.ROLES.index(accounts.ACTIONS[action]):]  # that role and those above it
-        st.error(f"{what} is for {', '.join(r + 's' for r in needed[:-1])}{' and ' if len(needed) > 1 else ''}"
-                 f"{needed[-1]}s. "
-                 + ("Sign in (sidebar) with such an account." if who.role == accounts.VIEWER.role
-                    else f"You are signed in as a {who.role}."))
+        least = accounts.ACTIONS[action]  # that role and those above it may
+        st.error(_(FOR_ROLES[least], what=what) + " "
+                 + (_("Sign in (sidebar) with such an account.") if who.role == accounts.VIEWER.role
+                    else _("You are signed in as a {role}.", role=accounts.role_name(who.role))))
         st.stop()
     return who
+
+
+# Whom a page is for, by the least role it needs (accounts.ROLES: each role may do what the ones before it may).
+FOR_ROLES = {"viewer": N_("{what} is for viewers, contributors, stewards and administrators."),
+             "contributor": N_("{what} is for contributors, stewards and administrators."),
+             "steward": N_("{what} is for stewards and administrators."),
+             "administrator": N_("{what} is for administrators.")}
 
 
 EDITOR_PASSWORD_ENV = accounts.SHARED_PASSWORD_ENV
@@ -415,7 +463,7 @@ def _client() -> tuple[str, list[str]]:
 
 def _seconds(wait: float) -> str:
     n = math.ceil(wait)
-    return f"{n} second{'s' * (n != 1)}" if n < 120 else f"{math.ceil(n / 60)} minutes"
+    return n_("{n} second", "{n} seconds", n) if n < 120 else n_("{n} minute", "{n} minutes", math.ceil(n / 60))
 
 
 def _named(username: str) -> str:
@@ -433,7 +481,7 @@ def _checked_password(username: str, password: str) -> accounts.Actor | None:
     if (wait := SIGN_IN.wait(keys)) > 0:
         log.warning("sign-in to %s from %s refused unchecked: %.1f s left of the wait after wrong passwords",
                     _named(name), client, wait)
-        st.error(f"Too many wrong passwords: try again in {_seconds(wait)}.")
+        st.error(_("Too many wrong passwords: try again in {wait}.", wait=_seconds(wait)))
         return None
     if found := accounts.sign_in(name, password, db.database_path()):
         SIGN_IN.succeeded(keys)
@@ -441,7 +489,7 @@ def _checked_password(username: str, password: str) -> accounts.Actor | None:
     failures, wait = SIGN_IN.failed(keys)
     log.warning("wrong password for %s from %s: %d in a row; next try allowed in %.0f s",
                 _named(name), client, failures, wait)
-    st.error(f"Wrong username or password. You can try again in {_seconds(wait)}.")
+    st.error(_("Wrong username or password. You can try again in {wait}.", wait=_seconds(wait)))
     return None
 
 
@@ -467,18 +515,19 @@ def _identity_providers() -> list[str] | None:
 def _identity_sign_in(providers: list[str] | None) -> None:
     """Sign-in through an identity provider: its e-mail address must be an active account's."""
     if providers is None:
-        st.caption("Sign-in through your organisation's identity provider is configured but needs the Authlib "
-                   "package on the server (`pip install Authlib`).")
+        st.caption(_("Sign-in through your organisation's identity provider is configured but needs the Authlib "
+                     "package on the server (`pip install Authlib`)."))
         return
     if st.user.is_logged_in:
-        email = st.user.get("email") or "(none given)"
-        st.error(f"No active account has the e-mail address {email}, so you have no access beyond a viewer's. "
-                 "Ask an administrator to give your account this address.")
-        if st.button("Sign out of the identity provider"):
+        email = st.user.get("email") or _("(none given)")
+        st.error(_("No active account has the e-mail address {email}, so you have no access beyond a viewer's. "
+                   "Ask an administrator to give your account this address.", email=email))
+        if st.button(_("Sign out of the identity provider")):
             st.logout()
         return
     for provider in providers:
-        label = "Sign in with your organisation's account" + (f" ({provider})" if provider != "default" else "")
+        label = (_("Sign in with your organisation's account") if provider == "default"
+                 else _("Sign in with your organisation's account ({provider})", provider=provider))
         if st.button(label, key=f"login_{provider}"):
             st.login(provider)
 
@@ -502,21 +551,22 @@ def sign_in_sidebar() -> accounts.Actor:
     with st.sidebar:
         if who.role == accounts.VIEWER.role:
             with st.form("sign_in"):
-                username = st.text_input("Username")
-                password = st.text_input("Password", type="password")
-                if st.form_submit_button("Sign in") and (found := _checked_password(username, password)):
+                username = st.text_input(_("Username"))
+                password = st.text_input(_("Password"), type="password")
+                if st.form_submit_button(_("Sign in")) and (found := _checked_password(username, password)):
                     st.session_state["actor"] = found
                     st.rerun()
             if providers or providers is None:
                 _identity_sign_in(providers)
             return who
-        st.markdown(f"Signed in as {_escaped(who.display_name or who.username)} ({who.role})")
+        st.markdown(_("Signed in as {name} ({role})", name=_escaped(who.display_name or who.username),
+                      role=accounts.role_name(who.role)))
         if done := st.session_state.pop("sidebar_done", None):
             st.success(done)
         if _uses_shared_password(_stamp(), who.username):
-            st.warning("Your password is the shared editor password of earlier versions. Set your own below, and "
-                       "make a named account for each person who used it (page Accounts).")
-        if st.button("Sign out"):
+            st.warning(_("Your password is the shared editor password of earlier versions. Set your own below, and "
+                         "make a named account for each person who used it (page Accounts)."))
+        if st.button(_("Sign out")):
             st.session_state.pop("actor", None)
             if st.session_state.pop("identity", False):
                 st.logout()
@@ -527,23 +577,23 @@ def sign_in_sidebar() -> accounts.Actor:
 
 
 def _change_own_password(who: accounts.Actor) -> None:
-    with st.expander("Change your password"):
+    with st.expander(_("Change your password")):
         with st.form("own_password", clear_on_submit=True):
-            current = st.text_input("Current password", type="password")
-            new = st.text_input("New password", type="password",
-                                help=f"At least {accounts.PASSWORD_MIN} characters: a few unrelated words are easy "
-                                     "to remember and hard to guess.")
-            again = st.text_input("New password again", type="password")
-            if st.form_submit_button("Change password"):
+            current = st.text_input(_("Current password"), type="password")
+            new = st.text_input(_("New password"), type="password",
+                                help=_("At least {count} characters: a few unrelated words are easy to remember and "
+                                       "hard to guess.", count=accounts.PASSWORD_MIN))
+            again = st.text_input(_("New password again"), type="password")
+            if st.form_submit_button(_("Change password")):
                 if new != again:
-                    st.error("The two new passwords differ.")
+                    st.error(_("The two new passwords differ."))
                 elif _checked_password(who.username, current):
                     try:
                         accounts.set_password(who, who.username, new, current=current)
                     except ValueError as e:
-                        st.error(f"Not changed: {e}.")
+                        st.error(_("Not changed: {reason}.", reason=e))
                     else:
-                        st.session_state["sidebar_done"] = "Your password is changed."
+                        st.session_state["sidebar_done"] = _("Your password is changed.")
                         st.rerun()
 
 
@@ -563,14 +613,15 @@ def save_view(page: str, title: str = "") -> None:
     listed = query("stories")
     listed = listed[listed.created_by.map(lambda owner: stories.may_change(who, owner)).astype(bool)]  # a steward: all
     titles = dict(zip(listed.story_id, listed.title))
-    with st.sidebar.expander("Save this view to a story"), st.form(f"save_view_{page}", clear_on_submit=True, border=False):
-        chosen = st.selectbox("Story", [NEW_STORY, *titles], format_func=lambda s: titles.get(s, "New story"))
-        new_title = st.text_input("Title of the new story", placeholder="Only for a new story")
-        step_title = st.text_input("Step title", value=title, max_chars=stories.MAX_TITLE,
-                                   placeholder="Blank: the view's own title")
-        note = st.text_area("Note for the presenter", max_chars=stories.MAX_NOTE,
-                            help="Shown when presenting (Note), and in the slides' speaker notes.")
-        if st.form_submit_button("Save this view"):
+    with (st.sidebar.expander(_("Save this view to a story")),
+          st.form(f"save_view_{page}", clear_on_submit=True, border=False)):
+        chosen = st.selectbox(_("Story"), [NEW_STORY, *titles], format_func=lambda s: titles.get(s, _("New story")))
+        new_title = st.text_input(_("Title of the new story"), placeholder=_("Only for a new story"))
+        step_title = st.text_input(_("Step title"), value=title, max_chars=stories.MAX_TITLE,
+                                   placeholder=_("Blank: the view's own title"))
+        note = st.text_area(_("Note for the presenter"), max_chars=stories.MAX_NOTE,
+                            help=_("Shown when presenting (Note), and in the slides' speaker notes."))
+        if st.form_submit_button(_("Save this view")):
             state = st.query_params.to_dict()
             step_title = step_title.strip() or view_evidence(page, state).title
             try:
@@ -578,10 +629,10 @@ def save_view(page: str, title: str = "") -> None:
                                                     state, step_title, note, who,
                                                     new_story=new_title)
             except (stories.StoryError, accounts.NotAllowed) as refused:
-                st.error(f"Not saved: {refused}.")
+                st.error(_("Not saved: {reason}.", reason=refused))
             else:
-                st.success(f"Saved as step {position} of “{new_title.strip() if chosen == NEW_STORY else titles[story]}”. "
-                           "The Stories page orders and presents it.")
+                st.success(_("Saved as step {position} of “{story}”. The Stories page orders and presents it.",
+                             position=position, story=new_title.strip() if chosen == NEW_STORY else titles[story]))
 
 
 def story_slides(story_id: str, title: str) -> None:
@@ -589,10 +640,10 @@ def story_slides(story_id: str, title: str) -> None:
     the click."""
     from gapmonitor import stories
 
-    st.download_button("Slides (PPTX)", lambda: stories.deck(story_id, query), file_name=f"{stories.file_name(title)}.pptx",
+    st.download_button(_("Slides (PPTX)"), lambda: stories.deck(story_id, query), file_name=f"{stories.file_name(title)}.pptx",
                        key=f"slides_{story_id}",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                       help="One slide per step, editable, with the method, sources and your note as speaker notes")
+                       help=_("One slide per step, editable, with the method, sources and your note as speaker notes"))
 
 
 def _evidence_base(page: str) -> str | None:
@@ -628,25 +679,25 @@ def evidence_downloads(page: str) -> None:
 
     found = view_evidence(page, st.query_params.to_dict(), _evidence_base(page))
     name = re.sub(r"[^a-z0-9.]+", "-", found.title.lower()).strip("-")
-    st.subheader("Evidence for the room")
-    st.caption("The view on screen as files to take to a meeting: each carries the title, legend, key figures, "
-               "method, sources and licences, the link that restores the view and, on demo data, the demo label.")
+    st.subheader(_("Evidence for the room"))
+    st.caption(_("The view on screen as files to take to a meeting: each carries the title, legend, key figures, "
+                 "method, sources and licences, the link that restores the view and, on demo data, the demo label."))
     if found.notice:
         st.info(found.notice)
     cols = st.columns([3, 2, 2, 2, 2], vertical_alignment="bottom")
     if found.pictures and not (why := images.available()):
         figures = [p.name for p in found.pictures]
-        chosen = cols[0].selectbox("Figure", figures, key=f"evidence_figure_{page}")
+        chosen = cols[0].selectbox(_("Figure"), figures, key=f"evidence_figure_{page}")  # named in the language
         figure = re.sub(r"[^a-z0-9]+", "-", chosen.lower()).strip("-")
-        cols[1].download_button("Image (PNG)", lambda: images.image(found, chosen, "png"),
+        cols[1].download_button(_("Image (PNG)"), lambda: images.image(found, chosen, "png"),
                                 file_name=f"{name}-{figure}.png", mime="image/png")
-        cols[2].download_button("Image (SVG)", lambda: images.image(found, chosen, "svg"),
+        cols[2].download_button(_("Image (SVG)"), lambda: images.image(found, chosen, "svg"),
                                 file_name=f"{name}-{figure}.svg", mime="image/svg+xml")
     elif found.pictures:
         cols[0].caption(why)
-    cols[3].download_button("Brief (PDF)", lambda: brief.pdf(found), file_name=f"{name}-brief.pdf",
+    cols[3].download_button(_("Brief (PDF)"), lambda: brief.pdf(found), file_name=f"{name}-brief.pdf",
                             mime="application/pdf")
-    cols[4].download_button("Slide (PPTX)", lambda: slides.deck([(found, "")]), file_name=f"{name}.pptx",
+    cols[4].download_button(_("Slide (PPTX)"), lambda: slides.deck([(found, "")]), file_name=f"{name}.pptx",
                             mime="application/vnd.openxmlformats-officedocument.presentationml.presentation")
 
 
