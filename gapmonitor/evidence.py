@@ -7,7 +7,7 @@ A view is a page path and its URL state (`View("goal-5", {"indicator": "5.2.1", 
 functions), so what leaves the app is what the page showed."""
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from collections.abc import Callable
 from functools import cached_property, partial
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -15,13 +15,15 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pandas as pd
 import plotly.graph_objects as go
 
-from gapmonitor import charts, maps
+from gapmonitor import charts, i18n, maps
+from gapmonitor import titles as official
 from gapmonitor.goals import GOALS
 from gapmonitor.goals import goal as get_goal
 from gapmonitor.statuses import NOT_IN_DATABASE, QUALITY_BARS, STATUSES, TIER_LABELS
+from gapmonitor.i18n import N_, _, format_number, format_percent, n_
 from gapmonitor.stewardship import MAX_SCORE, PARTICIPATION
 
-DEMO_NOTICE = "Illustrative demo data — not official statistics"
+DEMO_NOTICE = N_("Illustrative demo data — not official statistics")  # shown with _(DEMO_NOTICE)
 # The pages' defaults and choices (gapmonitor/ui.py, pages/goal.py, pages/country.py): a test holds them equal.
 DEFAULT_WINDOW = 5
 SCOPES = {"My data": "user", "Demo data": "demo", "Both": "all"}
@@ -56,13 +58,20 @@ class Picture:
     """One figure of a view, as the page draws it. `legend`: (label, colour) pairs for a figure that draws
     no legend of its own (the status grid); the exports print them beside it. `draw` makes the figure (or
     is it): pages list a view's pictures at every run, and only a file made on a click needs them drawn."""
-    name: str
+    name: str                     # English, a key (the page's choice, a file name); shown with _(name)
     draw: Callable[[], go.Figure] | go.Figure
     legend: tuple = ()
+    lang: str = i18n.DEFAULT      # the language its words are drawn in: its view's
 
     @cached_property
     def figure(self) -> go.Figure:
-        return self.draw() if callable(self.draw) else self.draw
+        if not callable(self.draw):
+            return self.draw
+        with i18n.using(self.lang):
+            return self.draw()
+
+
+LICENCE_NOT_GIVEN = N_("licence not given")
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,7 @@ class Source:
 
     @property
     def short(self) -> str:
-        return f"{self.title} ({self.licence or 'licence not given'})"
+        return f"{self.title} ({self.licence or _(LICENCE_NOT_GIVEN)})"
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,7 @@ class Evidence:
     demo: str | None = None       # DEMO_NOTICE when demo data is shown
     empty: str | None = None      # a plain sentence when the view has no data
     missing: str | None = None    # what the database does not hold (an indicator, dataset or area)
+    lang: str = i18n.DEFAULT      # the language of its words (the exports write in it)
 
     @property
     def figure(self) -> go.Figure | None:
@@ -100,18 +110,22 @@ class Evidence:
     def picture(self, name: str | None = None) -> Picture:
         """The picture of this name (the main one by default); a clear error when the view has none."""
         if not self.pictures:
-            raise LookupError(f"{self.title}: no figure to draw. {self.missing or self.empty or ''}".strip())
+            said = _("{title}: no figure to draw.", title=self.title)
+            raise LookupError(f"{said} {self.notice or ''}".strip())
         if name is None:
             return self.pictures[0]
         for picture in self.pictures:
             if picture.name == name:
                 return picture
-        raise LookupError(f"{self.title}: no figure named {name!r}; it has {', '.join(p.name for p in self.pictures)}.")
+        raise LookupError(_("{title}: no figure named '{name}'; it has {names}.", title=self.title, name=_(name),
+                            names=", ".join(_(p.name) for p in self.pictures)))
 
     @property
     def source_line(self) -> str:
         """Datasets and licences in one line (the images' and slides' footer)."""
-        return "Sources: " + ("; ".join(s.short for s in self.sources) if self.sources else "none in the data shown")
+        if not self.sources:
+            return _("Sources: none in the data shown")
+        return _("Sources: {sources}", sources="; ".join(s.short for s in self.sources))
 
     @property
     def notice(self) -> str | None:
@@ -123,27 +137,46 @@ def base_url() -> str:
     return os.environ.get(BASE_URL_SETTING, DEFAULT_BASE_URL).rstrip("/")
 
 
-def of(view: View, con=None, *, query=None, base: str | None = None) -> Evidence:
+def of(view: View, con=None, *, query=None, base: str | None = None, lang: str | None = None) -> Evidence:
     """The evidence of a view: its queries run on `con` (db.query), or through `query(name, **params)` (the
     pages' cached ui.query). A page, goal, indicator, group, area or dataset the database does not hold
-    gives an Evidence whose `missing` says which."""
+    gives an Evidence whose `missing` says which. Its words are in `lang`: by default the view's `lang`
+    URL parameter, else the session's language; its link keeps a language other than English, and its
+    figures are drawn in it."""
+    lang = lang or view.params.get("lang") or i18n.current()
+    lang = lang if lang in i18n.LANGUAGES else i18n.DEFAULT
+    view = View(view.page, {k: v for k, v in view.params.items() if k != "lang"})
     if query is None:
         from gapmonitor import db
 
         query = partial(db.query, con)
-    link = f"{(base or base_url()).rstrip('/')}/"
+    run = query
+
+    def query(name, **params):  # official titles and group labels in the language (titles.localised)
+        return official.localised(name, run(name, **params))
+
+    with i18n.using(lang):
+        found = _of(view, query, f"{(base or base_url()).rstrip('/')}/")
+    link = found.link
+    if link and lang != i18n.DEFAULT:
+        link += ("&" if "?" in link else "?") + urlencode({"lang": lang})
+    return replace(found, pictures=tuple(replace(p, lang=lang) for p in found.pictures), link=link, lang=lang)
+
+
+def _of(view: View, query, link: str) -> Evidence:
     page = view.page
     if page.startswith("goal-"):
         number = page.removeprefix("goal-")
         if not (number.isdigit() and 1 <= int(number) <= len(GOALS)):
-            return _missing(view, link, f"There is no page {page}: goals are numbered 1 to {len(GOALS)}.")
+            return _missing(view, link, _("There is no page {page}: goals are numbered 1 to {count}.", page=page,
+                                          count=len(GOALS)))
         return _goal(view, query, int(number), link)
     if page == "country":
         return _country(view, query, link)
     if page == "citizen":
         return _citizen(view, query, link)
-    return _missing(view, link, f"Page {page!r} has no evidence to export: only a goal page, a country "
-                                "profile or a citizen dataset does.")
+    return _missing(view, link, _("Page '{page}' has no evidence to export: only a goal page, a country profile or a "
+                                  "citizen dataset does.", page=page))
 
 
 # ---- what every view shares: the gap rules of its URL state, its words, its sources ----
@@ -161,7 +194,9 @@ class _Rules:
 
     @property
     def bar_words(self) -> str:
-        return f"quality bar {self.bar}" + (", endorsed only" if self.params["endorsed_only"] else "")
+        if self.params["endorsed_only"]:
+            return _("quality bar {bar}, endorsed only", bar=_(self.bar))
+        return _("quality bar {bar}", bar=_(self.bar))
 
 
 def _rules(params: dict, query) -> _Rules | None:
@@ -213,40 +248,59 @@ def _settings(query) -> dict:
 
 
 def _quality_sentence(rules: _Rules, settings: dict) -> str:
-    return (f"Citizen data counts when its dataset's quality tier reaches the bar chosen ({rules.bar}"
-            f"{', and the statistical office endorsed it' if rules.params['endorsed_only'] else ''}), and a citizen "
-            f"estimate about people from fewer than {settings['min_sample_size']} respondents is suppressed "
-            f"(below {settings['reliable_sample_size']} it is flagged low reliability).")
+    words = dict(bar=_(rules.bar), fewest=format_number(settings["min_sample_size"]),
+                 reliable=format_number(settings["reliable_sample_size"]))
+    if rules.params["endorsed_only"]:
+        return _("Citizen data counts when its dataset's quality tier reaches the bar chosen ({bar}, and the "
+                 "statistical office endorsed it), and a citizen estimate about people from fewer than {fewest} "
+                 "respondents is suppressed (below {reliable} it is flagged low reliability).", **words)
+    return _("Citizen data counts when its dataset's quality tier reaches the bar chosen ({bar}), and a citizen "
+             "estimate about people from fewer than {fewest} respondents is suppressed (below {reliable} it is "
+             "flagged low reliability).", **words)
 
 
-CELL_RULE = ("A cell is an indicator, a country, a group and the period window, counted only where the group is "
-             "expected for the indicator; its status is " + ", ".join(s.label.lower() for s in STATUSES[:-1])
-             + f" or {STATUSES[-1].label.lower()}.")
+def cell_rule() -> str:
+    """What a cell is and its statuses, in one sentence (the method of every view)."""
+    return _("A cell is an indicator, a country, a group and the period window, counted only where the group is "
+             "expected for the indicator; its status is {statuses} or {last}.",
+             statuses=", ".join(s.label.lower() for s in STATUSES[:-1]), last=STATUSES[-1].label.lower())
 
 
 def percent(share) -> str:
     """A share as the goal headline shows it: whole percents, but a small share that is not nothing as 0.4%."""
     share = 0 if share is None or pd.isna(share) else share
-    return f"{share:.1f}%" if 0 < share < 1 else f"{share:.0f}%"
+    return format_percent(share, 1 if 0 < share < 1 else 0)
+
+
+def of_total(part, whole) -> str:
+    """'3 of 12', the language's way."""
+    return _("{part} of {whole}", part=format_number(part), whole=format_number(whole))
 
 
 def _trust(row, meets_bar: bool | None) -> str:
     """How far one citizen dataset can be trusted, in one sentence (tier, participation, review)."""
     level = int(row.participation_level)
-    bar = "" if meets_bar is None else ("; it meets the quality bar" if meets_bar else "; it is below the quality bar")
-    return (f"{row.title} ({row.producer}): quality tier {TIER_LABELS[int(row.tier_rank)]}, participation "
-            f"{level} of 5 ({PARTICIPATION[level].lower()}), statistical office review: {row.nso_review}{bar}.")
+    words = dict(title=row.title, producer=row.producer, tier=TIER_LABELS[int(row.tier_rank)], level=level,
+                 participation=_(PARTICIPATION[level]).lower(), review=_(row.nso_review))
+    if meets_bar is None:
+        return _("{title} ({producer}): quality tier {tier}, participation {level} of 5 ({participation}), "
+                 "statistical office review: {review}.", **words)
+    if meets_bar:
+        return _("{title} ({producer}): quality tier {tier}, participation {level} of 5 ({participation}), "
+                 "statistical office review: {review}; it meets the quality bar.", **words)
+    return _("{title} ({producer}): quality tier {tier}, participation {level} of 5 ({participation}), "
+             "statistical office review: {review}; it is below the quality bar.", **words)
 
 
 def _missing(view: View, link: str, what: str) -> Evidence:
-    return Evidence(view, "Not in this database", f"The view asked for: {view.relative_url()}",
+    return Evidence(view, _("Not in this database"), _("The view asked for: {url}", url=view.relative_url()),
                     link=link + view.relative_url(), missing=what)
 
 
 def _status_counts(statuses: pd.Series) -> tuple:
     """(label, how many countries) of each status present, in legend order."""
     counts = statuses.value_counts()
-    return tuple((s.label, f"{int(counts[s.code])} countr{'y' if counts[s.code] == 1 else 'ies'}")
+    return tuple((s.label, n_("{n} country", "{n} countries", int(counts[s.code])))
                  for s in STATUSES if s.code in counts)
 
 
@@ -255,21 +309,22 @@ def _status_counts(statuses: pd.Series) -> tuple:
 def _goal(view: View, query, number: int, link: str) -> Evidence:
     goal = get_goal(number)
     params = view.params
-    head = f"Goal {number} · {goal.short_title}"
+    head = _("Goal {number} · {title}", number=number, title=goal.short_title)
     rules = _rules(params, query)
     if rules is None:
         return Evidence(view, head, goal.title, goal.colour, link=link + view.relative_url(),
-                        empty="The data shown holds no observation.")
+                        empty=_("The data shown holds no observation."))
     state = dict(rules.state)
     summary = query("goal_summary", goal=number, **rules.params).iloc[0]
-    headline = (("Indicators in this database", f"{int(summary.indicators_in_database)} of {int(summary.framework_indicators)}"),
-                ("Series in this database", f"{int(summary.series_in_database)} of {int(summary.series)}"),
-                ("Official coverage", percent(summary.official_pct) if summary.cells else "—"),
-                ("With citizen data", percent(summary.with_citizen_pct) if summary.cells else "—"),
-                ("Citizen datasets", str(int(summary.citizen_datasets))))
+    headline = ((_("Indicators in this database"), of_total(int(summary.indicators_in_database),
+                                                            int(summary.framework_indicators))),
+                (_("Series in this database"), of_total(int(summary.series_in_database), int(summary.series))),
+                (_("Official coverage"), percent(summary.official_pct) if summary.cells else "—"),
+                (_("With citizen data"), percent(summary.with_citizen_pct) if summary.cells else "—"),
+                (_("Citizen datasets"), format_number(int(summary.citizen_datasets))))
     settings = _settings(query)
-    method = f"{CELL_RULE} {_quality_sentence(rules, settings)}"
-    common = dict(colour=goal.colour, method=method, demo=DEMO_NOTICE if rules.demo else None)
+    method = f"{cell_rule()} {_quality_sentence(rules, settings)}"
+    common = dict(colour=goal.colour, method=method, demo=_(DEMO_NOTICE) if rules.demo else None)
 
     def finish(title, subtitle, **more):
         relative = View(view.page, state).relative_url()
@@ -279,13 +334,15 @@ def _goal(view: View, query, number: int, link: str) -> Evidence:
     codes = list(indicators.indicator)
     wanted = params.get("indicator")
     if wanted is not None and wanted not in codes:
-        return _missing(view, link, f"Indicator {wanted} is not in this database: Goal {number} has no series of it.")
+        return _missing(view, link, _("Indicator {indicator} is not in this database: Goal {number} has no series of "
+                                      "it.", indicator=wanted, number=number))
     present = [c for c in codes if c in set(indicators.indicator[indicators.in_database])]
     if not present:
         return finish(head, f"{goal.title} · {rules.period}", key_figures=headline,
                       sources=_sources(query, rules.params["scope"], kinds=["official"]),
-                      empty=f"Goal {number}: {NOT_IN_DATABASE.label.lower()}. None of its indicators has a series in the "
-                            "data shown: nothing is expected of them, so the goal has no coverage figure, not 0%.")
+                      empty=_("Goal {number}: {status}. None of its indicators has a series in the data shown: nothing "
+                              "is expected of them, so the goal has no coverage figure, not 0%.", number=number,
+                              status=NOT_IN_DATABASE.label.lower()))
     indicator = wanted or present[0]
     titles = dict(zip(indicators.indicator, indicators.title))
     groups = query("population_groups")
@@ -294,16 +351,17 @@ def _goal(view: View, query, number: int, link: str) -> Evidence:
     group_ids = [g for g in groups.group_id if g in expected]
     wanted_group = params.get("group")
     if wanted_group is not None and wanted_group not in group_ids:
-        what = (f"{labels[wanted_group]} is not a group expected for indicator {indicator}." if wanted_group in labels
-                else f"Group {wanted_group!r} is not in this database.")
+        what = (_("{group} is not a group expected for indicator {indicator}.", group=labels[wanted_group],
+                  indicator=indicator) if wanted_group in labels
+                else _("Group '{group}' is not in this database.", group=wanted_group))
         return _missing(view, link, what)
     if not group_ids:
         return finish(head, f"{indicator} {titles[indicator]}", key_figures=headline,
-                      empty=f"No group is expected for indicator {indicator}.")
+                      empty=_("No group is expected for indicator {indicator}.", indicator=indicator))
     group = wanted_group or group_ids[min(1, len(group_ids) - 1)]  # the page's default: the first less visible group
     shown_view = _choice(params.get("view"), GOAL_VIEWS, GOAL_VIEWS[0])
     state.update(indicator=indicator, group=group, view=shown_view)
-    title = f"{head}: {indicator} for {labels[group]}"
+    title = _("{heading}: {indicator} for {group}", heading=head, indicator=indicator, group=labels[group])
     subtitle = f"{indicator} {titles[indicator]} · {labels[group]} · {rules.period} · {rules.bar_words}"
 
     # the observations of the indicator for the group in the period: the page's table, and where sources come from
@@ -317,25 +375,26 @@ def _goal(view: View, query, number: int, link: str) -> Evidence:
         empty = f"{indicator}: {NOT_IN_DATABASE.label.lower()}. {NOT_IN_DATABASE.meaning}"
     elif shown_view == GOAL_VIEWS[0]:
         areas = query("gap_status_by_area", indicator=indicator, group_id=group, **rules.params)
-        pictures.append(Picture("Map", partial(maps.status_map, areas)))
+        pictures.append(Picture(N_("Map"), partial(maps.status_map, areas)))
         key_figures += _status_counts(areas.status)
     elif shown_view == GOAL_VIEWS[1]:
         picture, more, empty, subtitle = _value_map(query, indicator, group, labels[group], rules, params, state, subtitle)
         pictures += picture
         key_figures += more
     else:
-        title = f"{head}: all indicators"
-        subtitle = f"Share of expected cells with data, all indicators of Goal {number} · {rules.period} · {rules.bar_words}"
+        title = _("{heading}: all indicators", heading=head)
+        subtitle = _("Share of expected cells with data, all indicators of Goal {number} · {period} · {quality_bar}",
+                     number=number, period=rules.period, quality_bar=rules.bar_words)
         areas = query("coverage_by_area", goal=number, **rules.params)
-        pictures.append(Picture("Map", partial(maps.coverage_map, areas, "with_citizen_pct", "With citizen data")))
+        pictures.append(Picture(N_("Map"), partial(maps.coverage_map, areas, "with_citizen_pct", _("With citizen data"))))
 
     matrix = query("coverage_by_indicator_and_group", goal=number, **rules.params)
     rows = (matrix.indicator + " " + matrix.indicator_title.str.slice(0, 60)
             + matrix.in_database.map({True: "", False: f" · {NOT_IN_DATABASE.label.lower()}"}))
-    pictures.append(Picture("Coverage matrix", partial(charts.coverage_heatmap,
+    pictures.append(Picture(N_("Coverage matrix"), partial(charts.coverage_heatmap,
         matrix.assign(row=rows), row="row", column="group_label", value="with_citizen_pct",
         row_order=list(dict.fromkeys(rows)), column_order=list(groups.label),
-        hover_label="Countries with data (official or citizen)")))
+        hover_label=_("Countries with data (official or citizen)"))))
     if indicator in present:
         pictures += _time_series(query, indicator, labels, rules, params, state)
 
@@ -348,15 +407,16 @@ def _value_map(query, indicator, group, group_label, rules: _Rules, params, stat
     """The value map of one series, as pages/goal.py chooses it: ([Picture], key figures, empty, subtitle)."""
     values = query("latest_values_by_area", indicator=indicator, group_id=group, country=None, **rules.params)
     if values.empty:
-        return [], [], (f"No values of {indicator} for {group_label} in {rules.period} in the data shown (only values of "
-                        "the group itself count: the whole group, or a breakdown by this group alone)."), subtitle
+        return [], [], _("No values of {indicator} for {group} in {period} in the data shown (only values of the group "
+                         "itself count: the whole group, or a breakdown by this group alone).", indicator=indicator,
+                         group=group_label, period=rules.period), subtitle
     series, shown, kind = _series_and_kind(values, params, state)
     unit = shown.unit.iloc[0]
     with_value = int(shown[kind + "_value"].notna().sum())
-    figures = [("Series", f"{series} ({maps.unit_label(unit)})"), ("Values", maps.VALUE_KINDS[kind]),
-               ("Countries with a value", f"{with_value} of {len(shown)}")]
-    subtitle += f" · {series} · {maps.VALUE_KINDS[kind].lower()}"
-    return [Picture("Map", partial(maps.value_map, shown, kind, unit))], figures, None, subtitle
+    figures = [(_("Series"), f"{series} ({maps.unit_label(unit)})"), (_("Values"), _(maps.VALUE_KINDS[kind])),
+               (_("Countries with a value"), of_total(with_value, len(shown)))]
+    subtitle += f" · {series} · {_(maps.VALUE_KINDS[kind]).lower()}"
+    return [Picture(N_("Map"), partial(maps.value_map, shown, kind, unit))], figures, None, subtitle
 
 
 def _series_and_kind(values: pd.DataFrame, params: dict, state: dict):
@@ -396,9 +456,9 @@ def _time_series(query, indicator, labels, rules: _Rules, params, state) -> list
         return []
     chosen = min(mine.series.unique())  # the page's first series (its choice is not in the URL)
     shown = mine[mine.series == chosen]
-    label = shown.group_id.map(labels).fillna(shown.dims.replace("", "Total"))
+    label = shown.group_id.map(labels).fillna(shown.dims.replace("", _("Total")))
     shown = shown.assign(label=label.where(shown.area == country, label + " · " + shown.area_name))
-    return [Picture("Values over time", partial(charts.time_series, shown, shown.unit.iloc[0]))]
+    return [Picture(N_("Values over time"), partial(charts.time_series, shown, shown.unit.iloc[0]))]
 
 
 def _goal_citizen(query, table: pd.DataFrame, areas: pd.DataFrame | None, indicator: str, group_label: str,
@@ -408,15 +468,20 @@ def _goal_citizen(query, table: pd.DataFrame, areas: pd.DataFrame | None, indica
     said = []
     if areas is not None:
         counts = areas.status.value_counts()
-        said.append(f"Citizen data meeting the quality bar fills the gap in {int(counts.get('citizen_fills_gap', 0))} "
-                    f"countries and adds to official data in {int(counts.get('official_and_citizen', 0))}; in "
-                    f"{int(counts.get('citizen_below_bar', 0))} the only citizen data is below the bar.")
+        said.append(_("Citizen data meeting the quality bar fills the gap in {filled} countries and adds to official "
+                      "data in {added}; in {below} the only citizen data is below the bar.",
+                      filled=format_number(int(counts.get("citizen_fills_gap", 0))),
+                      added=format_number(int(counts.get("official_and_citizen", 0))),
+                      below=format_number(int(counts.get("citizen_below_bar", 0)))))
     if citizen_rows.empty:
-        return (*said, f"No citizen estimate of {indicator} for {group_label} in {rules.period} in the data shown.")
+        return (*said, _("No citizen estimate of {indicator} for {group} in {period} in the data shown.",
+                         indicator=indicator, group=group_label, period=rules.period))
     suppressed = int((citizen_rows.reliability == "suppressed").sum())
     flagged = int((citizen_rows.reliability == "low reliability").sum())
-    said.append(f"{len(citizen_rows)} citizen estimates of {indicator} for {group_label} in {rules.period}: "
-                f"{suppressed} suppressed (too few respondents to publish), {flagged} flagged low reliability.")
+    said.append(_("{count} citizen estimates of {indicator} for {group} in {period}: {suppressed} suppressed (too few "
+                  "respondents to publish), {flagged} flagged low reliability.", count=format_number(len(citizen_rows)),
+                  indicator=indicator, group=group_label, period=rules.period, suppressed=format_number(suppressed),
+                  flagged=format_number(flagged)))
     listed = query("citizen_datasets", scope=rules.params["scope"])
     for row in listed[listed.title.isin(set(citizen_rows.dataset))].itertuples():
         info = query("citizen_dataset", dataset=row.dataset_id, **rules.params).iloc[0]
@@ -432,16 +497,17 @@ def _country(view: View, query, link: str) -> Evidence:
     codes = list(countries.code)
     wanted = params.get("area")
     if wanted is not None and wanted not in codes:
-        return _missing(view, link, f"Area {wanted} is not a country in this database.")
+        return _missing(view, link, _("Area {area} is not a country in this database.", area=wanted))
     area = wanted or ("KEN" if "KEN" in codes else codes[0])  # the page's default
     info = countries.set_index("code").loc[area]
     rules = _rules(params, query)
     if rules is None:
-        return Evidence(view, info["name"], "", link=link + view.relative_url(), empty="The data shown holds no observation.")
+        return Evidence(view, info["name"], "", link=link + view.relative_url(),
+                        empty=_("The data shown holds no observation."))
     state = {"area": area, **rules.state}
     chosen = _choice(params.get("goal"), [0] + [g.number for g in GOALS], 0)
     state["goal"] = str(chosen)
-    goal_words = get_goal(chosen).label if chosen else "All goals"
+    goal_words = get_goal(chosen).label if chosen else _("All goals")
     colour = get_goal(chosen).colour if chosen else NEUTRAL_COLOUR
     settings = _settings(query)
 
@@ -449,45 +515,51 @@ def _country(view: View, query, link: str) -> Evidence:
     present = matrix[matrix.in_database]
     counts = present.status.value_counts()
     in_db, listed = present.indicator.nunique(), matrix.indicator.nunique()
-    key_figures = tuple((s.label, str(int(counts.get(s.code, 0)))) for s in STATUSES) + (
-        ("Indicators in this database", f"{in_db} of {listed}"),)
+    key_figures = tuple((s.label, format_number(int(counts.get(s.code, 0)))) for s in STATUSES) + (
+        (_("Indicators in this database"), of_total(in_db, listed)),)
     of_goal = matrix if chosen == 0 else matrix[matrix.goal == chosen]
     shown = of_goal[of_goal.in_database]
     pictures, empty = [], None
     units = query("subnational_areas", area=area, **rules.params)
     pictures += _subnational(query, area, units, rules, params, state)
     if shown.empty:
-        empty = (f"{goal_words}: {NOT_IN_DATABASE.label.lower()} for {info['name']}. None of its indicators has a "
-                 "series in the data shown: nothing is expected of them, so they count neither as covered nor as no data.")
+        empty = _("{goals}: {status} for {country}. None of its indicators has a series in the data shown: nothing is "
+                  "expected of them, so they count neither as covered nor as no data.", goals=goal_words,
+                  status=NOT_IN_DATABASE.label.lower(), country=info["name"])
     else:
         rows = shown.indicator + " " + shown.indicator_title.str.slice(0, 55)
         grid = partial(charts.status_matrix, shown.assign(row=rows), row="row", column="group_label",
                                     row_order=list(dict.fromkeys(rows)),
                                     column_order=list(dict.fromkeys(shown.sort_values("group_sort").group_label)))
         legend = tuple((s.label, s.colour) for s in STATUSES)
-        pictures.insert(0, Picture("Indicators × groups", grid, legend))
+        pictures.insert(0, Picture(N_("Indicators × groups"), grid, legend))
         if len(pictures) > 1:  # the map first: it reads on a slide, a long grid does not
             pictures = pictures[1:] + pictures[:1]
         elif shown.indicator.nunique() > LONG_GRID:  # all goals: a grid too long for a page or slide
             pictures.insert(0, _by_goal(shown))
 
     datasets = query("citizen_datasets_for_area", area=area, scope=rules.params["scope"])
-    citizen = [f"Citizen data meeting the quality bar fills {int(counts.get('citizen_fills_gap', 0))} cells with no "
-               f"official data and adds to official data in {int(counts.get('official_and_citizen', 0))}; "
-               f"{int(counts.get('citizen_below_bar', 0))} have only citizen data below the bar."]
+    citizen = [_("Citizen data meeting the quality bar fills {filled} cells with no official data and adds to official "
+                 "data in {added}; {below} have only citizen data below the bar.",
+                 filled=format_number(int(counts.get("citizen_fills_gap", 0))),
+                 added=format_number(int(counts.get("official_and_citizen", 0))),
+                 below=format_number(int(counts.get("citizen_below_bar", 0))))]
     if datasets.empty:
-        citizen.append(f"No citizen dataset in the data shown covers {info['name']}.")
+        citizen.append(_("No citizen dataset in the data shown covers {country}.", country=info["name"]))
     else:
         suppressed = int(datasets.suppressed.sum())
-        citizen.append(f"{len(datasets)} citizen dataset{'s' * (len(datasets) != 1)} cover {info['name']}, with "
-                       f"{int(datasets.observations.sum())} released estimates and {suppressed} suppressed.")
+        citizen.append(n_("{n} citizen dataset covers {country}, with {released} released estimates and {suppressed} "
+                          "suppressed.", "{n} citizen datasets cover {country}, with {released} released estimates and "
+                          "{suppressed} suppressed.", len(datasets), country=info["name"],
+                          released=format_number(int(datasets.observations.sum())), suppressed=format_number(suppressed)))
         citizen += [_trust(row, None) for row in datasets.itertuples()]
-    subtitle = f"{goal_words} · indicators × groups by gap status · {rules.period} · {rules.bar_words}"
-    return Evidence(View(view.page, state), f"{info['name']} · country profile", subtitle, colour,
+    subtitle = _("{goals} · indicators × groups by gap status · {period} · {quality_bar}", goals=goal_words,
+                 period=rules.period, quality_bar=rules.bar_words)
+    return Evidence(View(view.page, state), _("{country} · country profile", country=info["name"]), subtitle, colour,
                     pictures=tuple(pictures), key_figures=key_figures, citizen=tuple(citizen),
-                    method=f"{CELL_RULE} {_quality_sentence(rules, settings)}",
+                    method=f"{cell_rule()} {_quality_sentence(rules, settings)}",
                     sources=_sources(query, rules.params["scope"], titles=datasets.title, kinds=["official"]),
-                    link=link + View(view.page, state).relative_url(), demo=DEMO_NOTICE if rules.demo else None,
+                    link=link + View(view.page, state).relative_url(), demo=_(DEMO_NOTICE) if rules.demo else None,
                     empty=empty)
 
 
@@ -502,11 +574,11 @@ def _by_goal(cells: pd.DataFrame) -> Picture:
               .with_data.mean())
     names = {g.number: g.label for g in GOALS}
     shares = shares.assign(row=shares.goal.map(names))
-    return Picture("Coverage by goal and group", partial(charts.coverage_heatmap,
+    return Picture(N_("Coverage by goal and group"), partial(charts.coverage_heatmap,
         shares, row="row", column="group_label", value="with_data",
         row_order=[names[g] for g in sorted(shares.goal.unique())],
         column_order=list(dict.fromkeys(shares.sort_values("group_sort").group_label)),
-        hover_label="Expected cells with data (official or citizen)"))
+        hover_label=_("Expected cells with data (official or citizen)")))
 
 
 def _subnational(query, area: str, units: pd.DataFrame, rules: _Rules, params: dict, state: dict) -> list:
@@ -532,9 +604,9 @@ def _subnational(query, area: str, units: pd.DataFrame, rules: _Rules, params: d
         values = query("latest_values_by_area", indicator=indicator, group_id=group, country=area, **rules.params)
         if values.empty:
             return []
-        _, shown, kind = _series_and_kind(values, params, state)
+        _series, shown, kind = _series_and_kind(values, params, state)
         figure = partial(maps.subnational_value_map, shown.merge(shapes, on="area"), kind, shown.unit.iloc[0])
-    return [Picture("Subnational map", figure)]
+    return [Picture(N_("Subnational map"), figure)]
 
 
 # ---- a citizen dataset: the gaps it fills, and how far to trust it ----
@@ -543,15 +615,17 @@ def _citizen(view: View, query, link: str) -> Evidence:
     params = view.params
     rules = _rules(params, query)
     if rules is None:
-        return Evidence(view, "Citizen data", "", link=link + view.relative_url(), empty="The data shown holds no observation.")
+        return Evidence(view, _("Citizen data"), "", link=link + view.relative_url(),
+                        empty=_("The data shown holds no observation."))
     datasets = query("citizen_datasets", scope=rules.params["scope"])
     ids = list(datasets.dataset_id)
     wanted = params.get("dataset")
     if wanted is not None and wanted not in ids:
-        return _missing(view, link, f"Citizen dataset {wanted!r} is not in this database (removed, or not in the data shown).")
+        return _missing(view, link, _("Citizen dataset '{dataset}' is not in this database (removed, or not in the data "
+                                      "shown).", dataset=wanted))
     if not ids:
-        return Evidence(view, "Citizen data", rules.period, link=link + view.relative_url(),
-                        demo=DEMO_NOTICE if rules.demo else None, empty="No citizen dataset in the data shown.")
+        return Evidence(view, _("Citizen data"), rules.period, link=link + view.relative_url(),
+                        demo=_(DEMO_NOTICE) if rules.demo else None, empty=_("No citizen dataset in the data shown."))
     dataset = wanted or ids[0]
     state = {"dataset": dataset, **rules.state}
     info = query("citizen_dataset", dataset=dataset, **rules.params).iloc[0]
@@ -562,35 +636,47 @@ def _citizen(view: View, query, link: str) -> Evidence:
     suppressed = int((estimates.reliability == "suppressed").sum())
     flagged = int((estimates.reliability == "low reliability").sum())
     cells, gaps = int(coverage.cells.sum()), int(coverage.gaps_filled.sum())
-    key_figures = (("Quality tier", TIER_LABELS[int(info.tier_rank)]), ("Score", f"{int(info.score)} of {MAX_SCORE}"),
-                   ("Participation", f"{int(info.participation_level)} of 5"),
-                   ("Statistical office review", info.nso_review.capitalize()),
-                   ("Expected cells covered", str(cells)), ("Of which no official data", str(gaps)),
-                   ("Estimates", str(len(estimates))), ("Suppressed", str(suppressed)))
+    key_figures = ((_("Quality tier"), TIER_LABELS[int(info.tier_rank)]),
+                   (_("Score"), of_total(int(info.score), MAX_SCORE)),
+                   (_("Participation"), of_total(int(info.participation_level), 5)),
+                   (_("Statistical office review"), _(info.nso_review).capitalize()),
+                   (_("Expected cells covered"), format_number(cells)), (_("Of which no official data"), format_number(gaps)),
+                   (_("Estimates"), format_number(len(estimates))), (_("Suppressed"), format_number(suppressed)))
     pictures, empty = (), None
     if coverage.empty:
-        empty = f"No released estimate of this dataset for an expected group in {rules.period}."
+        empty = _("No released estimate of this dataset for an expected group in {period}.", period=rules.period)
     else:
-        pictures = (Picture("Map", partial(maps.coverage_map, coverage, "gaps_filled_pct",
-                                           "Its cells with no official data")),)
+        pictures = (Picture(N_("Map"), partial(maps.coverage_map, coverage, "gaps_filled_pct",
+                                               _("Its cells with no official data"))),)
     within = compared[compared.same_series]
-    counted = ("These count as gaps filled on every map." if info.meets_bar
-               else "It is below the quality bar chosen: these show as citizen data below the bar.")
-    citizen = [f"In {rules.period} it covers {cells} expected cells (indicator × group × country), {gaps} of them with "
-               f"no official data. {counted}",
+    counted = (_("These count as gaps filled on every map.") if info.meets_bar
+               else _("It is below the quality bar chosen: these show as citizen data below the bar."))
+    if info.subject == "people":
+        withheld = _("{suppressed} of its {estimates} estimates are suppressed (fewer than {fewest} respondents, or "
+                     "withheld so that one cannot be worked out from the others); {flagged} are flagged low reliability.",
+                     suppressed=format_number(suppressed), estimates=format_number(len(estimates)),
+                     fewest=format_number(settings["min_sample_size"]), flagged=format_number(flagged))
+    else:
+        withheld = _("None is suppressed: its records are about places or things, not people; {flagged} are flagged "
+                     "low reliability.", flagged=format_number(flagged))
+    citizen = [_("In {period} it covers {cells} expected cells (indicator × group × country), {gaps} of them with no "
+                 "official data.", period=rules.period, cells=format_number(cells), gaps=format_number(gaps))
+               + f" {counted}",
                _trust(info, bool(info.meets_bar)),
-               (f"{suppressed} of its {len(estimates)} estimates are suppressed (fewer than {settings['min_sample_size']} "
-                "respondents, or withheld so that one cannot be worked out from the others)"
-                if info.subject == "people" else "None is suppressed: its records are about places or things, not people")
-               + f"; {flagged} are flagged low reliability."]
+               withheld]
     if len(within):
-        citizen.append(f"Of {len(within)} estimates set against the same official series, the official value lies within "
-                       f"the citizen 95% interval in {int(within.official_within_interval.sum())}.")
-    period = " to ".join(str(d)[:10] for d in (info.collection_start, info.collection_end) if pd.notna(d)) or "not given"
-    method = (f"{CELL_RULE.split(';')[0]}; the map shows, for each country, the share of the cells this dataset covers "
-              f"that have no official data. {_quality_sentence(rules, settings)}")
+        citizen.append(_("Of {compared} estimates set against the same official series, the official value lies within "
+                         "the citizen 95% interval in {within}.", compared=format_number(len(within)),
+                         within=format_number(int(within.official_within_interval.sum()))))
+    dates = [str(d)[:10] for d in (info.collection_start, info.collection_end) if pd.notna(d)]
+    period = (_("{start} to {end}", start=dates[0], end=dates[1]) if len(dates) == 2
+              else dates[0] if dates else _("not given"))
+    method = (_("A cell is an indicator, a country, a group and the period window, counted only where the group is "
+                "expected for the indicator; the map shows, for each country, the share of the cells this dataset "
+                "covers that have no official data.") + f" {_quality_sentence(rules, settings)}")
     sources = _sources(query, rules.params["scope"], titles=[info.title], kinds=["official"])
     return Evidence(View(view.page, state), info.title,
-                    f"Citizen data by {info.producer} · collected {period} · gaps it fills in {rules.period} · "
-                    f"{rules.bar_words}", NEUTRAL_COLOUR, pictures, key_figures, tuple(citizen), method, sources,
-                    link + View(view.page, state).relative_url(), DEMO_NOTICE if info.is_demo else None, empty)
+                    _("Citizen data by {producer} · collected {period} · gaps it fills in {window} · {quality_bar}",
+                      producer=info.producer, period=period, window=rules.period, quality_bar=rules.bar_words),
+                    NEUTRAL_COLOUR, pictures, key_figures, tuple(citizen), method, sources,
+                    link + View(view.page, state).relative_url(), _(DEMO_NOTICE) if info.is_demo else None, empty)

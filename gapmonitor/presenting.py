@@ -7,6 +7,7 @@ holds; the presentation goes on."""
 import streamlit as st
 
 from gapmonitor import stories, ui
+from gapmonitor.i18n import N_, _
 
 # Keys: arrows for a keyboard, Page Down / Page Up for the clickers presenters hold (they send those).
 # Streamlit 1.67's st.button(shortcut=...) takes one key each, so the clicker's keys have buttons of their
@@ -53,8 +54,11 @@ def bar(current, sections: dict) -> None:
     steps = steps[steps.story_id == story_id].reset_index(drop=True)
     if steps.empty:
         listed = ui.query("stories")
-        what = "has no steps yet" if story_id in set(listed.story_id) else "is not in this database (deleted, or the link is mistyped)"
-        _bar_without_steps(f"The story “{story_id}” {what}.", pages)
+        if story_id in set(listed.story_id):
+            said = _("The story “{story}” has no steps yet.", story=story_id)
+        else:
+            said = _("The story “{story}” is not in this database (deleted, or the link is mistyped).", story=story_id)
+        _bar_without_steps(said, pages)
         st.stop()
 
     count = len(steps)
@@ -63,7 +67,7 @@ def bar(current, sections: dict) -> None:
     target = pages.get(step.page)
     if target is None:
         _draw_bar(steps, n, pages, story_id)
-        st.error(f"Step {n} shows the page “{step.page}”, which this app no longer has.")
+        st.error(_("Step {number} shows the page “{page}”, which this app no longer has.", number=n, page=step.page))
         st.stop()
 
     wanted = {**stories.params_of(step.params), "story": story_id, "step": str(n)}
@@ -120,23 +124,26 @@ def _draw_bar(steps, n: int, pages: dict, story_id: str) -> None:
     count = len(steps)
     step = steps.iloc[n - 1]
     with st.container(key="presenting_bar", horizontal=True, vertical_alignment="center", gap="medium"):
-        previous = st.button("◀ Previous", key="presenting_previous", shortcut=PREVIOUS, disabled=n == 1,
-                             help="Previous step (← or Page Up)")
-        st.markdown(f"**Step {n} of {count}** · {_escape(step.title)}", width="stretch")
-        following = st.button("Next ▶", key="presenting_next", shortcut=NEXT, disabled=n == count, type="primary",
-                              help="Next step (→ or Page Down)")
+        previous = st.button(_("◀ Previous"), key="presenting_previous", shortcut=PREVIOUS, disabled=n == 1,
+                             help=_("Previous step (← or Page Up)"))
+        st.markdown(_("**Step {number} of {count}** · {title}", number=n, count=count, title=_escape(step.title)),
+                    width="stretch")
+        following = st.button(_("Next ▶"), key="presenting_next", shortcut=NEXT, disabled=n == count, type="primary",
+                              help=_("Next step (→ or Page Down)"))
         show_note = st.session_state.get(NOTE_SHOWN, False)
         # a button, not a toggle: a toggle is a checkbox input, and the browser keeps the focus there, where
         # Streamlit ignores the arrow keys (they belong to the input)
-        st.button("Hide note" if show_note else "Note", key="presenting_note", on_click=_flip_note,
-                  help="The presenter's note for this step")
-        leave = st.button("Exit", key="presenting_exit", help="Leave the presentation for the Stories page")
+        st.button(_("Hide note") if show_note else _("Note"), key="presenting_note", on_click=_flip_note,
+                  help=_("The presenter's note for this step"))
+        leave = st.button(_("Exit"), key="presenting_exit", help=_("Leave the presentation for the Stories page"))
     with st.container(key="presenting_clicker"):
-        previous |= st.button("Previous", key="presenting_clicker_previous", shortcut=CLICKER_PREVIOUS, disabled=n == 1)
-        following |= st.button("Next", key="presenting_clicker_next", shortcut=CLICKER_NEXT, disabled=n == count)
+        previous |= st.button(_("Previous"), key="presenting_clicker_previous", shortcut=CLICKER_PREVIOUS,
+                              disabled=n == 1)
+        following |= st.button(_("Next"), key="presenting_clicker_next", shortcut=CLICKER_NEXT, disabled=n == count)
     if show_note:
         with st.container(key="presenting_note_text"):
-            st.markdown(f"*{_escape(step.note)}*" if isinstance(step.note, str) and step.note else "*No note for this step.*")
+            st.markdown(f"*{_escape(step.note)}*" if isinstance(step.note, str) and step.note
+                        else _("*No note for this step.*"))
     if leave:
         _exit(pages)
     if following and n < count:
@@ -147,9 +154,9 @@ def _draw_bar(steps, n: int, pages: dict, story_id: str) -> None:
 
 def _bar_without_steps(message: str, pages: dict) -> None:
     with st.container(key="presenting_bar", horizontal=True, vertical_alignment="center"):
-        st.markdown("**Presentation**", width="stretch")
-        leave = st.button("Exit", key="presenting_exit")
-    st.warning(message + " Open the Stories page to choose another.")
+        st.markdown(_("**Presentation**"), width="stretch")
+        leave = st.button(_("Exit"), key="presenting_exit")
+    st.warning(message + " " + _("Open the Stories page to choose another."))
     if leave:
         _exit(pages)
 
@@ -159,11 +166,11 @@ def _escape(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in str(text))
 
 
-# What each page shows, by the URL parameter that names it, and how to say it is gone.
+# What each page shows, by the URL parameter that names it, and how to say it is gone (shown with _()).
 NAMED = {
-    "indicator": ("indicator_found", "indicator {}: no series of it has data in this database any more"),
-    "area": ("area_found", "the country or area {}: it is not in this database"),
-    "dataset": ("dataset_found", "the citizen dataset {}: it was removed, or is no longer public"),
+    "indicator": ("indicator_found", N_("indicator {code}: no series of it has data in this database any more")),
+    "area": ("area_found", N_("the country or area {code}: it is not in this database")),
+    "dataset": ("dataset_found", N_("the citizen dataset {code}: it was removed, or is no longer public")),
 }
 
 
@@ -178,5 +185,11 @@ def _say_what_is_missing(page: str, params: dict, last: bool) -> None:
     found = ui.query("view_presence", **{k: (code if k == kind else None) for k in NAMED}).iloc[0]
     column, words = NAMED[kind]
     if not found[column]:
-        st.warning(f"**Missing since this step was saved:** {words.format(_escape(code))}. The page below shows what "
-                   "the database holds now." + ("" if last else " Next goes on to the next step."), icon="⚠️")
+        what = _(words, code=_escape(code))
+        if last:
+            said = _("**Missing since this step was saved:** {what}. The page below shows what the database holds now.",
+                     what=what)
+        else:
+            said = _("**Missing since this step was saved:** {what}. The page below shows what the database holds now. "
+                     "Next goes on to the next step.", what=what)
+        st.warning(said, icon="⚠️")

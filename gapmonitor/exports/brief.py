@@ -7,8 +7,10 @@ import base64
 import datetime
 from html import escape
 
+from gapmonitor import i18n
 from gapmonitor.evidence import Evidence
 from gapmonitor.exports import images
+from gapmonitor.i18n import _, format_date
 
 FIGURE_SIZE = (1100, 600)  # px of the figure (× 2 for print): 182 mm wide
 FONT_SIZE = 15             # px of the figure's text at that size: about 7 pt on paper
@@ -17,7 +19,7 @@ FITS = ((100, 9.0), (84, 8.5), (70, 8.0), (58, 7.5))
 
 CSS = """
 @page { size: A4; margin: 12mm 14mm 11mm 14mm;
-        @bottom-right { content: "SDG Gap Monitor · evidence brief · __MADE__"; font-size: 7pt; color: #777;
+        @bottom-right { content: "__FOOTER__"; font-size: 7pt; color: #777;
                         font-family: "Liberation Sans", "DejaVu Sans", sans-serif; } }
 * { box-sizing: border-box; }
 body { font-family: "Liberation Sans", "DejaVu Sans", sans-serif; font-size: var(--text); color: #1a1a1a; margin: 0;
@@ -53,7 +55,12 @@ p { margin: 0 0 1mm 0; }
 
 def pdf(evidence: Evidence) -> bytes:
     """The brief as PDF bytes: always one A4 page (the figure and text shrink until it fits); a view with
-    no data gives a brief that says so instead of the figure."""
+    no data gives a brief that says so instead of the figure. Its words are in the evidence's language."""
+    with i18n.using(evidence.lang):
+        return _pdf(evidence)
+
+
+def _pdf(evidence: Evidence) -> bytes:
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
@@ -80,10 +87,15 @@ def _figure(evidence: Evidence) -> tuple[str | None, str | None]:
     if wanted and wanted > height:  # a taller grid is drawn whole, at its own height
         height = int(wanted)
         if wanted > 2 * FIGURE_SIZE[1]:  # then its rows are too small to read on one page
-            note = f"{picture.name}: to read every row, download this view's image."
-    png = images.figure_image(picture.figure, "png", width, height, 2, name=f"{picture.name} of “{evidence.title}”",
+            note = _("{figure}: to read every row, download this view's image.", figure=_(picture.name))
+    png = images.figure_image(picture.figure, "png", width, height, 2, name=images.figure_name(picture, evidence),
                               font_size=FONT_SIZE)
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii"), note
+
+
+def licence_words(licence: str | None) -> str:
+    """'licence: CC BY 4.0' (or 'licence: not given'), in the current language."""
+    return _("licence: {licence}", licence=licence) if licence else _("licence: not given")
 
 
 def _html(evidence: Evidence, figure: str | None, note: str | None, figure_mm: int, text_pt: float,
@@ -92,19 +104,26 @@ def _html(evidence: Evidence, figure: str | None, note: str | None, figure_mm: i
     citizen = list(evidence.citizen)
     sources = list(evidence.sources)
     if cut:
-        citizen = citizen[:4] + ([f"… and {len(evidence.citizen) - 4} more: see the view."] if len(citizen) > 4 else [])
+        citizen = citizen[:4] + ([_("… and {count} more: see the view.", count=len(evidence.citizen) - 4)]
+                                 if len(citizen) > 4 else [])
         sources = sources[:6]
     picture = evidence.pictures[0] if evidence.pictures else None
-    parts = [f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{e(evidence.title)}</title>'
-             f'<style>{CSS.replace("__MADE__", datetime.date.today().isoformat())}</style></head>'
+    adds, method = _("What citizen data adds, and how far to trust it"), _("Method")
+    sources_heading, no_dataset = _("Sources and licences"), _("No dataset in the data shown.")
+    restore = _("Restore this view")
+    footer = _("SDG Gap Monitor · evidence brief · {date}", date=format_date(datetime.date.today()))
+    footer = footer.replace("\\", "\\\\").replace('"', '\\"')  # a CSS string
+    parts = [f'<!doctype html><html lang="{e(i18n.current())}"><head><meta charset="utf-8">'
+             f'<title>{e(evidence.title)}</title><style>{CSS.replace("__FOOTER__", footer)}</style></head>'
              f'<body style="--colour:{evidence.colour};'
              f'--figure:{figure_mm}mm;--text:{text_pt}pt">',
              f'<header><h1>{e(evidence.title)}</h1><p>{e(evidence.subtitle)}</p></header>']
     if evidence.demo:
-        parts.append(f'<div class="demo">{e(evidence.demo)}. Values, and the citizen datasets with their producers, '
-                     'are generated for demonstration; codes and titles of goals and indicators are official.</div>')
+        parts.append('<div class="demo">' + e(_(
+            "{notice}. Values, and the citizen datasets with their producers, are generated for demonstration; codes "
+            "and titles of goals and indicators are official.", notice=evidence.demo)) + "</div>")
     if figure:
-        parts.append(f'<figure><img src="{figure}" alt="{e(picture.name)}"></figure>')
+        parts.append(f'<figure><img src="{figure}" alt="{e(_(picture.name))}"></figure>')
         if picture.legend:
             parts.append('<div class="chips">' + "".join(
                 f'<span><i style="background:{c}"></i>{e(label)}</span>' for label, c in picture.legend) + "</div>")
@@ -118,15 +137,15 @@ def _html(evidence: Evidence, figure: str | None, note: str | None, figure_mm: i
             for label, value in evidence.key_figures) + "</div>")
     parts.append('<div class="columns">')
     if citizen:
-        parts.append('<section><h2>What citizen data adds, and how far to trust it</h2><ul>'
+        parts.append(f'<section><h2>{e(adds)}</h2><ul>'
                      + "".join(f"<li>{e(s)}</li>" for s in citizen) + "</ul></section>")
     if evidence.method:
-        parts.append(f'<section><h2>Method</h2><p>{e(evidence.method)}</p></section>')
+        parts.append(f'<section><h2>{e(method)}</h2><p>{e(evidence.method)}</p></section>')
     parts.append("</div>")
-    parts.append('<h2>Sources and licences</h2><ul class="sources">' + ("".join(
-        f"<li><b>{e(s.title)}</b> — {e(s.source)}; licence: {e(s.licence or 'not given')}</li>" for s in sources)
-        or "<li>No dataset in the data shown.</li>") + "</ul>")
+    parts.append(f'<h2>{e(sources_heading)}</h2><ul class="sources">' + ("".join(
+        f"<li><b>{e(s.title)}</b> — {e(s.source)}; {e(licence_words(s.licence))}</li>" for s in sources)
+        or f'<li>{e(no_dataset)}</li>') + "</ul>")
     if evidence.link:
-        parts.append(f'<h2>Restore this view</h2><p class="link"><a href="{e(evidence.link)}">{e(evidence.link)}</a></p>')
+        parts.append(f'<h2>{e(restore)}</h2><p class="link"><a href="{e(evidence.link)}">{e(evidence.link)}</a></p>')
     parts.append("</body></html>")
     return "".join(parts)

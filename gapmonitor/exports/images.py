@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from gapmonitor import maps
+from gapmonitor import i18n, maps
 from gapmonitor.evidence import Evidence, Picture
+from gapmonitor.i18n import _
 
 CHROMIUM = Path(os.environ.get("GAPMONITOR_CHROMIUM", "/usr/bin/chromium"))  # Debian's; never a downloaded one
 TOPOJSON_URL = maps.WORLD_TOPOJSON.parent.as_uri() + "/"  # Plotly.js loads <this>world_110m.json
@@ -51,7 +52,8 @@ class _Exporter:
         import kaleido
 
         if not CHROMIUM.is_file():
-            raise ImageError(f"Images need Chromium at {CHROMIUM} (Debian's chromium package), and it is not there.")
+            raise ImageError(_("Images need Chromium at {path} (Debian's chromium package), and it is not there.",
+                               path=CHROMIUM))
         loop = asyncio.new_event_loop()
         threading.Thread(target=loop.run_forever, name="kaleido", daemon=True).start()
 
@@ -64,7 +66,8 @@ class _Exporter:
             self._kaleido = asyncio.run_coroutine_threadsafe(open_browser(), loop).result(TIMEOUT)
         except Exception as e:
             loop.call_soon_threadsafe(loop.stop)
-            raise ImageError(f"Chromium ({CHROMIUM}) did not start for the image export: {e}") from e
+            raise ImageError(_("Chromium ({path}) did not start for the image export: {error}", path=CHROMIUM,
+                               error=e)) from e
         self._loop = loop
 
     def render(self, figure: dict, fmt: str, width: int, height: int, scale: float) -> bytes:
@@ -80,7 +83,8 @@ class _Exporter:
                 return asyncio.run_coroutine_threadsafe(job, loop).result(TIMEOUT + 10)
             except Exception as e:
                 if attempt == 2 or not self._browser_died():
-                    raise ImageError(f"The image export failed: {type(e).__name__}: {e}") from e
+                    raise ImageError(_("The image export failed: {kind}: {error}", kind=type(e).__name__,
+                                       error=e)) from e
                 self.close()
         raise AssertionError("unreachable")
 
@@ -108,7 +112,7 @@ atexit.register(EXPORTER.close)
 def available() -> str | None:
     """None when images can be made here, else why not (for the pages to say instead of a button)."""
     if not CHROMIUM.is_file():
-        return f"Images need Chromium at {CHROMIUM} (Debian's chromium package)."
+        return _("Images need Chromium at {path} (Debian's chromium package).", path=CHROMIUM)
     return None
 
 
@@ -138,19 +142,25 @@ def _export_copy(figure: go.Figure, font_size: int | None = None) -> dict:
 
 
 def figure_image(figure: go.Figure, fmt: str = "png", width: int = SLIDE[0], height: int = SLIDE[1],
-                 scale: float = 2, name: str = "The figure", font_size: int | None = None) -> bytes:
+                 scale: float = 2, name: str | None = None, font_size: int | None = None) -> bytes:
     """One figure as PNG or SVG bytes, exactly `width` × `height` (× `scale` for PNG); ImageError when it
-    has nothing to draw or comes out blank."""
+    has nothing to draw or comes out blank. `name`: the figure in the errors' words."""
+    name = name or _("The figure")
     if fmt not in ("png", "svg"):
-        raise ImageError(f"Images are PNG or SVG, not {fmt!r}.")
+        raise ImageError(_("Images are PNG or SVG, not '{format}'.", format=fmt))
     if figure is None or not _drawable(figure):
-        raise ImageError(f"{name} cannot be drawn: it holds no data.")
+        raise ImageError(_("{name} cannot be drawn: it holds no data.", name=name))
     data = EXPORTER.render(_export_copy(figure, font_size), fmt, width, height, scale if fmt == "png" else 1)
     if fmt == "png" and _blank(data):
-        raise ImageError(f"{name} came out blank: Chromium drew nothing.")
+        raise ImageError(_("{name} came out blank: Chromium drew nothing.", name=name))
     if fmt == "svg" and b"<path" not in data:
-        raise ImageError(f"{name} came out blank: the SVG holds no shape.")
+        raise ImageError(_("{name} came out blank: the SVG holds no shape.", name=name))
     return data
+
+
+def figure_name(picture: Picture, evidence: Evidence) -> str:
+    """A figure of a view in words (for what an export says of it): 'Map of “Goal 5 · …”'."""
+    return _("{figure} of “{title}”", figure=_(picture.name), title=evidence.title)
 
 
 def _blank(png: bytes) -> bool:
@@ -252,7 +262,7 @@ def _layout(evidence: Evidence, picture: Picture, width: int, height: int) -> _L
     footer = []
     if evidence.demo:
         footer.append((evidence.demo, 17, True, DEMO_COLOUR, 1))
-    footer.append((f"Restore this view: {evidence.link}", 13, False, "#555555", 2))
+    footer.append((_("Restore this view: {link}", link=evidence.link), 13, False, "#555555", 2))
     footer.append((evidence.source_line, 13, False, "#555555", 3))
     for text, size, bold, colour, most in footer:
         lines = _wrap(text, size, bold, inner, most)
@@ -263,7 +273,8 @@ def _layout(evidence: Evidence, picture: Picture, width: int, height: int) -> _L
         bottom = _chips(picture.legend, inner, bottom - 6, texts, chips)
     body_height = bottom - 8 - body_top
     if body_height < 200:
-        raise ImageError(f"{picture.name}: an image of {width} × {height} px leaves no room for the figure.")
+        raise ImageError(_("{figure}: an image of {width} × {height} px leaves no room for the figure.",
+                           figure=_(picture.name), width=width, height=height))
     return _Layout(width, height, evidence.colour, tuple(texts), tuple(chips), (PAD, body_top, inner, body_height))
 
 
@@ -301,7 +312,13 @@ def _body_size(picture: Picture, width: int, height: int, evidence: Evidence) ->
 def image(evidence: Evidence, picture: str | None = None, fmt: str = "png", width: int = SLIDE[0],
           height: int = SLIDE[1], scale: float = 2) -> bytes:
     """A figure of the view (the main one by default, else by name) framed with its title, legend, source
-    line, link and demo label: PNG (width × height × scale px) or SVG. ImageError when it cannot be drawn."""
+    line, link and demo label: PNG (width × height × scale px) or SVG, in the evidence's language.
+    ImageError when it cannot be drawn."""
+    with i18n.using(evidence.lang):
+        return _image(evidence, picture, fmt, width, height, scale)
+
+
+def _image(evidence: Evidence, picture: str | None, fmt: str, width: int, height: int, scale: float) -> bytes:
     try:
         chosen = evidence.picture(picture)
     except LookupError as e:
@@ -309,12 +326,12 @@ def image(evidence: Evidence, picture: str | None = None, fmt: str = "png", widt
     width, height = _body_size(chosen, width, height, evidence)
     layout = _layout(evidence, chosen, width, height)
     w, h = layout.body[2:]
-    name = f"{chosen.name} of “{evidence.title}”"
+    name = figure_name(chosen, evidence)
     if fmt == "svg":
         return _svg(layout, figure_image(chosen.figure, "svg", int(w), int(h), name=name))
     if fmt == "png":
         return _png(layout, figure_image(chosen.figure, "png", int(w), int(h), scale, name=name), scale)
-    raise ImageError(f"Images are PNG or SVG, not {fmt!r}.")
+    raise ImageError(_("Images are PNG or SVG, not '{format}'.", format=fmt))
 
 
 def _png(layout: _Layout, body: bytes, scale: float) -> bytes:

@@ -8,8 +8,11 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
+from gapmonitor import i18n
 from gapmonitor.evidence import Evidence
 from gapmonitor.exports import images
+from gapmonitor.exports.brief import licence_words
+from gapmonitor.i18n import _
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)   # 16:9
 FIGURE_SIZE = (1150, 700)                     # px of the picture (× 2): the left two thirds of the slide
@@ -20,11 +23,13 @@ FONT = "Liberation Sans"
 
 
 def deck(views: list[tuple[Evidence, str]]) -> bytes:
-    """A PPTX with one slide per (evidence, presenter's note), in order."""
+    """A PPTX with one slide per (evidence, presenter's note), in order; each slide's words in its evidence's
+    language."""
     presentation = Presentation()
     presentation.slide_width, presentation.slide_height = WIDTH, HEIGHT
     for evidence, note in views:
-        _slide(presentation, evidence, note or "")
+        with i18n.using(evidence.lang):
+            _slide(presentation, evidence, note or "")
     out = io.BytesIO()
     presentation.save(out)
     return out.getvalue()
@@ -83,7 +88,7 @@ def _slide(presentation, evidence: Evidence, note: str) -> None:
     picture_width = Emu(int((WIDTH - 2 * margin) * 0.66))
     if evidence.pictures:
         chosen = evidence.picture()
-        png = images.figure_image(chosen.figure, "png", *FIGURE_SIZE, scale=2, name=f"{chosen.name} of “{evidence.title}”",
+        png = images.figure_image(chosen.figure, "png", *FIGURE_SIZE, scale=2, name=images.figure_name(chosen, evidence),
                                   font_size=FONT_SIZE)
         room = bottom - top - (Inches(0.35) if chosen.legend else 0)
         width = min(picture_width, Emu(int(room * FIGURE_SIZE[0] / FIGURE_SIZE[1])))
@@ -101,18 +106,20 @@ def _slide(presentation, evidence: Evidence, note: str) -> None:
     if figures:
         _text(slide, right, top, WIDTH - right - margin, bottom - top, figures)
 
-    footer = [(evidence.source_line, 10, False, "#555555"), (f"Restore this view: {evidence.link}", 10, False, "#555555")]
+    restore = _("Restore this view: {link}", link=evidence.link)
+    footer = [(evidence.source_line, 10, False, "#555555"), (restore, 10, False, "#555555")]
     if evidence.demo:
         footer.insert(0, (evidence.demo, 12, True, DEMO_COLOUR))
     _text(slide, margin, HEIGHT - Inches(0.9), WIDTH - 2 * margin, Inches(0.85), footer)
 
     notes = slide.notes_slide.notes_text_frame
+    sources = "; ".join(f"{s.title} — {s.source}; {licence_words(s.licence)}" for s in evidence.sources)
     notes.text = "\n\n".join(part for part in (
-        note and f"Presenter's note: {note}",
-        evidence.notice and f"Not shown: {evidence.notice}",
-        "What citizen data adds, and how far to trust it: " + " ".join(evidence.citizen) if evidence.citizen else "",
-        evidence.method and f"Method: {evidence.method}",
-        "Sources and licences: " + ("; ".join(f"{s.title} — {s.source}; licence: {s.licence or 'not given'}"
-                                              for s in evidence.sources) or "none in the data shown"),
-        f"Restore this view: {evidence.link}",
+        note and _("Presenter's note: {note}", note=note),
+        evidence.notice and _("Not shown: {notice}", notice=evidence.notice),
+        evidence.citizen and _("What citizen data adds, and how far to trust it: {sentences}",
+                               sentences=" ".join(evidence.citizen)),
+        evidence.method and _("Method: {method}", method=evidence.method),
+        _("Sources and licences: {sources}", sources=sources) if sources else _("Sources and licences: none in the data shown"),
+        restore,
     ) if part)
