@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gapmonitor import country_codes, db, group_suggestions, reference
+from gapmonitor import country_codes, db, group_suggestions, reference, titles
 from gapmonitor.accounts import Actor
 from gapmonitor.audit import Entry
 from gapmonitor.formats import OBSERVATION_COLUMNS, SUBJECTS, Batch, Problem, ReadError, fatal, registry
+from gapmonitor.i18n import N_, _, format_number, n_
 
 AREA_COLUMNS = ["code", "local_code", "name", "parent"]  # Batch.new_areas
 RESOLVE = Path(__file__).with_name("resolve_import.sql").read_text(encoding="utf-8")
@@ -52,7 +53,7 @@ def read(path: str | Path, fmt: str | None = None, *, con: duckdb.DuckDBPyConnec
     given = {k: v for k, v in options.items() if v not in (None, "")}
     form = registry.get(fmt) if fmt else registry.detect(path, given)
     for option in form.required(given):
-        raise fatal(name or path, f"a {form.label} needs {option.help}")
+        raise fatal(name or path, _("a {format} needs {option}", format=_(form.label), option=_(option.help)))
     batch = form.read(path, con, **{o.name: given.get(o.name) for o in form.options})
     if name:
         batch.file = name
@@ -158,23 +159,33 @@ def _preview_observations(con, result: Preview) -> Preview:
     con.execute("create or replace temp view resolved as "
                 "select i.*, r.* exclude (_pos, row) from incoming as i join resolution as r using (_pos)")
 
-    for row, column, value, message in con.execute("""
-        select row, column_name, value, message from (
-            select row, 'area' as column_name, area as value,
-                'unknown area code' || case when area_scheme = 'm49' then ' (not an M49 country or region)'
-                    when area_scheme = 'iso3' then ' (not an ISO alpha-3 code of an M49 country)'
-                    else ' (not a country; choose the country of a national file to read it as subnational)' end
-                    as message
+    # the query says which problem (and its detail); the message is written here, in the interface's language
+    unknown_area = {"m49": _("unknown area code (not an M49 country or region)"),
+                    "iso3": _("unknown area code (not an ISO alpha-3 code of an M49 country)"),
+                    None: _("unknown area code (not a country; choose the country of a national file to read it as "
+                            "subnational)")}
+    for row, column, value, problem, detail in con.execute("""
+        select row, column_name, value, problem, detail from (
+            select row, 'area' as column_name, area as value, 'area' as problem,
+                case when area_scheme in ('m49', 'iso3') then area_scheme end as detail
             from resolved where area_code is null and not new_area
             union all
-            select row, 'series', series, 'the indicator of this new series is unknown (' || coalesce(nullif(indicator, ''), 'none given') || ')'
+            select row, 'series', series, 'indicator', nullif(indicator, '')
             from resolved where series_indicator is null
             union all
-            select row, 'series', series || ' ' || area || ' ' || dims || ' ' || time_detail,
-                'duplicate observation: same series, area, group dimensions and period as row ' || first_row
+            select row, 'series', series || ' ' || area || ' ' || dims || ' ' || time_detail, 'duplicate',
+                first_row::varchar
             from resolved where first_row <> row
         ) order by row
     """).fetchall():
+        if problem == "area":
+            message = unknown_area[detail]
+        elif problem == "indicator":
+            message = (_("the indicator of this new series is unknown ({indicator})", indicator=detail) if detail
+                       else _("the indicator of this new series is unknown (none given)"))
+        else:
+            message = _("duplicate observation: same series, area, group dimensions and period as row {row}",
+                        row=detail)
         result.problems.append(Problem("error", message, batch.file, row, _source_column(batch, column), value))
 
     result.new_series = con.execute("""
@@ -182,7 +193,8 @@ def _preview_observations(con, result: Preview) -> Preview:
         from resolved where new_series and series_indicator is not null order by code
     """).df()
     for s in result.new_series.itertuples():
-        result.problems.append(Problem("warning", f"unknown series: added to the catalogue under indicator {s.indicator}",
+        result.problems.append(Problem("warning", _("unknown series: added to the catalogue under indicator {indicator}",
+                                                    indicator=s.indicator),
                                        batch.file, None, _source_column(batch, "series"), s.code))
     result.new_areas = con.execute("""
         -- a code may come with several names (rows for parts of it): the most frequent names it, and of
@@ -204,13 +216,14 @@ def _preview_observations(con, result: Preview) -> Preview:
         brought = brought[brought.code.isin(used) & ~brought.code.isin(known_areas(con))]
         result.new_areas = pd.concat([result.new_areas, brought[list(result.new_areas.columns)]], ignore_index=True)
     for a in result.new_areas.itertuples():
-        where = "a region (not drawn on maps)" if a.kind == "region" else f"a subnational area of {a.parent}"
-        result.problems.append(Problem("warning", f"new area {a.name!r}: added as {where}", batch.file, None,
-                                       _source_column(batch, "area"), a.local_code))
+        added = (_("new area {name!r}: added as a region (not drawn on maps)", name=a.name) if a.kind == "region"
+                 else _("new area {name!r}: added as a subnational area of {country}", name=a.name, country=a.parent))
+        result.problems.append(Problem("warning", added, batch.file, None, _source_column(batch, "area"), a.local_code))
     for row, year, counted in con.execute(
             "select row, year, bit_year(year) from incoming where year <> bit_year(year) order by row").fetchall():
-        result.problems.append(Problem("warning", f"year {year} is outside the years the gap rules tell apart: "
-                                       f"kept, and counted as {counted} in them", batch.file, row,
+        result.problems.append(Problem("warning", _("year {year} is outside the years the gap rules tell apart: "
+                                                    "kept, and counted as {counted} in them", year=year,
+                                                    counted=counted), batch.file, row,
                                        _source_column(batch, "year"), str(year)))
     con.register("batch_groups", _batch_groups(batch))
     for dimension, value, n in con.execute("""
@@ -221,9 +234,16 @@ def _preview_observations(con, result: Preview) -> Preview:
             select (dimension, dim_value) from group_mapping union all select (dimension, dim_value) from batch_groups)
         group by all order by 1, 2
     """).fetchall():
-        result.problems.append(Problem("warning", f"dimension value maps to no population group ({n} rows): kept, "
-                                       f"counted for no group{_suggested(group_suggestions.for_value(dimension, value))}",
-                                       batch.file, None, dimension, value))
+        suggested = _suggested(group_suggestions.for_value(dimension, value))
+        # English says "rows" whatever the count, as it always has; a translation has its plural forms
+        message = (n_("dimension value maps to no population group ({n} rows): kept, counted for no group; an "
+                      "editor can map it (Data page, or python -m gapmonitor map); suggested: {suggestions}",
+                      "dimension value maps to no population group ({n} rows): kept, counted for no group; an "
+                      "editor can map it (Data page, or python -m gapmonitor map); suggested: {suggestions}",
+                      n, suggestions=suggested) if suggested else
+                   n_("dimension value maps to no population group ({n} rows): kept, counted for no group",
+                      "dimension value maps to no population group ({n} rows): kept, counted for no group", n))
+        result.problems.append(Problem("warning", message, batch.file, None, dimension, value))
     for series, description, indicator, n in con.execute("""
         -- series new to the database that measure no group by definition, as far as the database knows
         select series, any_value(coalesce(nullif(series_description, ''), '')), any_value(series_indicator), count(*)
@@ -233,10 +253,19 @@ def _preview_observations(con, result: Preview) -> Preview:
     """).fetchall():
         if series in reference.official_series():
             continue  # the official list says which group it measures, or that it measures everyone
-        result.problems.append(Problem("warning", f"series that, as far as the database knows, measures no population "
-                                       f"group of its own ({n} rows): counted for its dimensions' groups only"
-                                       f"{_suggested(group_suggestions.for_series(series, description, indicator))}",
-                                       batch.file, None, _source_column(batch, "series"), series))
+        suggested = _suggested(group_suggestions.for_series(series, description, indicator))
+        message = (n_("series that, as far as the database knows, measures no population group of its own ({n} "
+                      "rows): counted for its dimensions' groups only; an editor can map it (Data page, or python -m "
+                      "gapmonitor map); suggested: {suggestions}",
+                      "series that, as far as the database knows, measures no population group of its own ({n} "
+                      "rows): counted for its dimensions' groups only; an editor can map it (Data page, or python -m "
+                      "gapmonitor map); suggested: {suggestions}", n, suggestions=suggested)
+                   if suggested else
+                   n_("series that, as far as the database knows, measures no population group of its own ({n} "
+                      "rows): counted for its dimensions' groups only",
+                      "series that, as far as the database knows, measures no population group of its own ({n} "
+                      "rows): counted for its dimensions' groups only", n))
+        result.problems.append(Problem("warning", message, batch.file, None, _source_column(batch, "series"), series))
 
     bad = con.execute("""
         select row from resolution
@@ -264,11 +293,8 @@ def _preview_observations(con, result: Preview) -> Preview:
 
 
 def _suggested(groups: list[tuple[str, str]]) -> str:
-    """A preview's hint: the group(s) an editor could map a value or series to, and why."""
-    if not groups:
-        return ""
-    return "; an editor can map it (Data page, or python -m gapmonitor map); suggested: " + \
-        "; ".join(f"{group} ({why})" for group, why in groups)
+    """A preview's hint: the group(s) an editor could map a value or series to, and why ("" for none)."""
+    return "; ".join(f"{group} ({why})" for group, why in groups)
 
 
 TEXT_COLUMNS = ["series", "series_description", "indicator", "unit", "area", "area_name", "area_scheme", "dims", "nature",
@@ -309,7 +335,7 @@ def _summary(con, result: Preview) -> dict:
     # a reader that counts its own rejected rows says so (records: the records left out for an error,
     # not the problems that name them, one per area name)
     return {**result.batch.summary, "rows to import": s[0], "rows rejected": result.rejected, "series": s[1], "areas": s[2],
-            "years": f"{s[3]}–{s[4]}" if s[3] is not None else "", "groups found": ", ".join(g for g, in groups) or "none"}
+            "years": f"{s[3]}–{s[4]}" if s[3] is not None else "", "groups found": ", ".join(titles.group(g) for g, in groups) or _("none")}
 
 
 def _batch_groups(batch: Batch) -> pd.DataFrame:
@@ -343,7 +369,7 @@ def apply(result: Preview, *, by: Actor, title: str, source: str, licence: str =
     if stopping := refusal(result, accept_rejected):
         raise ImportRefused(stopping)
     if not title.strip() or not source.strip():
-        raise ValueError("an import needs a title and a source")
+        raise ValueError(_("an import needs a title and a source"))
     about = citizen_description(result.batch, description) if kind == "citizen" else None
     try:
         entry = Entry(by, "import", result.dataset_id, {
@@ -386,9 +412,11 @@ def _recheck(con, result: Preview) -> None:
     con.unregister("checked")
     if gone:
         what, value = gone[0]
-        raise ImportRefused([Problem("error", f"the {what} was removed from the database after this file was "
-                                     "checked: check the file again", result.batch.file, None,
-                                     _source_column(result.batch, what), value)])
+        message = (_("the area was removed from the database after this file was checked: check the file again")
+                   if what == "area" else
+                   _("the series was removed from the database after this file was checked: check the file again"))
+        raise ImportRefused([Problem("error", message, result.batch.file, None, _source_column(result.batch, what),
+                                     value)])
 
 
 def _write(con, result: Preview, form, kind: str, title: str, source: str, licence: str, about: dict | None) -> None:
@@ -442,17 +470,20 @@ def citizen_description(batch: Batch, given: dict | None) -> dict:
     about.update({k: v for k, v in (given or {}).items() if v not in (None, "")})
     missing = [k for k in ("producer", "producer_type", "method") if not str(about.get(k, "")).strip()]
     if missing:
-        raise ValueError(f"citizen data needs its {', '.join(missing)} (who produced it, what kind of producer, how)")
+        raise ValueError(_("citizen data needs its {fields} (who produced it, what kind of producer, how)",
+                           fields=", ".join(missing)))
     about["subject"] = str(about.get("subject", "people")).strip().lower()
     if about["subject"] not in SUBJECTS:
-        raise ValueError(f"the subject of citizen data is 'people' (people or households: small estimates are "
-                         f"suppressed) or 'places' (places or things: nothing is suppressed), not {about['subject']!r}")
+        raise ValueError(_("the subject of citizen data is 'people' (people or households: small estimates are "
+                           "suppressed) or 'places' (places or things: nothing is suppressed), not {subject!r}",
+                           subject=about["subject"]))
     # a steward's import is published at once; a contributor's upload is a submission (gapmonitor/submissions.py)
     about["status"] = str(about.get("status", "published")).strip()
     if about["status"] not in ("published", "submitted"):
-        raise ValueError(f"a citizen dataset is imported 'published' or 'submitted' for review, not {about['status']!r}")
+        raise ValueError(_("a citizen dataset is imported 'published' or 'submitted' for review, not {status!r}",
+                           status=about["status"]))
     if about["status"] == "submitted" and not str(about.get("submitted_by", "")).strip():
-        raise ValueError("a submission needs the account that submits it")
+        raise ValueError(_("a submission needs the account that submits it"))
     about["consent_basis"] = str(about.get("consent_basis", "")).strip() or None
     return about
 
@@ -529,8 +560,9 @@ def _write_observations(con, result: Preview) -> None:
         group by all having count(*) > 1 order by all limit 1
     """, {"dataset": result.dataset_id}).fetchall()
     if twice:
-        raise ImportRefused([Problem("error", "duplicate observation: same series, area, group dimensions and period "
-                                     "as another row", result.batch.file, None, None, " ".join(twice[0]))])
+        raise ImportRefused([Problem("error", _("duplicate observation: same series, area, group dimensions and "
+                                                "period as another row"), result.batch.file, None, None,
+                                     " ".join(twice[0]))])
 
 
 def remove(dataset_id: str, path: Path | None = None, *, by: Actor) -> None:
@@ -540,9 +572,9 @@ def remove(dataset_id: str, path: Path | None = None, *, by: Actor) -> None:
     with db.writing(path, audit=Entry(by, "remove", dataset_id)) as con:
         found = con.execute("select is_demo from dataset where dataset_id = ?", [dataset_id]).fetchall()
         if not found:
-            raise ValueError(f"no dataset {dataset_id!r}")
+            raise ValueError(_("no dataset {dataset!r}", dataset=dataset_id))
         if found[0][0]:
-            raise ValueError("the demo data cannot be removed")
+            raise ValueError(_("the demo data cannot be removed"))
         con.execute("delete from observation where dataset_id = ?", [dataset_id])
         # The areas it added go, but those another dataset needs (its observations are there, or a later
         # import gave the shape) stay and become that dataset's, to go when nothing needs them any more.
@@ -571,8 +603,9 @@ class ImportRefused(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         shown = "\n".join(str(p) for p in problems[:20])
-        more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"{len(problems)} problem(s) stop this import:\n{shown}{more}")
+        more = "\n" + _("… and {count} more", count=format_number(len(problems) - 20)) if len(problems) > 20 else ""
+        super().__init__(n_("{n} problem(s) stop this import:", "{n} problem(s) stop this import:", len(problems))
+                         + f"\n{shown}{more}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -624,7 +657,7 @@ def is_structure_message(path: str | Path) -> bool:
     import xml.etree.ElementTree as ET
 
     try:
-        for _, element in ET.iterparse(path, events=("start",)):
+        for _event, element in ET.iterparse(path, events=("start",)):
             return element.tag.rsplit("}", 1)[-1] == "Structure"
     except ET.ParseError:
         return False
@@ -653,8 +686,8 @@ def _zip_state(path: Path) -> str | None:
         with zipfile.ZipFile(path) as zf:
             bad = zf.testzip()
     except (zipfile.BadZipFile, OSError) as e:
-        return f"not a readable zip ({e})"
-    return None if bad is None else f"a damaged zip (member {bad} does not match its checksum)"
+        return _("not a readable zip ({error})", error=e)
+    return None if bad is None else _("a damaged zip (member {member} does not match its checksum)", member=bad)
 
 
 def is_data_zip(path: str | Path) -> bool:
@@ -674,10 +707,10 @@ def _unzip(path: Path, scratch: Path, name: str) -> list[Item]:
             shown = f"{name}:{member}"
             parts = PurePosixPath(member.replace("\\", "/")).parts
             if member.startswith(("/", "\\")) or (len(member) > 1 and member[1] == ":") or ".." in parts:
-                items.append(Item(shown, None, name, note="an unsafe path in the zip (absolute or '..'): not unpacked"))
+                items.append(Item(shown, None, name, note=_("an unsafe path in the zip (absolute or '..'): not unpacked")))
                 continue
             if PurePosixPath(member).suffix.lower() not in data_suffixes() - {".zip"}:
-                items.append(Item(shown, None, name, note="not a data file (by its suffix)", skipped=True))
+                items.append(Item(shown, None, name, note=_("not a data file (by its suffix)"), skipped=True))
                 continue
             target = folder.joinpath(*parts)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -706,14 +739,14 @@ def expand(paths: list[str | Path], scratch: str | Path) -> list[Item]:
 
     def one(path: Path, name: str, group: str, named: bool) -> None:
         if path.is_dir():
-            items.append(Item(name, None, group, note="a folder inside the folder: not read (name it to import it)",
+            items.append(Item(name, None, group, note=_("a folder inside the folder: not read (name it to import it)"),
                               skipped=True))
         elif path.suffix.lower() == ".zip" and (broken := _zip_state(path)) is not None:
             items.append(Item(name, None, group, note=broken))
         elif is_data_zip(path):
             items.extend(_unzip(path, scratch, name))
         elif not named and (path.name.startswith(".") or path.suffix.lower() not in suffixes):
-            items.append(Item(name, None, group, note="not a data file (by its suffix)", skipped=True))
+            items.append(Item(name, None, group, note=_("not a data file (by its suffix)"), skipped=True))
         else:
             items.append(Item(name, path, group, structure=is_structure_message(path)))
 
@@ -728,16 +761,16 @@ def expand(paths: list[str | Path], scratch: str | Path) -> list[Item]:
         elif glob.has_magic(str(given)):
             matches = sorted(glob.glob(str(given)))
             if not matches:
-                items.append(Item(str(given), None, "", note="no file matches this pattern"))
+                items.append(Item(str(given), None, "", note=_("no file matches this pattern")))
             for match in matches:
                 m = Path(match)
                 if m.is_dir():
-                    items.append(Item(m.name, None, str(m.parent), note="a folder: not read (name it to import it)",
+                    items.append(Item(m.name, None, str(m.parent), note=_("a folder: not read (name it to import it)"),
                                       skipped=True))
                 else:
                     one(m, m.name, str(m.parent), named=True)
         else:
-            items.append(Item(str(given), None, "", note="no such file or folder"))
+            items.append(Item(str(given), None, "", note=_("no such file or folder")))
     return items
 
 
@@ -763,7 +796,7 @@ def _counted(preview: Preview) -> int:
     return len(preview.rows)
 
 
-NOTHING_TO_IMPORT = "nothing to import: no row of the file has a value that can be imported (see the rows skipped)"
+NOTHING_TO_IMPORT = N_("nothing to import: no row of the file has a value that can be imported (see the rows skipped)")
 
 
 def refusal(preview: Preview, accept_rejected: bool = False) -> list[Problem]:
@@ -773,9 +806,10 @@ def refusal(preview: Preview, accept_rejected: bool = False) -> list[Problem]:
     if fatal_problems:
         return fatal_problems
     if preview.rejected and not accept_rejected:
-        return preview.errors or [Problem("error", f"{preview.rejected} row(s) rejected", preview.batch.file)]
+        return preview.errors or [Problem("error", n_("{n} row(s) rejected", "{n} row(s) rejected", preview.rejected),
+                                          preview.batch.file)]
     if not _counted(preview):  # an empty dataset would say the file was imported, and show nothing
-        return [Problem("fatal", NOTHING_TO_IMPORT, preview.batch.file)]
+        return [Problem("fatal", _(NOTHING_TO_IMPORT), preview.batch.file)]
     return []
 
 
@@ -793,14 +827,15 @@ def preview_each(items: list[Item], load_one, fmt: str | None = None, **options)
                 users.setdefault(used, []).append(item.name)
     for item in items:
         if item.note:
-            yield Outcome(item, result=("skipped: " if item.skipped else "not read: ") + item.note, ok=item.skipped)
+            yield Outcome(item, result=_("skipped: {reason}", reason=item.note) if item.skipped
+                          else _("not read: {reason}", reason=item.note), ok=item.skipped)
             continue
         if item.structure:
             served = users.get(item.path, [])
-            why = (f"used as the structure of {', '.join(served)}" if served else
-                   "--structure given" if options.get("structure") else "no data file here to read with it")
-            yield Outcome(item, format="sdmx structure", result=f"skipped: an SDMX structure message, not data ({why})",
-                          ok=True)
+            why = (_("used as the structure of {files}", files=", ".join(served)) if served else
+                   _("--structure given") if options.get("structure") else _("no data file here to read with it"))
+            yield Outcome(item, format=_("sdmx structure"),
+                          result=_("skipped: an SDMX structure message, not data ({why})", why=why), ok=True)
             continue
         given = dict(options)
         used = structures.get(item.group) or structures.get("")
@@ -809,13 +844,13 @@ def preview_each(items: list[Item], load_one, fmt: str | None = None, **options)
         try:
             preview = load_one(item.path, fmt, item.name, **given)
         except ReadError as e:
-            yield Outcome(item, result=f"not read: {e.problem.message}"
-                          + (f" (row {e.problem.row})" if e.problem.row is not None else ""))
+            yield Outcome(item, result=_("not read: {reason} (row {row})", reason=e.problem.message, row=e.problem.row)
+                          if e.problem.row is not None else _("not read: {reason}", reason=e.problem.message))
             continue
         except Exception as e:  # noqa: BLE001 - one unreadable file must not stop the others; say why
-            yield Outcome(item, result=f"not read: {type(e).__name__}: {e}")
+            yield Outcome(item, result=_("not read: {reason}", reason=f"{type(e).__name__}: {e}"))
             continue
-        yield Outcome(item, format=registry.get(preview.batch.format).label, rows=_counted(preview),
+        yield Outcome(item, format=_(registry.get(preview.batch.format).label), rows=_counted(preview),
                       rejected=preview.rejected, preview=preview)
 
 
@@ -838,11 +873,13 @@ def import_each(items: list[Item], load_one, *, by: Actor, fmt: str | None = Non
             continue
         stopping = refusal(preview, accept_rejected)
         if preview.already:
-            outcome.result, outcome.ok, outcome.dataset = f"already imported as {preview.already}", True, preview.already
+            outcome.result, outcome.ok, outcome.dataset = (_("already imported as {dataset}", dataset=preview.already),
+                                                           True, preview.already)
         elif stopping:
-            outcome.result = f"{'would be ' if dry_run else ''}refused: {_first(stopping[0])}"
+            outcome.result = (_("would be refused: {reason}", reason=_first(stopping[0])) if dry_run
+                              else _("refused: {reason}", reason=_first(stopping[0])))
         elif dry_run:
-            outcome.result, outcome.ok = f"would import as {preview.dataset_id}", True
+            outcome.result, outcome.ok = _("would import as {dataset}", dataset=preview.dataset_id), True
         else:
             described = preview.batch.dataset or {}
             named = f"{title.strip()}: {outcome.item.name}" if title and title.strip() else \
@@ -852,12 +889,14 @@ def import_each(items: list[Item], load_one, *, by: Actor, fmt: str | None = Non
                                         licence=licence or described.get("licence", ""), kind=kind,
                                         description=description, accept_rejected=accept_rejected, path=path)
             except ImportRefused as e:
-                outcome.result = f"refused: {_first(e.problems[0]) if e.problems else 'no reason given'}"
+                outcome.result = _("refused: {reason}", reason=_first(e.problems[0]) if e.problems
+                                   else _("no reason given"))
             except ValueError as e:  # a missing title, source or citizen description
-                outcome.result = f"refused: {e}"
-            else:
-                done = "already imported" if preview.already else "imported"  # already: by another writer meanwhile
-                outcome.result, outcome.ok = f"{done} as {outcome.dataset}", True
+                outcome.result = _("refused: {reason}", reason=e)
+            else:  # already: by another writer meanwhile
+                outcome.result, outcome.ok = (_("already imported as {dataset}", dataset=outcome.dataset)
+                                              if preview.already else
+                                              _("imported as {dataset}", dataset=outcome.dataset)), True
         if report is not None:
             report(outcome, preview)
         outcome.preview = None  # the rows are written (or not): keep only what the summary shows
@@ -866,10 +905,11 @@ def import_each(items: list[Item], load_one, *, by: Actor, fmt: str | None = Non
 
 def _first(problem: Problem) -> str:
     """A problem for the summary: its message, where and what, without the file (the row names it)."""
-    where = ", ".join(x for x in (f"row {problem.row}" if problem.row is not None else "",
-                                  f"column {problem.column!r}" if problem.column else "",
-                                  f"value {problem.value!r}" if problem.value not in (None, "") else "") if x)
-    return problem.message + (f" ({where})" if where else "")
+    where = ", ".join(x for x in (_("row {row}", row=problem.row) if problem.row is not None else "",
+                                  _("column {column!r}", column=problem.column) if problem.column else "",
+                                  _("value {value!r}", value=problem.value) if problem.value not in (None, "") else "")
+                      if x)
+    return _("{problem} ({where})", problem=problem.message, where=where) if where else problem.message
 
 
 def summary(outcomes: list[Outcome]) -> pd.DataFrame:
