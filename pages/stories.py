@@ -8,8 +8,17 @@ import streamlit as st
 
 from gapmonitor import accounts, stories, ui
 from gapmonitor.goals import GOALS
+from gapmonitor.i18n import N_, _, format_date, n_
 
-PAGE_NAMES = {**{g.slug: g.label for g in GOALS}, "country": "Country profile", "citizen": "Citizen data"}
+GOAL_PAGES = {g.slug: g for g in GOALS}
+PAGE_NAMES = {"country": N_("Country profile"), "citizen": N_("Citizen data")}
+
+
+def _page_name(page: str) -> str:
+    """What a step shows, in the session's language: a goal's label, the country profile, citizen data."""
+    if page in GOAL_PAGES:
+        return GOAL_PAGES[page].label
+    return _(PAGE_NAMES[page]) if page in PAGE_NAMES else page
 
 
 def _changed(message: str) -> None:
@@ -23,18 +32,18 @@ def _write(write, done: str) -> None:
     try:
         write()
     except (stories.StoryError, accounts.NotAllowed) as refused:
-        st.error(f"Not changed: {refused}.")
+        st.error(_("Not changed: {reason}.", reason=refused))
     else:
         _changed(done)
 
 
 def _new_story(who) -> None:
-    with st.expander("New story"), st.form("new_story", clear_on_submit=True, border=False):
-        title = st.text_input("Title", max_chars=stories.MAX_TITLE)
-        description = st.text_area("Description", max_chars=stories.MAX_NOTE,
-                                   help="Who it is for, what it argues: shown on this page only.")
-        if st.form_submit_button("Create story"):
-            _write(lambda: stories.create(title, who, description), f"Story “{title.strip()}” created.")
+    with st.expander(_("New story")), st.form("new_story", clear_on_submit=True, border=False):
+        title = st.text_input(_("Title"), max_chars=stories.MAX_TITLE)
+        description = st.text_area(_("Description"), max_chars=stories.MAX_NOTE,
+                                   help=_("Who it is for, what it argues: shown on this page only."))
+        if st.form_submit_button(_("Create story")):
+            _write(lambda: stories.create(title, who, description), _("Story “{title}” created.", title=title.strip()))
 
 
 def _step_row(story, step, count: int, who, can_change: bool) -> None:
@@ -43,24 +52,24 @@ def _step_row(story, step, count: int, who, can_change: bool) -> None:
     cols[0].markdown(f"**{n}.**")
     note = f"  \n*{html.escape(step.note)}*" if isinstance(step.note, str) and step.note else ""
     cols[1].markdown(f"**{html.escape(step.title)}**{note}")
-    cols[2].markdown(PAGE_NAMES.get(step.page, step.page))
+    cols[2].markdown(_page_name(step.page))
     if not can_change:
         return
     with cols[3].container(horizontal=True, gap="small"):
         key = f"{story.story_id}_{n}"
-        if st.button("↑", key=f"up_{key}", disabled=n == 1, help="Move up"):
-            _write(lambda: stories.move_step(story.story_id, n, n - 1, who), f"Step {n} moved up.")
-        if st.button("↓", key=f"down_{key}", disabled=n == count, help="Move down"):
-            _write(lambda: stories.move_step(story.story_id, n, n + 1, who), f"Step {n} moved down.")
-        with st.popover("Edit", key=f"edit_{key}"), st.form(f"edit_form_{key}", border=False):
-            title = st.text_input("Step title", value=step.title, max_chars=stories.MAX_TITLE)
-            new_note = st.text_area("Note for the presenter", value=step.note if isinstance(step.note, str) else "",
+        if st.button("↑", key=f"up_{key}", disabled=n == 1, help=_("Move up")):
+            _write(lambda: stories.move_step(story.story_id, n, n - 1, who), _("Step {number} moved up.", number=n))
+        if st.button("↓", key=f"down_{key}", disabled=n == count, help=_("Move down")):
+            _write(lambda: stories.move_step(story.story_id, n, n + 1, who), _("Step {number} moved down.", number=n))
+        with st.popover(_("Edit"), key=f"edit_{key}"), st.form(f"edit_form_{key}", border=False):
+            title = st.text_input(_("Step title"), value=step.title, max_chars=stories.MAX_TITLE)
+            new_note = st.text_area(_("Note for the presenter"), value=step.note if isinstance(step.note, str) else "",
                                     max_chars=stories.MAX_NOTE)
-            if st.form_submit_button("Save"):
+            if st.form_submit_button(_("Save")):
                 _write(lambda: stories.edit_step(story.story_id, n, who, title=title, note=new_note),
-                       f"Step {n} changed.")
-        if st.button("Remove", key=f"remove_{key}", help="Remove this step from the story"):
-            _write(lambda: stories.remove_step(story.story_id, n, who), f"Step {n} removed.")
+                       _("Step {number} changed.", number=n))
+        if st.button(_("Remove"), key=f"remove_{key}", help=_("Remove this step from the story")):
+            _write(lambda: stories.remove_step(story.story_id, n, who), _("Step {number} removed.", number=n))
 
 
 def _story(story, steps: pd.DataFrame, who) -> None:
@@ -68,25 +77,30 @@ def _story(story, steps: pd.DataFrame, who) -> None:
     with st.container(border=True, key=f"story_{story.story_id}"):
         st.subheader(story.title)
         about = f"{html.escape(story.description)}  \n" if isinstance(story.description, str) and story.description else ""
-        st.markdown(f"{about}By {html.escape(story.created_by)} · last changed {pd.Timestamp(story.updated_at):%d %B %Y, %H:%M} · "
-                    f"{len(steps)} step{'s' * (len(steps) != 1)}")
+        updated = pd.Timestamp(story.updated_at)  # the date in the language, the time as stored (24-hour)
+        # the date's pattern (Unicode CLDR: dd day, MMMM month's name, y year) is the translator's
+        changed = format_date(updated.date(), _("dd MMMM y")) + f", {updated:%H:%M}"
+        st.markdown(about + n_("By {author} · last changed {when} · {n} step", "By {author} · last changed {when} · {n} steps",
+                               len(steps), author=html.escape(story.created_by), when=changed))
         with st.container(horizontal=True, vertical_alignment="center"):
             if len(steps):
-                if st.button("Present", key=f"present_{story.story_id}", icon=":material/slideshow:", type="primary",
-                             help="Full screen, one step after the other: ← → or Page Up / Page Down move"):
+                if st.button(_("Present"), key=f"present_{story.story_id}", icon=":material/slideshow:", type="primary",
+                             help=_("Full screen, one step after the other: ← → or Page Up / Page Down move")):
                     st.switch_page("pages/stories.py", query_params={"story": story.story_id})  # presenting.bar takes it
                 ui.story_slides(story.story_id, story.title)
             if can_change:
-                with st.popover("Delete story", key=f"delete_{story.story_id}"):
-                    st.markdown(f"Delete “{html.escape(story.title)}” and its {len(steps)} steps? This cannot be undone.")
-                    if st.button("Delete", key=f"delete_yes_{story.story_id}", type="primary"):
-                        _write(lambda: stories.delete(story.story_id, who), f"Story “{story.title}” deleted.")
-        st.markdown(f"Its link (works for anyone who can open this app): `{_link(story.story_id)}`")
+                with st.popover(_("Delete story"), key=f"delete_{story.story_id}"):
+                    st.markdown(n_("Delete “{title}” and its {n} step? This cannot be undone.",
+                                    "Delete “{title}” and its {n} steps? This cannot be undone.", len(steps),
+                                    title=html.escape(story.title)))
+                    if st.button(_("Delete"), key=f"delete_yes_{story.story_id}", type="primary"):
+                        _write(lambda: stories.delete(story.story_id, who), _("Story “{title}” deleted.", title=story.title))
+        st.markdown(_("Its link (works for anyone who can open this app): `{link}`", link=_link(story.story_id)))
         for step in steps.itertuples():
             _step_row(story, step, len(steps), who, can_change)
         if steps.empty:
-            st.caption("No steps yet: open a goal page, a country profile or a citizen dataset and use "
-                       "*Save this view to a story* in the sidebar.")
+            st.caption(_("No steps yet: open a goal page, a country profile or a citizen dataset and use "
+                         "*Save this view to a story* in the sidebar."))
 
 
 def _link(story_id: str) -> str:
@@ -95,26 +109,26 @@ def _link(story_id: str) -> str:
 
 
 ui.ensure_navigation()
-st.title("Stories")
-st.markdown("A story is a sequence of saved views — a goal's map for a group, a country profile, a citizen "
-            "dataset — each with a title and a note for the presenter. **Present** shows them one after the "
-            "other, full screen: the arrow keys, Page Up and Page Down (a presentation clicker) or the buttons "
-            "move between steps. Each step is drawn from the database when it is shown, so it shows the data as "
-            "it is now; nothing is fetched from the internet.")
+st.title(_("Stories"))
+st.markdown(_("A story is a sequence of saved views — a goal's map for a group, a country profile, a citizen "
+              "dataset — each with a title and a note for the presenter. **Present** shows them one after the "
+              "other, full screen: the arrow keys, Page Up and Page Down (a presentation clicker) or the buttons "
+              "move between steps. Each step is drawn from the database when it is shown, so it shows the data as "
+              "it is now; nothing is fetched from the internet."))
 if done := st.session_state.pop("stories_done", None):
     st.success(done)
 
 who = ui.actor()
 if who.may("save story"):
     _new_story(who)
-    st.caption("To add a step: open a goal page, a country profile or a citizen dataset, choose the view, and "
-               "use *Save this view to a story* in the sidebar.")
+    st.caption(_("To add a step: open a goal page, a country profile or a citizen dataset, choose the view, and "
+                 "use *Save this view to a story* in the sidebar."))
 else:
-    st.info("Anyone can present a story. To make stories, sign in (sidebar) with a contributor's account.")
+    st.info(_("Anyone can present a story. To make stories, sign in (sidebar) with a contributor's account."))
 
 listed = ui.query("stories")
 all_steps = ui.query("story_steps")
 if listed.empty:
-    st.info("No stories yet.")
+    st.info(_("No stories yet."))
 for story in listed.itertuples():
     _story(story, all_steps[all_steps.story_id == story.story_id], who)
