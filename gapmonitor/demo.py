@@ -15,6 +15,7 @@ import pycountry
 
 from gapmonitor import accounts, audit, derived, dimensions
 from gapmonitor.audit import Entry
+from gapmonitor.i18n import N_
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DEMO = DATA / "demo"
@@ -77,18 +78,19 @@ def load(con: duckdb.DuckDBPyConnection) -> None:
 
 
 # One illustrative story, so that the Stories page and the presentation have something to show on the demo
-# data: a view of a goal page, a country profile and a citizen dataset (their URL state).
-DEMO_STORY = ("illustrative-demo-story", "Illustrative demo story: disability data in Kenya",
-              "Made with the illustrative demo data, to show how a story presents saved views; not official statistics.")
+# data: a view of a goal page, a country profile and a citizen dataset (their URL state). Stored in English;
+# the pages show its words in the session's language (titles.localised: i18n.known).
+DEMO_STORY = ("illustrative-demo-story", N_("Illustrative demo story: disability data in Kenya"),
+              N_("Made with the illustrative demo data, to show how a story presents saved views; not official statistics."))
 DEMO_STEPS = [
-    ("Poverty data for persons with disabilities", "goal-1",
+    (N_("Poverty data for persons with disabilities"), "goal-1",
      "indicator=1.1.1&group=disability&view=Gap+status&window=5&end=2025&bar=Medium&endorsed=no",
-     "Illustrative data. Grey: no data at all; gold: citizen data fills the gap the official data leaves."),
-    ("Kenya: which groups the data sees", "country", "area=KEN&goal=0&window=5&end=2025&bar=Medium&endorsed=no",
-     "Illustrative data. Each cell is an indicator and a group, coloured by its gap status."),
-    ("The community scorecard behind it", "citizen",
+     N_("Illustrative data. Grey: no data at all; gold: citizen data fills the gap the official data leaves.")),
+    (N_("Kenya: which groups the data sees"), "country", "area=KEN&goal=0&window=5&end=2025&bar=Medium&endorsed=no",
+     N_("Illustrative data. Each cell is an indicator and a group, coloured by its gap status.")),
+    (N_("The community scorecard behind it"), "citizen",
      "dataset=cgd-disability-scorecard&window=5&end=2025&bar=Medium&endorsed=no",
-     "Illustrative data. Its quality tier and review status say how far it can be trusted."),
+     N_("Illustrative data. Its quality tier and review status say how far it can be trusted.")),
 ]
 
 

@@ -97,6 +97,14 @@ def _(message: str, /, **values) -> str:
     return text.format(**values) if values else text
 
 
+def known(text: str) -> str:
+    """`text` in the current language if the catalogue has it, else as it is, not counted as missing: for
+    stored text that may be the app's own (the demo story) or anybody's."""
+    lang = current()
+    found = catalogue(lang).get(text) if lang in INTERFACE and lang != DEFAULT else None
+    return found if isinstance(found, str) else text
+
+
 def n_(singular: str, plural: str, n: int, /, **values) -> str:
     """The singular or plural form for n, in the current language; {n} and the other placeholders filled."""
     lang = current()
@@ -185,7 +193,7 @@ def language_switch() -> None:
     interface = lang if lang in INTERFACE else DEFAULT
     st.html(f"<script>document.documentElement.lang = '{interface}';</script>", unsafe_allow_javascript=True)
     with st.sidebar:
-        st.selectbox("🌐 " + _("Language"), list(LANGUAGES), index=list(LANGUAGES).index(lang), key="lang_switch",
+        st.selectbox(_("Language"), list(LANGUAGES), index=list(LANGUAGES).index(lang), key="lang_switch",
                      format_func=LANGUAGES.get, on_change=switched)
         unknown = st.session_state.get("lang_unknown")
         if unknown:

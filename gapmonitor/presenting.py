@@ -50,10 +50,10 @@ def bar(current, sections: dict) -> None:
         return
     st.html(FULL_SCREEN)
     pages = {page.url_path: page for listed in sections.values() for page in listed}
-    steps = ui.query("story_steps")
+    steps = ui.localised("story_steps")
     steps = steps[steps.story_id == story_id].reset_index(drop=True)
     if steps.empty:
-        listed = ui.query("stories")
+        listed = ui.localised("stories")
         if story_id in set(listed.story_id):
             said = _("The story “{story}” has no steps yet.", story=story_id)
         else:

@@ -241,10 +241,11 @@ def delete(story_id: str, by: accounts.Actor, path: Path | None = None) -> None:
         con.execute("delete from story where story_id = ?", [story_id])
 
 
-def deck(story_id: str, query) -> bytes:
+def deck(story_id: str, query, lang: str | None = None) -> bytes:
     """The story as slides (PPTX): one slide per step, each the evidence of its view as the database holds
     it now, with the method, sources and the presenter's note in the speaker notes. `query(name, **params)`
-    runs the named queries: db.query on a connection, or the pages' cached ui.query."""
+    runs the named queries: db.query on a connection, or the pages' cached ui.query. Its words are in `lang`
+    (default: the session's)."""
     from gapmonitor import evidence
     from gapmonitor.exports import slides
 
@@ -252,5 +253,5 @@ def deck(story_id: str, query) -> bytes:
     steps = steps[steps.story_id == story_id]
     if steps.empty:
         raise StoryError(_("story {story} has no steps to make slides of (or no longer exists)", story=repr(story_id)))
-    return slides.deck([(evidence.of(evidence.View(s.page, params_of(s.params)), query=query),
+    return slides.deck([(evidence.of(evidence.View(s.page, params_of(s.params)), query=query, lang=lang),
                          s.note if isinstance(s.note, str) else "") for s in steps.itertuples()])

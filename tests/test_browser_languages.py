@@ -42,8 +42,10 @@ def _plain(message: str) -> str:
 @cache
 def english_patterns(lang: str) -> tuple[tuple[str, re.Pattern, bool], ...]:
     """Each English message the catalogue translates differently, as a pattern ({placeholders} match any
-    text) and whether it is long enough (three words of its own) to be looked for inside a line; a shorter
-    one counts only as a whole line (a word like "Data" may be part of a dataset's own title)."""
+    text) and whether it is long enough to be looked for inside a line (three words of its own, four with
+    placeholders); a shorter one counts only as a whole line (a word like "Data" may be part of a dataset's
+    own title). A message that is mostly placeholders ("{start} to {end}") would match data and Streamlit's
+    own words, so it needs two words of its own to be looked for at all."""
     found = []
     for english, translated in i18n.catalogue(lang).items():
         first = translated[0] if isinstance(translated, tuple) else translated
@@ -51,8 +53,10 @@ def english_patterns(lang: str) -> tuple[tuple[str, re.Pattern, bool], ...]:
             continue
         parts = re.split(r"\{[^{}]*\}", _plain(english))
         pattern = re.compile(".+?".join(re.escape(p) for p in parts))
-        words = len(" ".join(parts).split())
-        found.append((english, pattern, words >= 3))
+        words = len(re.findall(r"[^\W\d_]{2,}", " ".join(parts)))  # words of letters, not ": ."
+        if len(parts) > 1 and words < 2:
+            continue
+        found.append((english, pattern, words >= (4 if len(parts) > 1 else 3)))
     return tuple(found)
 
 
@@ -80,6 +84,12 @@ def site(tmp_path_factory, browser):
         yield url
 
 
+def settled(visit) -> None:
+    """Wait until the page has drawn everything: no placeholder of an element still to come, the run over."""
+    visit.page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')", timeout=60_000)
+    visit.wait_done()
+
+
 def with_lang(path: str, lang: str) -> str:
     return path + ("&" if "?" in path else "?") + f"lang={lang}"
 
@@ -89,6 +99,7 @@ def with_lang(path: str, lang: str) -> str:
 def test_page_has_no_english_interface_string(site, browser, path, lang):
     visit = open_page(browser, site, with_lang(path, lang), wait_for=SHAPES if path in MAP_PAGES else None)
     try:
+        settled(visit)
         lines = visit.page.evaluate(PAGE_TEXT)
         assert english_left(lines, lang) == []
         assert visit.problems() == {"external requests": [], "console errors": [], "exception boxes": []}
@@ -120,10 +131,10 @@ def test_the_language_is_kept_across_pages_and_switched_in_the_sidebar(site, bro
         page.wait_for_function("() => location.search.includes('lang=fr')", timeout=30_000)
         visit.wait_done()
         for title, path in [("Données", "/data"), ("Soumissions", "/submissions"), ("Journal d’audit", "/audit")]:
-            page.locator("[data-testid=stSidebarNav] a", has_text=title).first.click()
+            page.locator("[data-testid=stSidebarNav] a").filter(has_text=re.compile(f"^{title}$")).first.click()
             page.wait_for_function("p => location.pathname === p", arg=path, timeout=30_000)
             page.wait_for_timeout(500)
-            visit.wait_done()
+            settled(visit)
             assert parse_qs(urlsplit(page.url).query).get("lang") == ["fr"], page.url
             lines = page.evaluate(PAGE_TEXT)
             assert english_left(lines, "fr") == [], path
