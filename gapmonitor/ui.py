@@ -355,9 +355,11 @@ def headers(**labels: str) -> dict:
     return {column: st.column_config.Column(_(label)) for column, label in labels.items()}
 
 
-def download(df: pd.DataFrame, file_name: str, label: str | None = None) -> None:
-    """A CSV download of exactly the rows shown (its columns keep their names in every language: scripts read
-    them)."""
+def download(df: pd.DataFrame, file_name: str, label: str | None = None, headers: dict | None = None) -> None:
+    """A CSV download of exactly the rows shown. In English its columns keep their names (scripts read them);
+    in another language `headers` (column -> N_("English words")) names them in that language."""
+    if headers and i18n.current() != i18n.DEFAULT:
+        df = df.rename(columns={column: _(words) for column, words in headers.items()})
     # cells starting with = + - @ are neutralised: a spreadsheet would run them as formulas. The file is
     # made on the click (a callable): a file made at every run is dropped at the next one, and a browser
     # still showing the old button got a 404 when a control changed (bench/load.py saw it under load).

@@ -159,7 +159,9 @@ if missing and chosen:
                  codes=", ".join(missing)))
 table = of_goal.assign(status=of_goal.status.map(lambda s: BY_CODE[s].label))[
     ["goal", "indicator", "indicator_title", "group_label", "in_database", "status"]]
-ui.download(table, f"gap_status_{area}_{rules['first_year']}-{rules['last_year']}.csv", _("Download the matrix (CSV)"))
+ui.download(table, f"gap_status_{area}_{rules['first_year']}-{rules['last_year']}.csv", _("Download the matrix (CSV)"),
+            headers=dict(goal=N_("Goal"), indicator=N_("Indicator"), indicator_title=N_("Indicator title"),
+                         group_label=N_("Group"), in_database=N_("In this database"), status=N_("Status")))
 
 units = ui.query("subnational_areas", area=area, **rules)
 if len(units):

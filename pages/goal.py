@@ -232,11 +232,12 @@ def _series_and_table(number: int, indicator: str, group: str, labels: dict, rul
     shown = table.assign(kind=table.kind.map(lambda k: kinds.get(k, k)),
                          reliability=table.reliability.map(lambda r: reliability.get(r, r)))  # the download keeps the keys
     st.dataframe(shown, hide_index=True, height=300, column_config=ui.headers(**OBSERVATION_HEADERS))
-    ui.download(table, f"sdg_{indicator}_{group}_{rules['first_year']}-{rules['last_year']}.csv")
+    ui.download(table, f"sdg_{indicator}_{group}_{rules['first_year']}-{rules['last_year']}.csv",
+                headers=OBSERVATION_HEADERS)
 
 
 
-# The observations table's columns in words (the CSV download keeps the column names: scripts read them).
+# The observations table's columns in words (an English CSV download keeps the column names: scripts read them).
 OBSERVATION_HEADERS = dict(
     kind=N_("Kind"), series=N_("Series"), series_description=N_("Series description"), unit=N_("Unit"),
     area=N_("Area"), area_name=N_("Area name"), country=N_("Country"), dims=N_("Breakdown"),

@@ -2,7 +2,8 @@
 
 Usage: python scripts/screenshots.py [output folder] [--lang fr] [--only goal-5 ...]. Starts the app with a
 fresh demo database on a free port, like the browser tests (tests/browser.py), and drives Debian's chromium.
-The README's French page: python scripts/screenshots.py docs --lang fr --only goal-5 (docs/goal-5-fr.png).
+The README's French page: python scripts/screenshots.py docs --lang fr --only goal-5 --height 1000
+(docs/goal-5-fr.png).
 """
 
 import argparse
@@ -25,7 +26,7 @@ CONTENT_BOTTOM = """() => 48 + Math.ceil(Math.max(0, ...[
     .flatMap(sel => [...document.querySelectorAll(sel)]).map(el => el.getBoundingClientRect().bottom)))"""
 
 
-def main(out: Path, lang: str = "", only: list[str] | None = None) -> None:
+def main(out: Path, lang: str = "", only: list[str] | None = None, height: int | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     pages = {name: path for name, path in PAGES.items() if not only or name in only}
     with tempfile.TemporaryDirectory() as tmp, \
@@ -39,11 +40,12 @@ def main(out: Path, lang: str = "", only: list[str] | None = None) -> None:
             if lang:
                 path, name = path + ("&" if "?" in path else "?") + f"lang={lang}", f"{name}-{lang}"
             visit = open_page(browser, url, path, wait_for=SHAPES if has_map else None,
-                              viewport={"width": WIDTH, "height": TALL}, settle_ms=1000)
+                              viewport={"width": WIDTH, "height": height or TALL}, settle_ms=1000)
             page = visit.page
-            height = max(page.evaluate(CONTENT_BOTTOM), 800)
-            if abs(height - TALL) > 20:
-                page.set_viewport_size({"width": WIDTH, "height": height})
+            page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')", timeout=60_000)
+            fitted = height or max(page.evaluate(CONTENT_BOTTOM), 800)  # --height: the first screen only
+            if abs(fitted - (height or TALL)) > 20:
+                page.set_viewport_size({"width": WIDTH, "height": fitted})
                 page.wait_for_selector(DONE, state="attached")
                 page.wait_for_timeout(1000)  # charts redraw at the new size
             target = out / f"{name}.png"
@@ -59,5 +61,6 @@ if __name__ == "__main__":
     parser.add_argument("out", nargs="?", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--lang", default="", help="the interface's language: fr, es, ar, ru, zh (default English)")
     parser.add_argument("--only", nargs="*", help=f"these pages only, of: {' '.join(PAGES)}")
+    parser.add_argument("--height", type=int, help="the first screen only, this many pixels high (default: whole page)")
     args = parser.parse_args()
-    main(args.out.resolve(), args.lang, args.only)
+    main(args.out.resolve(), args.lang, args.only, args.height)

@@ -105,8 +105,8 @@ def test_page_has_no_english_interface_string(site, browser, path, lang):
         assert visit.problems() == {"external requests": [], "console errors": [], "exception boxes": []}
         if path.startswith("/goal-"):
             with i18n.using(lang):
-                shown = goal(int(path.split("-")[1]))
-                assert any(shown.short_title in line for line in lines), shown.short_title  # official title
+                short = goal(int(path.split("-")[1])).short_title
+            assert any(short in line for line in lines), short  # the official title
     finally:
         visit.close()
 
@@ -138,6 +138,24 @@ def test_the_language_is_kept_across_pages_and_switched_in_the_sidebar(site, bro
             assert parse_qs(urlsplit(page.url).query).get("lang") == ["fr"], page.url
             lines = page.evaluate(PAGE_TEXT)
             assert english_left(lines, "fr") == [], path
+        assert visit.problems() == {"external requests": [], "console errors": [], "exception boxes": []}
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "ru", "zh"])
+def test_titles_only_languages_show_the_official_titles(site, browser, lang):
+    """Arabic, Russian and Chinese have the official titles (the interface stays English, and says so)."""
+    visit = open_page(browser, site, with_lang("/goal-16", lang), wait_for=SHAPES)
+    try:
+        settled(visit)
+        lines = visit.page.evaluate(PAGE_TEXT)
+        with i18n.using(lang):
+            short, title = goal(16).short_title, goal(16).title
+        assert short != goal(16).short_title  # a translation, not the English
+        assert any(short in line for line in lines), short
+        assert any(title in line for line in lines), title
+        assert any(line.endswith("the interface in English.") for line in lines)
         assert visit.problems() == {"external requests": [], "console errors": [], "exception boxes": []}
     finally:
         visit.close()
