@@ -264,8 +264,8 @@ def test_csv_download_has_the_observation_columns(site, tmp_path):
     visit = site("/goal-5?indicator=5.2.1&group=women", wait_for=SHAPES)
     try:
         page = visit.page
-        caption = page.locator("[data-testid=stCaptionContainer]").filter(has_text=re.compile(r"\d+ observations of"))
-        shown = int(re.search(r"(\d+) observations of", caption.inner_text()).group(1))
+        caption = page.locator("[data-testid=stCaptionContainer]").filter(has_text=re.compile(r"\d observations of"))
+        shown = int(re.search(r"([\d,]+) observations of", caption.inner_text()).group(1).replace(",", ""))  # 2,040
         button = page.get_by_role("button", name="Download CSV")
         button.scroll_into_view_if_needed()
         with page.expect_download(timeout=20_000) as download:
