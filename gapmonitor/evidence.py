@@ -441,23 +441,57 @@ def observations_until(query, indicator: str, last_year: int, scope: str) -> pd.
     return rows[rows.year <= last_year]
 
 
+def countries_observed(query, indicator: str, last_year: int, scope: str) -> tuple[tuple[str, ...], str | None]:
+    """The countries with observations of an indicator up to a year (in the countries list's order), and the
+    one with the most (the values over time show it first); none: ((), None)."""
+    rows = observations_until(query, indicator, last_year, scope)
+    if rows.empty:
+        return (), None
+    present = set(rows.country.unique())  # unique first: iterating a column of 10⁵ strings takes tens of ms
+    return tuple(c for c in query("countries").code if c in present), rows.country.value_counts().index[0]
+
+
+def country_observations(query, indicator: str, last_year: int, scope: str, country: str) -> pd.DataFrame:
+    """The observations of an indicator in one country up to a year, every group and series."""
+    rows = observations_until(query, indicator, last_year, scope)
+    return rows[rows.country == country]
+
+
+def series_descriptions(query, indicator: str, last_year: int, scope: str, country: str) -> dict[str, str]:
+    """The series of those observations, sorted, with their descriptions."""
+    mine = country_observations(query, indicator, last_year, scope, country)
+    return dict(sorted(zip(mine.series, mine.series_description)))
+
+
+def _one_series(mine: pd.DataFrame, series: str, labels: dict, country: str) -> pd.DataFrame:
+    """One series of a country's observations, each row labelled by its group (or breakdown) for the chart;
+    subnational citizen estimates by their area too."""
+    shown = mine[mine.series == series]
+    label = shown.group_id.map(labels).fillna(shown.dims.replace("", _("Total")))
+    return shown.assign(label=label.where(shown.area == country, label + " · " + shown.area_name))
+
+
+def time_series_figure(query, indicator: str, last_year: int, scope: str, country: str, series: str,
+                       lang: str) -> go.Figure:
+    """The values over time of one series in one country, in a language (the goal page keeps it: ui.kept)."""
+    with i18n.using(lang):
+        groups = official.localised("population_groups", query("population_groups"))
+        shown = _one_series(country_observations(query, indicator, last_year, scope, country), series,
+                            dict(zip(groups.group_id, groups.label)), country)
+        return charts.time_series(shown, shown.unit.iloc[0])
+
+
 def _time_series(query, indicator, labels, rules: _Rules, params, state) -> list:
     """Values over time in one country, as the page chooses it (the country with most observations)."""
-    countries = query("countries")
-    rows = observations_until(query, indicator, rules.params["last_year"], rules.params["scope"])
-    if rows.empty:
+    last_year, scope = rules.params["last_year"], rules.params["scope"]
+    with_data, richest = countries_observed(query, indicator, last_year, scope)
+    if not with_data:
         return []
-    present = set(rows.country)
-    with_data = [c for c in countries.code if c in present]
-    country = _choice(params.get("country"), with_data, rows.country.value_counts().index[0])
+    country = _choice(params.get("country"), list(with_data), richest)
     state.update(country=country)
-    mine = rows[rows.country == country]
-    if mine.empty:
-        return []
+    mine = country_observations(query, indicator, last_year, scope, country)
     chosen = min(mine.series.unique())  # the page's first series (its choice is not in the URL)
-    shown = mine[mine.series == chosen]
-    label = shown.group_id.map(labels).fillna(shown.dims.replace("", _("Total")))
-    shown = shown.assign(label=label.where(shown.area == country, label + " · " + shown.area_name))
+    shown = _one_series(mine, chosen, labels, country)
     return [Picture(N_("Values over time"), partial(charts.time_series, shown, shown.unit.iloc[0]))]
 
 

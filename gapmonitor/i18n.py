@@ -60,16 +60,20 @@ def current() -> str:
     chosen = _chosen.get()
     if chosen:
         return chosen
-    try:
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-        if get_script_run_ctx(suppress_warning=True) is None:
-            return DEFAULT
-        import streamlit as st
-
-        return st.session_state.get("lang", DEFAULT)
-    except Exception:  # no Streamlit session (command line, tests): English
+    ctx = _script_run_ctx()(suppress_warning=True)
+    if ctx is None:  # no Streamlit session (command line, tests): English
         return DEFAULT
+    try:  # the session's state straight from the run's context: asked for every word, so kept cheap
+        return ctx.session_state["lang"]
+    except KeyError:
+        return DEFAULT
+
+
+@cache
+def _script_run_ctx():
+    from streamlit.runtime.scriptrunner import get_script_run_ctx  # imported when first asked: the CLI needs none
+
+    return get_script_run_ctx
 
 
 @contextmanager

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gapmonitor import accounts, db, i18n, safe_csv, throttle, uploads
+from gapmonitor import once
 from gapmonitor.i18n import N_, _, n_
 from gapmonitor.maps import TOPOJSON_CONFIG, VALUE_KINDS, drawn_codes, unit_label
 from gapmonitor.statuses import BY_CODE, QUALITY_BARS, STATUSES
@@ -40,6 +41,12 @@ def _stamp() -> tuple[int, int]:
     seen is checked first (db.ready: read whole, cached per version); the first start builds it while
     other sessions wait on its lock, with a message; a damaged file stops the page with a plain one."""
     path = db.database_path()
+    try:
+        stat = os.stat(path)
+        if (path, stat.st_ino, stat.st_mtime_ns, stat.st_size) in _CHECKED:  # every query asks: one stat, no more
+            return stat.st_ino, stat.st_mtime_ns
+    except FileNotFoundError:
+        pass
     if not db.ready(path):
         try:
             with st.spinner(_("Preparing the database (first start, or a new version of it)…")):
@@ -48,7 +55,11 @@ def _stamp() -> tuple[int, int]:
             damaged_database(damage)
     _adopt_shared_password(path)
     stat = os.stat(path)
+    _CHECKED.add((path, stat.st_ino, stat.st_mtime_ns, stat.st_size))
     return stat.st_ino, stat.st_mtime_ns
+
+
+_CHECKED: set[tuple] = set()  # database file versions found ready (and given their administrator) by _stamp
 
 
 def damaged_database(damage) -> None:
@@ -68,16 +79,16 @@ def _connection(stamp: tuple[int, int]):
     return db.connect()
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
-def _kept_result(stamp: tuple[int, int], name: str, **params) -> pd.DataFrame:
-    return db.query(_connection(stamp), name, **params)
+_RESULTS = once.Kept(512)  # query results, per database version, query and parameters
+_WORK = once.Kept(256)     # what pages derive from them (ui.kept)
 
 
 def _query(stamp: tuple[int, int], name: str, **params) -> pd.DataFrame:
     # Kept as one frame for every session and run, handed out as a shallow copy: under pandas' copy-on-write
     # a page that changes its copy changes nothing else, and no run pays for copying (st.cache_data
     # unpickles a copy at every read: 14 ms for the goal page's 35,000 observations at full scale).
-    return _kept_result(stamp, name, **params).copy(deep=False)
+    key = (stamp, name, once.frozen(params))
+    return _RESULTS.get(key, lambda: db.query(_connection(stamp), name, **params)).copy(deep=False)
 
 
 def import_preview(path, fmt: str | None, name: str, **options):
@@ -100,8 +111,8 @@ def released_estimates(rows: pd.DataFrame, subject: str = "people") -> pd.DataFr
 def forget_results() -> None:
     """Drop every kept query result, figure and view (the benchmark times pages that compute them)."""
     st.cache_data.clear()
-    for kept in (_kept_result, _figure, _evidence):
-        kept.clear()
+    for results in (_RESULTS, _WORK, _figure, _evidence):
+        results.clear()
 
 
 def query(name: str, **params) -> pd.DataFrame:
@@ -220,6 +231,18 @@ def _figure(name: str, lang: str, _build, *args, **kwargs) -> go.Figure:  # keye
         return _Prepared(_build(*args, **kwargs))
 
 
+def kept(work, *args, figure: bool = False):
+    """`work(query, *args)`: what a page derives from query results (a pure function of the database's version
+    and of hashable arguments, e.g. gapmonitor.evidence.countries_observed), done once per database version
+    and arguments for every session, where doing it at every rerun would cost the page tens of milliseconds.
+    `figure=True`: a figure, kept as st.plotly_chart takes it (see _Prepared). Never change what it returns."""
+    def made():
+        result = work(query, *args)
+        return _Prepared(result) if figure else result
+
+    return _WORK.get((_stamp(), f"{work.__module__}.{work.__qualname__}", once.frozen(args), figure), made)
+
+
 def figure(build, *args, **kwargs) -> go.Figure:
     """`build(*args, **kwargs)`, a figure of gapmonitor.maps or charts (pure functions of their arguments
     and the language), built once per distinct arguments and language and kept: a rerun that shows the same
@@ -320,33 +343,42 @@ def map_table(areas: pd.DataFrame, colour: str, label: str = "", unit: str = "")
     for people who cannot tell the colours apart or who use a screen reader. `areas`: the rows given to the
     map function; `colour`: "status", a value kind of maps.VALUE_KINDS (with the series' `unit`), or a 0-100
     coverage column (named `label`)."""
-    shape, dot = _("shape"), _("dot")
-    if "geometry" in areas.columns:  # a subnational map draws the areas that have a boundary
-        drawn = areas[areas.geometry.notna()].assign(drawn_as=shape)
-    else:  # a world map: shapes from the topojson, dots for the areas it lacks that have coordinates
-        shaped = areas.area.isin(drawn_codes())
-        drawn = areas[shaped | areas.lat.notna()].assign(drawn_as=shaped.map({True: shape, False: dot}))
-    area, year = _("Area"), _("Year")
-    table = pd.DataFrame({area: drawn.name, _("Code"): drawn.area})
-    if colour == "status":  # in the legend's order, areas with data first
-        table[_("Status")] = drawn.status.map(lambda s: BY_CODE[s].label)
-        order = drawn.status.map({s.code: i for i, s in enumerate(STATUSES)})
-        note = ""
-    elif colour in VALUE_KINDS:  # areas with a value first
-        table[f"{_(VALUE_KINDS[colour])} ({unit_label(unit)})"] = drawn[f"{colour}_value"]
-        table[year] = drawn[f"{colour}_year"].astype("Int64")
-        order = drawn[f"{colour}_value"].isna()
-        note = _("None: no value in the period (grey on the map).")
-    else:
-        table[f"{label} (%)"] = drawn[colour].round(1)
-        order = -drawn[colour].fillna(-1)
-        note = ""
-    table[_("Drawn as")] = drawn.drawn_as
+    if "geometry" in areas.columns:  # the shapes themselves are not needed, only whether there is one
+        areas = pd.DataFrame(areas.drop(columns="geometry")).assign(_boundary=areas.geometry.notna().to_numpy())
+    table, note = _map_table(areas, colour, label, unit, i18n.current())
     with st.expander(n_("The map as a table ({n} area)", "The map as a table ({n} areas)", len(table))):
-        st.dataframe(table.assign(_order=order).sort_values(["_order", area], kind="stable").drop(columns="_order"),
-                     hide_index=True, column_config={year: st.column_config.NumberColumn(format="%d")})
+        st.dataframe(table, hide_index=True, column_config={_("Year"): st.column_config.NumberColumn(format="%d")})
         if note:
             st.caption(note)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs={pd.DataFrame: _frame_key})
+def _map_table(areas: pd.DataFrame, colour: str, label: str, unit: str, lang: str) -> tuple[pd.DataFrame, str]:
+    """map_table's rows, in order, and its note: kept per map data and language (a rerun builds nothing)."""
+    with i18n.using(lang):
+        shape, dot = _("shape"), _("dot")
+        if "_boundary" in areas.columns:  # a subnational map draws the areas that have a boundary
+            drawn = areas[areas._boundary].assign(drawn_as=shape)
+        else:  # a world map: shapes from the topojson, dots for the areas it lacks that have coordinates
+            shaped = areas.area.isin(drawn_codes())
+            drawn = areas[shaped | areas.lat.notna()].assign(drawn_as=shaped.map({True: shape, False: dot}))
+        area, year = _("Area"), _("Year")
+        table = pd.DataFrame({area: drawn.name, _("Code"): drawn.area})
+        if colour == "status":  # in the legend's order, areas with data first
+            table[_("Status")] = drawn.status.map({code: status.label for code, status in BY_CODE.items()})
+            order = drawn.status.map({s.code: i for i, s in enumerate(STATUSES)})
+            note = ""
+        elif colour in VALUE_KINDS:  # areas with a value first
+            table[f"{_(VALUE_KINDS[colour])} ({unit_label(unit)})"] = drawn[f"{colour}_value"]
+            table[year] = drawn[f"{colour}_year"].astype("Int64")
+            order = drawn[f"{colour}_value"].isna()
+            note = _("None: no value in the period (grey on the map).")
+        else:
+            table[f"{label} (%)"] = drawn[colour].round(1)
+            order = -drawn[colour].fillna(-1)
+            note = ""
+        table[_("Drawn as")] = drawn.drawn_as
+    return table.assign(_order=order).sort_values(["_order", area], kind="stable").drop(columns="_order"), note
 
 
 def headers(**labels: str) -> dict:

@@ -5,7 +5,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from gapmonitor import charts, evidence, maps, ui
+from gapmonitor import charts, evidence, i18n, maps, ui
 from gapmonitor.goals import goal as get_goal
 from gapmonitor.i18n import N_, _, format_number, format_percent, n_
 from gapmonitor.statuses import BY_CODE, NOT_IN_DATABASE
@@ -201,23 +201,19 @@ def _series_and_table(number: int, indicator: str, group: str, labels: dict, rul
     st.subheader(_("Values over time"))
     countries = ui.query("countries")
     names = dict(zip(countries.code, countries.name))
-    rows = evidence.observations_until(ui.query, indicator, rules["last_year"], rules["scope"])
-    present = set(rows.country.unique())  # unique first: iterating a column of 10⁵ strings takes tens of ms
-    with_data = [c for c in countries.code if c in present] or list(countries.code)
-    richest = rows.country.value_counts().index[0] if len(rows) else with_data[0]  # the most observations
+    last, scope = rules["last_year"], rules["scope"]
+    with_data, richest = ui.kept(evidence.countries_observed, indicator, last, scope)  # kept: 10⁵ rows at scale
+    with_data = list(with_data) or list(countries.code)
     country = st.selectbox(_("Country"), with_data, key=f"g{number}_country",
-                           index=with_data.index(ui.param("country", with_data, richest)), format_func=names.get)
+                           index=with_data.index(ui.param("country", with_data, richest or with_data[0])),
+                           format_func=names.get)
     st.query_params.update(country=country)
-    mine = rows[rows.country == country]
-    series = sorted(mine.series.unique())
-    if series:
-        chosen = st.selectbox(_("Series"), series, key=f"g{number}_series_{indicator}",
-                              format_func=lambda s: f"{s}: {mine[mine.series == s].series_description.iloc[0]}")
-        shown = mine[mine.series == chosen]
-        label = shown.group_id.map(labels).fillna(shown.dims.replace("", _("Total")))
-        # subnational citizen estimates are labelled with their area
-        shown = shown.assign(label=label.where(shown.area == country, label + " · " + shown.area_name))
-        st.plotly_chart(ui.figure(charts.time_series, shown, shown.unit.iloc[0]), key=f"g{number}_ts")
+    descriptions = ui.kept(evidence.series_descriptions, indicator, last, scope, country)
+    if descriptions:
+        chosen = st.selectbox(_("Series"), list(descriptions), key=f"g{number}_series_{indicator}",
+                              format_func=lambda s: f"{s}: {descriptions[s]}")
+        st.plotly_chart(ui.kept(evidence.time_series_figure, indicator, last, scope, country, chosen, i18n.current(),
+                                figure=True), key=f"g{number}_ts")
         st.caption(_("Lines: official series. Diamonds: citizen estimates with their 95% interval."))
     else:
         st.info(_("No observations of {indicator} for {country}.", indicator=indicator, country=names[country]))
@@ -228,13 +224,24 @@ def _series_and_table(number: int, indicator: str, group: str, labels: dict, rul
     st.caption(n_("{n} observation of {indicator} for {group}, {period}, official and citizen.",
                   "{n} observations of {indicator} for {group}, {period}, official and citizen.", len(table),
                   indicator=indicator, group=labels[group], period=f"{rules['first_year']}–{rules['last_year']}"))
-    kinds, reliability = {k: _(w) for k, w in charts.KINDS.items()}, {k: _(w) for k, w in maps.RELIABILITY.items()}
-    shown = table.assign(kind=table.kind.map(lambda k: kinds.get(k, k)),
-                         reliability=table.reliability.map(lambda r: reliability.get(r, r)))  # the download keeps the keys
+    shown = ui.kept(_observations_in_words, indicator, group, rules["first_year"], rules["last_year"], rules["scope"],
+                    i18n.current())
     st.dataframe(shown, hide_index=True, height=300, column_config=ui.headers(**OBSERVATION_HEADERS))
     ui.download(table, f"sdg_{indicator}_{group}_{rules['first_year']}-{rules['last_year']}.csv",
                 headers=OBSERVATION_HEADERS)
 
+
+
+def _observations_in_words(query, indicator: str, group: str, first_year: int, last_year: int, scope: str,
+                           lang: str) -> pd.DataFrame:
+    """The observations table as shown: kind and reliability in words of the language (the download keeps
+    the keys)."""
+    table = query("observations", indicator=indicator, group_id=group, country=None, first_year=first_year,
+                  last_year=last_year, scope=scope)
+    with i18n.using(lang):
+        kinds, reliability = {k: _(w) for k, w in charts.KINDS.items()}, {k: _(w) for k, w in maps.RELIABILITY.items()}
+    return table.assign(kind=table.kind.map(lambda k: kinds.get(k, k)),
+                        reliability=table.reliability.map(lambda r: reliability.get(r, r)))
 
 
 # The observations table's columns in words (an English CSV download keeps the column names: scripts read them).
