@@ -11,6 +11,7 @@ bring the French and Spanish .po files up to date, keeping their translations.
 
 import csv
 import json
+from datetime import datetime, timezone
 import re
 import sys
 from pathlib import Path
@@ -26,6 +27,7 @@ SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROO
            ROOT / "data" / "reference" / "groups.csv"]
 KEYWORDS = {"_": None, "N_": None, "n_": (1, 2)}
 TRANSLATED = ("fr", "es")
+LANGUAGE_NAMES = {"fr": "French", "es": "Spanish"}
 PLURAL_FORMS = {"fr": "nplurals=2; plural=(n > 1);", "es": "nplurals=2; plural=(n != 1);"}
 PLACEHOLDER = re.compile(r"(?<!\{)\{(\w*)[^{}]*\}(?!\})")
 
@@ -67,6 +69,12 @@ def _write(lang: str, catalog: Catalog) -> None:
     path = LOCALE / lang / "LC_MESSAGES" / "messages.po"
     path.parent.mkdir(parents=True, exist_ok=True)
     catalog._plural_forms = PLURAL_FORMS[lang]  # noqa: SLF001 (Babel takes Plural-Forms from its locale data otherwise)
+    catalog.version, catalog.copyright_holder = "main", "SDG Gap Monitor contributors"
+    catalog.msgid_bugs_address = catalog.last_translator = catalog.language_team = "SDG Gap Monitor team"
+    catalog.fuzzy = False
+    catalog.revision_date = datetime.now(timezone.utc)
+    catalog.header_comment = (f"# {LANGUAGE_NAMES[lang]} messages of SDG Gap Monitor's interface: "
+                              "python scripts/catalogues.py updates them from the code.")
     with path.open("wb") as f:
         write_po(f, catalog, width=110, sort_output=True, include_previous=False, ignore_obsolete=True)
 
