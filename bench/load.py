@@ -53,7 +53,7 @@ from tests.browser import (CHROMIUM, CHROMIUM_ARGS, DONE, FAILED_404, HOST, PROB
 NGINX = Path("/usr/sbin/nginx")
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 IMPORT_FILE = ROOT.parent / "shared" / "realdata" / "un_sdg_global_db" / "unsdg_1.4.2_t142.csv"
-IMPORTED_NOTICE = "Showing your imported data: 1 dataset(s)"  # ui.data_notice once an import exists
+IMPORTED_NOTICE = "Showing your imported data: 1 dataset;"  # ui.data_notice once an import exists
 UPSTREAM = "x-gapmonitor-upstream"
 STEP_TIMEOUT = 60_000  # ms for one page or click to finish; longer counts as an error
 MAX_STEPS = 500  # per session, whatever the time

@@ -121,6 +121,7 @@ def test_a_cso_turns_an_odk_central_export_into_estimates_with_a_formula(editor_
     page.get_by_label("What the estimate measures").press("Enter")
     page.get_by_text("Preview: nothing is written yet").wait_for(timeout=60_000)
     visit.wait_done()
+    page.locator("[data-testid=stMetricLabel]", has_text="Records in the estimates").wait_for(timeout=60_000)  # drawn
     metrics = dict(zip(page.locator("[data-testid=stMetricLabel]").all_inner_texts(),
                        page.locator("[data-testid=stMetricValue]").all_inner_texts()))
     assert metrics["Records read"] == "30" and metrics["Records in the estimates"] == str(len(rows)) == "26"

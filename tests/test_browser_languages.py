@@ -15,7 +15,8 @@ sys.path.insert(0, str(ROOT))
 
 from gapmonitor import i18n  # noqa: E402
 from gapmonitor.goals import goal  # noqa: E402
-from tests.actors import STEWARD, account, sign_in  # noqa: E402
+from gapmonitor.accounts import Actor  # noqa: E402
+from tests.actors import account, sign_in  # noqa: E402
 from tests.browser import CHROMIUM, SHAPES, open_page, running_app  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
 PAGES = ["/", "/goal-5", "/goal-7", "/country?area=KEN", "/citizen?dataset=cgd-disability-scorecard",
          "/stories", "/data", "/about"]
 MAP_PAGES = {"/", "/goal-5", "/goal-7"}
+ADMINISTRATOR = Actor("a.admin", "administrator", "Test statistical office", "A. Admin")
 # What the page shows, as lines: the main area and the sidebar (innerText), and the texts of the SVG
 # (Plotly's legends, axes and annotations), which innerText leaves out.
 PAGE_TEXT = """() => [
@@ -73,12 +75,12 @@ def english_left(lines: list[str], lang: str) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, browser):
-    """The app on its own demo database with a steward's account, its first session run."""
+    """The app on its own demo database with an administrator's account, its first session run."""
     folder = tmp_path_factory.mktemp("languages-app")
     from gapmonitor import db
 
     path = db.ensure_database(folder / "gapmonitor.duckdb")
-    account(path, STEWARD)
+    account(path, ADMINISTRATOR)
     with running_app(path, folder / "streamlit.log") as url:
         open_page(browser, url, "/", wait_for=SHAPES).close()
         yield url
@@ -120,24 +122,32 @@ def test_the_check_finds_english():
     assert english_left(french, "fr") == []
 
 
-def test_the_language_is_kept_across_pages_and_switched_in_the_sidebar(site, browser):
+# The pages listed only for signed-in accounts, by their titles in each language (an administrator sees all)
+STEWARDSHIP = {"fr": [("Données", "/data"), ("Soumissions", "/submissions"), ("Journal d’audit", "/audit"),
+                      ("Comptes", "/accounts")],
+               "es": [("Datos", "/data"), ("Envíos", "/submissions"), ("Registro de auditoría", "/audit"),
+                      ("Cuentas", "/accounts")]}
+
+
+@pytest.mark.parametrize("lang, name", [("fr", "Français"), ("es", "Español")])
+def test_the_language_is_kept_across_pages_and_switched_in_the_sidebar(site, browser, lang, name):
     visit = open_page(browser, site, "/about")
     page = visit.page
     try:
-        sign_in(page, STEWARD.username)  # in English: the switch then turns the whole session French
+        sign_in(page, ADMINISTRATOR.username)  # in English: the switch then turns the whole session
         visit.wait_done()
         page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").filter(has_text="Language").click()
-        page.get_by_role("option", name="Français").click()
-        page.wait_for_function("() => location.search.includes('lang=fr')", timeout=30_000)
+        page.get_by_role("option", name=name).click()
+        page.wait_for_function("l => location.search.includes('lang=' + l)", arg=lang, timeout=30_000)
         visit.wait_done()
-        for title, path in [("Données", "/data"), ("Soumissions", "/submissions"), ("Journal d’audit", "/audit")]:
+        for title, path in STEWARDSHIP[lang]:
             page.locator("[data-testid=stSidebarNav] a").filter(has_text=re.compile(f"^{title}$")).first.click()
             page.wait_for_function("p => location.pathname === p", arg=path, timeout=30_000)
             page.wait_for_timeout(500)
             settled(visit)
-            assert parse_qs(urlsplit(page.url).query).get("lang") == ["fr"], page.url
+            assert parse_qs(urlsplit(page.url).query).get("lang") == [lang], page.url
             lines = page.evaluate(PAGE_TEXT)
-            assert english_left(lines, "fr") == [], path
+            assert english_left(lines, lang) == [], path
         assert visit.problems() == {"external requests": [], "console errors": [], "exception boxes": []}
     finally:
         visit.close()
