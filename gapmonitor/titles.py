@@ -54,23 +54,28 @@ def _indicators(frame, title):
     return [indicator(c, t) for c, t in zip(frame["indicator"], frame[title])]
 
 
-# the columns of query results that hold official titles or the groups' labels, per query
+def _each(words):
+    """A column's values one by one through `words` (blanks left as they are)."""
+    return lambda frame, column: frame[column].map(words, na_action="ignore")
+
+
+_GROUP, _GROUPS, _STORY = _each(group), _each(_groups), _each(i18n.known)  # stories: their authors' words, the
+# demo story's (gapmonitor/demo.py) in the catalogue
+# the columns of query results that hold official titles, the groups' labels or stories' words, per query
 _LOCALISED = {
     "indicators_for_goal": {"title": _indicators},
     "subnational_indicators": {"title": _indicators},
-    "status_by_indicator_and_group": {"indicator_title": _indicators},
-    "coverage_by_indicator_and_group": {"indicator_title": _indicators},
-    "population_groups": {"label": lambda f, c: f[c].map(group), "definition": lambda f, c: f[c].map(_)},
-    "series_groups": {"population_group": lambda f, c: f[c].map(group)},
-    "dataset_coverage_by_area": {"groups": lambda f, c: f[c].map(_groups)},
-    "gaps_filled_by_citizen_data": {"groups": lambda f, c: f[c].map(_groups)},
+    "status_by_indicator_and_group": {"indicator_title": _indicators, "group_label": _GROUP},
+    "coverage_by_indicator_and_group": {"indicator_title": _indicators, "group_label": _GROUP},
+    "coverage_by_goal_and_group": {"group_label": _GROUP},
+    "official_vs_citizen": {"group_label": _GROUP},
+    "population_groups": {"label": _GROUP, "definition": _each(_)},
+    "series_groups": {"population_group": _GROUP},
+    "dataset_coverage_by_area": {"groups": _GROUPS},
+    "gaps_filled_by_citizen_data": {"groups": _GROUPS},
+    "stories": {"title": _STORY, "description": _STORY},
+    "story_steps": {"title": _STORY, "note": _STORY},
 }
-# stories are their authors' words; the demo story's (gapmonitor/demo.py) are in the catalogue
-for _name, _columns in (("stories", ("title", "description")), ("story_steps", ("title", "note"))):
-    _LOCALISED[_name] = {c: lambda f, c: f[c].map(i18n.known, na_action="ignore") for c in _columns}
-for _name in ("coverage_by_goal_and_group", "coverage_by_indicator_and_group", "official_vs_citizen",
-              "status_by_indicator_and_group"):
-    _LOCALISED.setdefault(_name, {})["group_label"] = lambda f, c: f[c].map(group)
 
 
 def localised(query: str, frame: pd.DataFrame) -> pd.DataFrame:

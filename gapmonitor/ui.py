@@ -291,7 +291,7 @@ def no_values(what: str, rules: dict, **query) -> None:
              "group, or a breakdown by this group alone).", what=what, period=period)
     if hidden:
         chosen = bar[rules["min_tier"]]
-        chosen = _(chosen)
+        chosen = _(chosen)  # in two steps: the catalogue's extractor would take "min_tier" for a message
         if rules["endorsed_only"]:
             chosen = _("{bar}, endorsed only", bar=chosen)
         text += " " + n_("**{n} citizen value of datasets below the quality bar** (*{bar}*): choose *{lowest}* in the "
