@@ -338,6 +338,13 @@ def status_legend() -> None:
     st.markdown(f'<div style="font-size:0.85rem">{chips}</div>', unsafe_allow_html=True)
 
 
+def status_counts(statuses: pd.Series) -> None:
+    """Under a status map, how many areas have each status, in the legend's order."""
+    counts = statuses.value_counts()
+    st.caption(" · ".join(_("{status}: {count}", status=s.label, count=i18n.format_number(counts[s.code]))
+                          for s in STATUSES if s.code in counts))
+
+
 def map_table(areas: pd.DataFrame, colour: str, label: str = "", unit: str = "") -> None:
     """Under a map, the areas it draws as a table: name, code and, in words or numbers, what the colour shows;
     for people who cannot tell the colours apart or who use a screen reader. `areas`: the rows given to the

@@ -63,8 +63,7 @@ def _subnational_status(area: str, indicator: str, group: str, heading: str, sha
                      .rename(columns={"name": _("Area"), "status": _("Status"), "official_values": _("Official values"),
                                       "citizen_values": _("Citizen values")}).drop(columns="area"),
                      hide_index=True, height=220)
-    counts = status.status.value_counts()
-    st.caption(" · ".join(f"{s.label}: {format_number(counts[s.code])}" for s in STATUSES if s.code in counts))
+    ui.status_counts(status.status)
     drawable = set(shapes.area[shapes.geometry.notna()])
     undrawn = status[(status.status != "no_data") & ~status.area.isin(drawable)]
     if drawn and len(undrawn):  # counted above, but with no shape to colour

@@ -8,7 +8,7 @@ import streamlit as st
 from gapmonitor import charts, evidence, i18n, maps, ui
 from gapmonitor.goals import goal as get_goal
 from gapmonitor.i18n import N_, _, format_number, format_percent, n_
-from gapmonitor.statuses import BY_CODE, NOT_IN_DATABASE
+from gapmonitor.statuses import NOT_IN_DATABASE
 
 VIEWS = ["Gap status", "Values", "Coverage of all indicators (%)"]  # English keys, in the URL; a plain literal
 VIEW_WORDS = (N_("Gap status"), N_("Values"), N_("Coverage of all indicators (%)"))  # (tests read VIEWS as one)
@@ -154,8 +154,7 @@ def _indicator_view(number: int, rules: dict, indicators: pd.DataFrame, groups: 
             st.switch_page("pages/country.py", query_params={"area": clicked})
         st.caption(_("Click a country to open its profile. Small island States are drawn as dots."))
         if view == VIEWS[0]:
-            counts = areas.status.value_counts()
-            st.caption(" · ".join(f"{BY_CODE[s].label}: {format_number(n)}" for s, n in counts.items()))
+            ui.status_counts(areas.status)
         elif view == VIEWS[1]:
             st.caption(_("National values only: subnational estimates are on each country's page. Hover for the "
                          "year, the source and, for citizen data, the interval, sample size and reliability."))
