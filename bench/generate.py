@@ -3,7 +3,7 @@
     python bench/generate.py --scale 1.0 [--out PATH] [--seed 2030]
 
 Scale 1.0 is the full size of the benchmark: 5,000,000 official and 500,000 citizen observations over a
-synthetic catalogue of 700 series (BENCH_0001 ...) spread over the real indicators, every country in the
+synthetic catalogue of 700 series (BENCH_0001 ...; 700 × the scale above 1) spread over the real indicators, every country in the
 reference data (241) and 25 years (2001-2025), with group dimensions from the real vocabulary of
 group_mapping (UN and SDMX spellings, two-dimension keys, and values that map to no group).
 
@@ -31,13 +31,13 @@ if str(ROOT) not in sys.path:
 from gapmonitor import db, derived, reference  # noqa: E402
 
 # A database built by another generator or against another schema is rebuilt, not reused.
-GENERATOR_VERSION = "1-" + hashlib.sha256(
+GENERATOR_VERSION = "2-" + hashlib.sha256(
     b"".join(p.read_bytes() for p in (*db.SCHEMA, derived.Path(derived.__file__).with_name("cell_years.sql")))
 ).hexdigest()[:12]
 SEED = 2030
 FULL_OFFICIAL = 5_000_000
 FULL_CITIZEN = 500_000
-N_SERIES = 700
+N_SERIES = 700                      # at scale 1; more above it (series_for)
 N_OFFICIAL_DATASETS = 3
 N_CITIZEN_DATASETS = 50
 FIRST_YEAR, LAST_YEAR = 2001, 2025
@@ -95,6 +95,14 @@ def _u(*parts: str) -> str:
     return f"((hash($seed, {', '.join(parts)}) % 1000000) / 1000000.0)"
 
 
+def series_for(scale: float) -> int:
+    """Series in the catalogue: 700 up to scale 1, and as many more as the scale above it. The rows a
+    (series, country) pair can hold are bounded (years, dimension keys), so 700 series give at most
+    about 5.9 M official rows; a larger scale grows the catalogue, as a national database grows by new
+    series and breakdowns, rather than stop short of its rows."""
+    return max(N_SERIES, round(N_SERIES * scale))
+
+
 def build(path: str | Path, scale: float = 1.0, seed: int = SEED, verbose: bool = True) -> dict:
     """Build the benchmark database at `path` (replaced if it exists); return what was built, with
     the time each step took and the digest of the data."""
@@ -120,7 +128,7 @@ def build(path: str | Path, scale: float = 1.0, seed: int = SEED, verbose: bool 
         params = {"seed": seed}
 
         t = time.perf_counter()
-        _catalogue(con, params)
+        _catalogue(con, params, series_for(scale))
         _areas(con, params)
         _datasets(con, params)
         step("catalogue, areas, datasets", t)
@@ -168,8 +176,8 @@ def build(path: str | Path, scale: float = 1.0, seed: int = SEED, verbose: bool 
     return info
 
 
-def _catalogue(con: duckdb.DuckDBPyConnection, params: dict) -> None:
-    """700 series over the real indicators: every indicator gets one, the rest go to indicators drawn by
+def _catalogue(con: duckdb.DuckDBPyConnection, params: dict, n_series: int) -> None:
+    """The series over the real indicators: every indicator gets one, the rest go to indicators drawn by
     hash; each series carries a set of dimension keys (its flags) in one spelling family."""
     con.execute("create temp table b_indicator as "
                 "select code, row_number() over (order by sort_key) - 1 as idx from indicator")
@@ -178,7 +186,7 @@ def _catalogue(con: duckdb.DuckDBPyConnection, params: dict) -> None:
     )
     con.execute(f"""
         create temp table b_series as
-        with s as (select range as idx from range(1, {N_SERIES} + 1)),
+        with s as (select range as idx from range(1, {n_series} + 1)),
         n as (select count(*) as n from b_indicator)
         select
             s.idx,
@@ -289,7 +297,8 @@ def _official(con: duckdb.DuckDBPyConnection, params: dict, scale: float, n_rows
     (more in some pairs than others), with a few years missing; each of the series' dimension keys is
     reported for most pairs. The pair rate is set from the scale, and the exact number of rows is then
     taken in hash order."""
-    n_pairs = N_SERIES * con.execute("select count(*) from b_country").fetchall()[0][0]
+    n_pairs = con.execute("select count(*) from b_series").fetchall()[0][0] * con.execute(
+        "select count(*) from b_country").fetchall()[0][0]
     # a margin for the spread of the number of pairs drawn (wide when few pairs are wanted)
     margin = 1.04 + 5 / (n_rows / OFFICIAL_ROWS_PER_PAIR) ** 0.5
     pair_rate = min(1.0, margin * n_rows / (n_pairs * OFFICIAL_ROWS_PER_PAIR * 0.864))  # 0.864: mean capacity
