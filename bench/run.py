@@ -306,8 +306,8 @@ def _worker_import(args) -> dict:
     if args.which == "app":
         gapmonitor.formats.unsdg.csv_header = timing("read: csv_header (UTF-8 check, header)",
                                                      gapmonitor.formats.unsdg.csv_header)
-        gapmonitor.formats.unsdg._load = timing("read: _load (one DuckDB pass, CSV to Arrow)", gapmonitor.formats.unsdg._load)
-        gapmonitor.formats.unsdg._typed = timing("read: _typed (problem rows, rows kept)", gapmonitor.formats.unsdg._typed)
+        gapmonitor.formats.unsdg._load = timing("read: _load (one DuckDB pass, CSV into the staging file)", gapmonitor.formats.unsdg._load)
+        gapmonitor.formats.unsdg._typed = timing("read: _typed (problem rows, the rows kept as a view)", gapmonitor.formats.unsdg._typed)
         shutil.copyfile = timing("apply: copy the database (db.writing)", shutil.copyfile)
         importer.checksum = timing("preview: checksum (SHA-256 of the file)", importer.checksum)
         importer._summary = timing("preview: _summary", importer._summary)

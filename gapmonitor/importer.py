@@ -13,6 +13,7 @@ import pandas as pd
 import shapely
 
 from gapmonitor import country_codes, db, group_suggestions, reference, titles
+from gapmonitor.staging import Staged
 from gapmonitor.accounts import Actor
 from gapmonitor.audit import Entry
 from gapmonitor.formats import OBSERVATION_COLUMNS, SUBJECTS, Batch, Problem, ReadError, fatal, registry
@@ -77,13 +78,28 @@ class Preview:
     batch: Batch
     checksum: str
     country: str | None
-    rows: pd.DataFrame = field(default_factory=pd.DataFrame)          # observations to write
+    staged: Staged | None = None                                     # observations: where the rows are kept
+    to_write: int = 0                                                # observations to write
+    indicators: list[str] = field(default_factory=list)              # ... and the indicators they are of
     rejected: int = 0                                                # rows with an error
     new_series: pd.DataFrame = field(default_factory=pd.DataFrame)
     new_areas: pd.DataFrame = field(default_factory=pd.DataFrame)
     problems: list[Problem] = field(default_factory=list)
     already: str | None = None                                       # dataset id if imported before
     summary: dict = field(default_factory=dict)
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The observations to write, each with how it resolved, as one frame: read whole from the staging
+        file (tests, and the Data page's look at a small citizen file); the importer itself reads them in SQL."""
+        if self.staged is None:
+            return pd.DataFrame()
+        con = self.staged.connect()
+        try:
+            kept = _KEPT.format(rows="main", resolution="resolution")
+            return con.execute(f"select * exclude (_pos, kept) from ({kept}) order by _pos").df()
+        finally:
+            con.close()
 
     @property
     def dataset_id(self) -> str:
@@ -147,13 +163,51 @@ def _preview_boundaries(con, result: Preview) -> Preview:
 
 
 def _preview_observations(con, result: Preview) -> Preview:
+    """The rows stay in their staging file (the reader's, or one made here from its frame), attached to
+    con while the preview reads them; how each resolved is written there too, for the writer."""
+    result.staged = result.batch.staged or _stage(result.batch.observations)
+    try:
+        with result.staged.attached(con) as rows:
+            con.execute(f"create or replace temp view incoming as select * from {rows}.incoming")
+            try:
+                _check_observations(con, result, rows)
+            finally:
+                for view in ("resolved", "incoming"):
+                    con.execute(f"drop view if exists {view}")
+        # how each row resolved goes into the staging file, for the writer: con may be read-only (the
+        # app's connection), so through a connection of the file's own, once con has let the file go
+        with result.staged.connect() as own:
+            own.register("resolved", con.sql("select * from resolution").to_arrow_reader(1 << 16))
+            own.execute("create table resolution as select * from resolved")
+        return result
+    finally:
+        con.execute("drop table if exists temp.resolution")
+
+
+def _stage(observations: pd.DataFrame) -> Staged:
+    """A reader's frame of observations in a staging file of its own, as `incoming` with `_pos`."""
+    staged = Staged()
+    frame = _incoming(observations)
+    with staged.connect() as con:
+        con.register("frame", frame.assign(_pos=np.arange(len(frame))))
+        con.execute("create table incoming as select * from frame")
+    return staged
+
+
+# The rows to write (no error) with how each resolved: the staging file's rows (attached as {rows}) and
+# their resolution (the preview's temporary table, or the file's own once the preview has written it).
+_KEPT = "select * from {rows}.incoming as i join {resolution} as r using (_pos) where r.kept"
+
+
+def _check_observations(con, result: Preview, rows: str) -> Preview:
     batch = result.batch
-    incoming = _incoming(batch.observations)
-    con.register("incoming", incoming.assign(_pos=np.arange(len(incoming))))
     brought = batch.new_areas if batch.new_areas is not None else pd.DataFrame(columns=AREA_COLUMNS)
     con.register("batch_areas", brought[AREA_COLUMNS].astype("string"))
-    con.execute(f"create or replace temp table resolution as {RESOLVE}",
-                {"country": result.country, "aliases": str(country_codes.ALIASES)})
+    con.execute(f"""
+        create or replace temp table resolution as
+        select *, (area_code is not null or new_area) and series_indicator is not null and first_row = row as kept
+        from ({RESOLVE})
+    """, {"country": result.country, "aliases": str(country_codes.ALIASES)})
     con.unregister("batch_areas")
     # each row with its resolution; the queries below that scan every row read one side only
     con.execute("create or replace temp view resolved as "
@@ -267,28 +321,14 @@ def _preview_observations(con, result: Preview) -> Preview:
                       "rows): counted for its dimensions' groups only", n))
         result.problems.append(Problem("warning", message, batch.file, None, _source_column(batch, "series"), series))
 
-    bad = con.execute("""
-        select row from resolution
-        where (area_code is null and not new_area) or series_indicator is null or first_row <> row
-    """).df().row
+    bad = {row for row, in con.execute("select distinct row from resolution where not kept").fetchall()}
     if "rows rejected" in batch.summary:  # records: the reader counts the records it left out for an error
-        result.rejected = batch.summary["rows rejected"] + len(set(bad))
+        result.rejected = batch.summary["rows rejected"] + len(bad)
     else:
-        result.rejected = len(set(bad) | {p.row for p in batch.problems if p.severity == "error"})
-    # the rows to write: the reader's rows (not a copy of them when all are kept) and what resolved them
-    resolution = con.sql("""
-        select _pos, area_code, new_series, series_indicator, new_area, new_area_code, new_area_kind, first_row
-        from resolution
-        where (area_code is not null or new_area) and series_indicator is not null and first_row = row
-        order by _pos
-    """).to_arrow_table()
-    pos = resolution["_pos"].to_numpy()
-    kept = incoming if np.array_equal(pos, np.arange(len(incoming))) else incoming.take(pos)
-    result.rows = pd.concat([kept.reset_index(drop=True),
-                             resolution.drop_columns("_pos").to_pandas(types_mapper=pd.ArrowDtype)], axis=1)
-    result.summary = _summary(con, result)
-    con.execute("drop view resolved")
-    con.unregister("incoming")
+        result.rejected = len(bad | {p.row for p in batch.problems if p.severity == "error"})
+    result.indicators = [i for i, in con.execute(
+        f"select distinct series_indicator from ({_KEPT.format(rows=rows, resolution='resolution')}) order by 1").fetchall()]
+    result.summary = _summary(con, result, rows)
     return result
 
 
@@ -315,11 +355,12 @@ def _incoming(observations: pd.DataFrame) -> pd.DataFrame:
     return obs.fillna({c: "" for c in BLANK_AS_EMPTY if c not in arrow or obs[c].hasnans})
 
 
-def _summary(con, result: Preview) -> dict:
-    rows = result.rows
-    areas = rows.area_code.fillna(rows.new_area_code)
-    years = (rows.year.min(), rows.year.max()) if len(rows) else (None, None)
-    s = (len(rows), rows.series.nunique(), areas.nunique(), *years)
+def _summary(con, result: Preview, rows: str) -> dict:
+    s = con.execute(f"""
+        select count(*), count(distinct series), count(distinct coalesce(area_code, new_area_code)), min(year), max(year)
+        from ({_KEPT.format(rows=rows, resolution='resolution')})
+    """).fetchall()[0]
+    result.to_write = s[0]
     groups = con.execute("""
         with parts as (select unnest(dims_pairs(dims)) as pair from (select distinct dims from incoming where dims <> '')),
         mapping as (select dimension, dim_value, group_id from group_mapping union all select * from batch_groups),
@@ -397,19 +438,18 @@ def _recheck(con, result: Preview) -> None:
     found = con.execute("select dataset_id from dataset where checksum = ?", [result.checksum]).fetchall()
     if found:
         raise _ImportedMeanwhile(found[0][0])
-    if registry.get(result.batch.format).writes != "observations" or not len(result.rows):
+    if registry.get(result.batch.format).writes != "observations" or not result.to_write:
         return
-    con.register("checked", result.rows[["area_code", "series", "new_series"]])
     # the areas this file brings (citizen records' ISO 3166-2 or reviewed names) are not in the database yet
     brought = list(result.new_areas.code) if "code" in result.new_areas else []
-    gone = con.execute("""
-        select 'area', area_code from checked
+    kept = _staged_rows(result)
+    gone = con.execute(f"""
+        select 'area', area_code from ({kept})
         where area_code is not null and area_code not in (select code from area) and area_code not in (select unnest(?))
         union all
-        select 'series', series from checked where not new_series and series not in (select code from series)
+        select 'series', series from ({kept}) where not new_series and series not in (select code from series)
         limit 1
     """, [brought]).fetchall()
-    con.unregister("checked")
     if gone:
         what, value = gone[0]
         message = (_("the area was removed from the database after this file was checked: check the file again")
@@ -419,8 +459,15 @@ def _recheck(con, result: Preview) -> None:
                                      value)])
 
 
+def _staged_rows(result: Preview) -> str:
+    """The rows to write as the writer reads them, from the staging file attached to its connection."""
+    return _KEPT.format(rows=result.staged.alias, resolution=f"{result.staged.alias}.resolution")
+
+
 def _write(con, result: Preview, form, kind: str, title: str, source: str, licence: str, about: dict | None) -> None:
     """Write a previewed import on a writer's connection (db.writing), after checking it again there."""
+    if result.staged is not None:  # its rows, read from their staging file (let go when con closes)
+        result.staged.attach(con)
     _recheck(con, result)
     con.execute("insert into dataset (dataset_id, kind, title, source, licence, is_demo, file_name, checksum) "
                 "values (?, ?, ?, ?, ?, false, ?, ?)",
@@ -457,7 +504,7 @@ def _changed_indicators(result: Preview) -> list[str] | None:
     that can give rows of any indicator a group."""
     if registry.get(result.batch.format).writes != "observations" or len(_batch_groups(result.batch)):
         return None
-    return sorted(result.rows["series_indicator"].dropna().unique())  # unique() first: no Python value per row
+    return result.indicators
 
 
 def citizen_description(batch: Batch, given: dict | None) -> dict:
@@ -545,15 +592,13 @@ def _write_observations(con, result: Preview) -> None:
         where (dimension, dim_value, group_id) not in (select (dimension, dim_value, group_id) from group_mapping)
     """, {"file": result.batch.file})
     con.unregister("new_groups")
-    con.register("incoming", result.rows)
-    con.execute("""
+    con.execute(f"""
         insert into observation (dataset_id, series, area, dims, year, time_detail, value, lower_bound, upper_bound,
                                  nature, source, footnote, sample_size)
         select $dataset, series, coalesce(area_code, new_area_code), dims, year, time_detail, value,
             lower_bound, upper_bound, nullif(nature, ''), nullif(source, ''), nullif(footnote, ''), sample_size
-        from incoming
+        from ({_staged_rows(result)})
     """, {"dataset": result.dataset_id})
-    con.unregister("incoming")
     # The preview rejects duplicates; this keeps the rule whatever the way in (observation has no index).
     twice = con.execute("""
         select series, area, dims, time_detail from observation where dataset_id = $dataset
@@ -793,7 +838,7 @@ def _counted(preview: Preview) -> int:
         return len(preview.batch.indicators)
     if writes == "boundaries":
         return len(preview.batch.boundaries)  # the reader leaves rejected features out
-    return len(preview.rows)
+    return preview.to_write
 
 
 NOTHING_TO_IMPORT = N_("nothing to import: no row of the file has a value that can be imported (see the rows skipped)")

@@ -471,7 +471,7 @@ def import_records() -> None:
                 st.session_state["area_review"].update({k: d.strip() for k, d in zip(decided.key, decided.decision) if d.strip()})
                 st.rerun()
         show_preview(result, raw.name)
-        if len(result.rows):
+        if result.to_write:
             shown = ui.released_estimates(result.rows, spec["subject"])
             hidden = int((shown.reliability == "suppressed").sum())
             if spec["subject"] == "people":

@@ -3,7 +3,8 @@ rows with a problem; the Python csv pass (check_csv_text) runs only when DuckDB 
 where. Files here are written by the tests: every expected row, column and value follows from how the
 file was written."""
 
-import pandas as pd
+import gc
+
 import pytest
 
 from gapmonitor import db, formats, importer
@@ -62,7 +63,7 @@ def test_a_large_good_file_is_read_without_the_python_pass_and_numbered_in_file_
     assert python_passes == []
     assert [(p.severity, p.row, p.column, p.value) for p in batch.problems] == [
         ("error", bad, "Value", f"{bad - 2}.5 per cent")]
-    obs = batch.observations
+    obs = batch.observation_rows()
     assert len(obs) == ROWS - 1
     # row r holds the value r - 2 + 0.5, as written: numbers follow the file's order at every row
     assert (obs.value.astype("float64") == obs.row.astype("int64") - 1.5).all()
@@ -132,8 +133,9 @@ def test_cells_are_typed_as_pandas_to_numeric_reads_them(tmp_path):
         ("warning", 3, "LowerBound", "x"), ("warning", 7, "LowerBound", "NaN"),
         ("warning", 3, "UpperBound", "1_0"),
     ]
-    obs = batch.observations
-    assert all(isinstance(t, pd.ArrowDtype) for t in obs.dtypes)  # no Python object per cell
+    # the rows stay in DuckDB (the staging file), never a Python object per cell
+    assert batch.staged is not None and batch.observations.empty
+    obs = batch.observation_rows()
     got = [(r.row, r.series, r.area, r.dims, r.year, r.time_detail, r.value, r.lower_bound, r.upper_bound)
            for r in obs.astype(object).where(obs.notna(), None).itertuples()]
     assert got == [
@@ -172,7 +174,7 @@ def test_footnotes_are_written(tmp_path, fresh):
         "SP_LGL_LNDDOC,4,Afghanistan,2016,2.5,\n",
         encoding="utf-8")
     batch = unsdg.read(path)
-    assert list(batch.observations.footnote) == ["Estimated from the 2015 survey.", ""]
+    assert list(batch.observation_rows().footnote) == ["Estimated from the 2015 survey.", ""]
     with db.connect(fresh) as con:
         preview = importer.preview(con, batch, importer.checksum(path))
     dataset = importer.apply(preview, by=OPERATOR, title="t", source="s", path=fresh)
@@ -217,3 +219,24 @@ def test_years_the_gap_rules_cannot_tell_apart_are_kept_with_a_warning(tmp_path,
     assert [(p.row, p.column, p.value) for p in outside] == [(2, "TimePeriod", "1949"), (5, "TimePeriod", "2099")]
     assert outside[0].message.endswith("counted as 1950 in them") and outside[1].message.endswith("counted as 2075 in them")
     assert preview.rejected == 0 and sorted(preview.rows.row) == [2, 3, 4, 5]
+
+
+def test_the_rows_stay_in_a_staging_file_from_read_to_write_and_it_goes_with_the_import(tmp_path, fresh):
+    path = tmp_path / "three.csv"
+    path.write_text("SeriesCode,GeoAreaCode,GeoAreaName,TimePeriod,Value\n"
+                    + "".join(f"SP_LGL_LNDDOC,4,Afghanistan,{2015 + i},{i}.5\n" for i in range(3)), encoding="utf-8")
+    batch = unsdg.read(path)
+    folder = batch.staged.path.parent
+    assert batch.observations.empty and folder.is_dir()  # no frame of the rows: they are in the file
+    with db.connect(fresh) as con:
+        preview = importer.preview(con, batch, importer.checksum(path))
+        # the preview has let the file go: the connection (the app's, shared by sessions) holds no staging file
+        assert con.execute("select count(*) from duckdb_databases() where database_name like 'staged%'").fetchall() == [(0,)]
+    assert preview.to_write == 3 and preview.indicators == ["1.4.2"]
+    dataset = importer.apply(preview, by=OPERATOR, title="t", source="s", path=fresh)
+    with db.connect(fresh) as con:
+        written = con.execute("select year, value from observation where dataset_id = ? order by year", [dataset]).fetchall()
+    assert written == [(2015, 0.5), (2016, 1.5), (2017, 2.5)]
+    del batch, preview
+    gc.collect()
+    assert not folder.exists()  # deleted with the last object that needed it

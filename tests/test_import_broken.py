@@ -358,8 +358,13 @@ def test_a_duplicate_the_preview_did_not_reject_is_refused_at_the_write(fresh, g
     """observation has no unique index: the write checks its rows' keys itself, whatever gave them."""
     preview = preview_of(good_file, fresh)
     assert preview.rejected == 0
+    with preview.staged.connect() as con:  # as if a reader let the third row through twice: again as the last
+        (last,), = con.execute("select max(rowid) + 1 from loaded").fetchall()
+        con.execute("insert into loaded select * from loaded where rowid = 2")
+        con.execute("insert into resolution select * replace ($pos as _pos, $pos + 2 as row, $pos + 2 as first_row) "
+                    "from resolution where _pos = 2", {"pos": last})
     row = preview.rows.iloc[[2]]
-    preview.rows = pd.concat([preview.rows, row], ignore_index=True)  # as if a reader let one through twice
+    assert len(preview.rows) == 3 + 1 and preview.rows.iloc[-1].row == last + 2  # the copy is among the rows written
     before = state(fresh)
     with pytest.raises(importer.ImportRefused) as refused:
         importer.apply(preview, by=OPERATOR, title="t", source="s", path=fresh)

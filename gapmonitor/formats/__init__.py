@@ -17,6 +17,7 @@ import pandas as pd
 
 from gapmonitor.i18n import N_, _
 from gapmonitor.limits import MAX_CELL, MAX_COLUMNS, MAX_ROWS, TOO_LONG, TOO_MANY_ROWS, too_many_columns
+from gapmonitor.staging import Staged
 
 # Columns of Batch.observations, the shape every observation reader produces.
 OBSERVATION_COLUMNS = [
@@ -96,6 +97,17 @@ class Batch:
     summary: dict = field(default_factory=dict)  # what the reader counted (records read, placed...)
     unmatched: pd.DataFrame | None = None       # citizen records: area names matching no area, for review
     problems: list[Problem] = field(default_factory=list)
+    # or the observations kept in a DuckDB file, table `incoming` (the UN SDG reader: a million rows never
+    # become Python values); `observations` is then left empty
+    staged: Staged | None = None
+
+    def observation_rows(self) -> pd.DataFrame:
+        """The observations as one frame, wherever they are kept (a staged file is read whole: tests, small
+        files)."""
+        if self.staged is None:
+            return self.observations
+        with self.staged.connect() as con:
+            return con.execute("select * exclude (_pos) from incoming order by _pos").df()
 
     def problem(self, severity: str, message: str, row=None, column=None, value=None) -> None:
         self.problems.append(Problem(severity, message, self.file, row, column,

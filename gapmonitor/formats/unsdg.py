@@ -7,13 +7,11 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from gapmonitor import dimensions
 from gapmonitor.formats import Batch, csv_checked, csv_header, csv_source, fatal
+from gapmonitor.staging import Staged
 from gapmonitor.i18n import N_, _, format_number
 from gapmonitor.limits import FIRST_YEAR, LAST_YEAR, MAX_CELL, MAX_COLUMNS, MAX_ROWS, YEAR_START
 from gapmonitor.formats.registry import COUNTRY, Format
@@ -37,12 +35,13 @@ def _clean_name(name: str) -> str:
     return "Reporting Type" if name == "Reporting_Type" else name
 
 
-def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """Every data row of the file as one Arrow table, in file order: `row` (the line a spreadsheet
-    shows: the header is line 1), the cells used as trimmed text (time_detail: the period given, else
-    TimePeriod's text), value, year and bounds as numbers (NULL where a cell is not one), a flag per
-    PROBLEMS entry, `ok` (the row is kept) and, in flagged rows only, the cell each problem shows
-    (`<cell>_shown`). One DuckDB pass into Arrow: no Python pass over the rows, and only the columns used."""
+def _load(path: Path, con: duckdb.DuckDBPyConnection) -> int:
+    """Every data row of the file into the table `loaded` of con (the staging file), in file order (its
+    rowid + 2 is the line a spreadsheet shows: the header is line 1): the cells used as trimmed text
+    (time_detail: the period given, else TimePeriod's text), value, year and bounds as numbers (NULL where
+    a cell is not one), a flag per PROBLEMS entry, `ok` (the row is kept) and, in flagged rows only, the
+    cell each problem shows (`<cell>_shown`). One DuckDB pass: no Python pass over the rows, and only the
+    columns used. Returns the number of rows."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         try:
@@ -86,7 +85,10 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
     shown = ", ".join(f"case when {' or '.join(identifier(f) for f in flags_of)} then {identifier(cell)} end "
                       f"as {identifier(cell + '_shown')}" for cell, flags_of in by_cell.items())
     with checked:
-        table = con.sql(f"""
+        # into the staging file, in the file's order (preserve_insertion_order): rowid + 2 is the line a
+        # spreadsheet shows, with no row_number() over the whole file
+        con.execute(f"""
+            create table loaded as
             with source as (
                 select *{dim_cells}, case {long_cell} end as long_cell from {source}
                 limit $rows  -- one past MAX_ROWS: enough to tell the file is too long
@@ -121,21 +123,19 @@ def _load(path: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
                 case when time_detail = '' then year_text else time_detail end as time_detail,
                 value, lower_bound, upper_bound, nature, source, footnote, long_cell, {problem_columns}, ok, {shown}
             from flagged
-        """, params=params).to_arrow_table()
+        """, params)
     if source == "frame":
         con.unregister("frame")
-    # `row`, the line a spreadsheet shows, numbered here: the scan keeps the file's order (DuckDB's
-    # preserve_insertion_order), and row_number() over the whole file would hold every row at once
-    table = table.add_column(0, "row", pa.array(np.arange(2, len(table) + 2, dtype=np.int64)))
-    if len(table) > MAX_ROWS:
+    (count,), = con.execute("select count(*) from loaded").fetchall()
+    if count > MAX_ROWS:
         raise fatal(path, _("the file has more than {most} data rows, the most the app takes: split it",
                             most=format_number(MAX_ROWS)), row=MAX_ROWS + 2)
-    if pc.any(pc.is_valid(table["long_cell"])).as_py():
-        first = table.filter(pc.is_valid(table["long_cell"])).slice(0, 1).to_pylist()[0]
-        name = list(col)[first["long_cell"]]
+    long = con.execute("select rowid + 2, long_cell from loaded where long_cell is not null order by rowid limit 1"
+                       ).fetchall()
+    if long:
         raise fatal(path, _("a cell longer than {most} characters, the most the app takes",
-                            most=format_number(MAX_CELL)), row=first["row"], column=name)
-    return table
+                            most=format_number(MAX_CELL)), row=long[0][0], column=list(col)[long[0][1]])
+    return count
 
 
 def _columns(path: Path, header: list[str]) -> dict[str, str]:
@@ -163,11 +163,13 @@ def read(path: str | Path) -> Batch:
     batch = Batch(file=path.name, format="un-sdg")
     if not path.exists() or path.stat().st_size == 0:
         raise fatal(path, _("the file is empty"))
-    with duckdb.connect() as con:
-        table = _load(path, con)
-    if not len(table):
-        raise fatal(path, _("the file has a header but no data rows"))
-    return _typed(batch, table)
+    staged = Staged()
+    with staged.connect() as con:
+        if not _load(path, con):
+            raise fatal(path, _("the file has a header but no data rows"))
+        _typed(batch, con)
+    batch.staged = staged
+    return batch
 
 
 # What can be wrong with a row, in the order reported: (severity, message, column, the condition in
@@ -189,24 +191,22 @@ PROBLEMS = [
 ]
 
 
-def _typed(batch: Batch, table: pa.Table) -> Batch:
-    """Report every flagged cell (only those rows become Python values), and keep the good rows as
-    Batch.observations, Arrow-backed: no Python string per cell."""
+def _typed(batch: Batch, con: duckdb.DuckDBPyConnection) -> None:
+    """Report every flagged cell (only those rows become Python values), and show the good rows in the
+    staging file as the view `incoming` (the shape of Batch.observations, and `_pos`), which the importer
+    reads."""
     for i, (severity, message, column, _where, shown) in enumerate(PROBLEMS):
         message = _(message, first_year=FIRST_YEAR, last_year=LAST_YEAR)
-        found = table.select(["row", f"{shown}_shown"]).filter(table[f"problem_{i}"])
-        for row, value in zip(found["row"].to_pylist(), found[f"{shown}_shown"].to_pylist()):
+        for row, value in con.execute(f"select rowid + 2, {identifier(shown + '_shown')} from loaded "
+                                      f"where problem_{i} order by rowid").fetchall():
             batch.problem(severity, message, row, column, value)
-    if not pc.all(table["ok"]).as_py():
-        table = table.filter(table["ok"])
-    columns = {c: table[c] for c in ("row", "series", "series_description", "indicator", "unit", "area", "area_name")}
-    columns |= {"area_scheme": pa.repeat("m49", len(table)), "dims": table["dims"], "year": table["year"],
-                "time_detail": table["time_detail"]}
-    columns |= {c: table[c] for c in ("value", "lower_bound", "upper_bound", "nature", "source")}
-    columns["sample_size"] = pa.nulls(len(table), pa.int32())
-    columns["footnote"] = table["footnote"]  # beyond OBSERVATION_COLUMNS: the importer writes it
-    batch.observations = pa.table(columns).to_pandas(types_mapper=pd.ArrowDtype)
-    return batch
+    con.execute("""
+        create view incoming as  -- a view: a second table of a million rows would cost a second
+        select rowid as _pos, rowid + 2 as row, series, series_description, indicator, unit, area, area_name,
+            'm49' as area_scheme, dims, year, time_detail, value, lower_bound, upper_bound, nature, source,
+            null::integer as sample_size, footnote
+        from loaded where ok
+    """)
 
 
 FORMAT = Format(
