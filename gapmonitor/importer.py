@@ -96,7 +96,7 @@ class Preview:
             return pd.DataFrame()
         con = self.staged.connect()
         try:
-            kept = _KEPT.format(rows="main", resolution="resolution")
+            kept = _KEPT.format(rows="main")
             return con.execute(f"select * exclude (_pos, kept) from ({kept}) order by _pos").df()
         finally:
             con.close()
@@ -164,24 +164,17 @@ def _preview_boundaries(con, result: Preview) -> Preview:
 
 def _preview_observations(con, result: Preview) -> Preview:
     """The rows stay in their staging file (the reader's, or one made here from its frame), attached to
-    con while the preview reads them; how each resolved is written there too, for the writer."""
+    con while the preview reads them; how each resolved is written there too, for the writer. con is a
+    connection of db.connect (an instance that can attach a file to write)."""
     result.staged = result.batch.staged or _stage(result.batch.observations)
-    try:
-        with result.staged.attached(con) as rows:
-            con.execute(f"create or replace temp view incoming as select * from {rows}.incoming")
-            try:
-                _check_observations(con, result, rows)
-            finally:
-                for view in ("resolved", "incoming"):
-                    con.execute(f"drop view if exists {view}")
-        # how each row resolved goes into the staging file, for the writer: con may be read-only (the
-        # app's connection), so through a connection of the file's own, once con has let the file go
-        with result.staged.connect() as own:
-            own.register("resolved", con.sql("select * from resolution").to_arrow_reader(1 << 16))
-            own.execute("create table resolution as select * from resolved")
-        return result
-    finally:
-        con.execute("drop table if exists temp.resolution")
+    with result.staged.attached(con, read_only=False) as rows:
+        con.execute(f"create or replace temp view incoming as select * from {rows}.incoming")
+        try:
+            _check_observations(con, result, rows)
+        finally:
+            for view in ("resolved", "resolution", "incoming"):
+                con.execute(f"drop view if exists {view}")
+    return result
 
 
 def _stage(observations: pd.DataFrame) -> Staged:
@@ -194,9 +187,8 @@ def _stage(observations: pd.DataFrame) -> Staged:
     return staged
 
 
-# The rows to write (no error) with how each resolved: the staging file's rows (attached as {rows}) and
-# their resolution (the preview's temporary table, or the file's own once the preview has written it).
-_KEPT = "select * from {rows}.incoming as i join {resolution} as r using (_pos) where r.kept"
+# The rows to write (no error) with how each resolved, from the staging file attached as {rows}.
+_KEPT = "select * from {rows}.incoming as i join {rows}.resolution as r using (_pos) where r.kept"
 
 
 def _check_observations(con, result: Preview, rows: str) -> Preview:
@@ -204,11 +196,12 @@ def _check_observations(con, result: Preview, rows: str) -> Preview:
     brought = batch.new_areas if batch.new_areas is not None else pd.DataFrame(columns=AREA_COLUMNS)
     con.register("batch_areas", brought[AREA_COLUMNS].astype("string"))
     con.execute(f"""
-        create or replace temp table resolution as
+        create or replace table {rows}.resolution as
         select *, (area_code is not null or new_area) and series_indicator is not null and first_row = row as kept
         from ({RESOLVE})
     """, {"country": result.country, "aliases": str(country_codes.ALIASES)})
     con.unregister("batch_areas")
+    con.execute(f"create or replace temp view resolution as select * from {rows}.resolution")
     # each row with its resolution; the queries below that scan every row read one side only
     con.execute("create or replace temp view resolved as "
                 "select i.*, r.* exclude (_pos, row) from incoming as i join resolution as r using (_pos)")
@@ -327,7 +320,7 @@ def _check_observations(con, result: Preview, rows: str) -> Preview:
     else:
         result.rejected = len(bad | {p.row for p in batch.problems if p.severity == "error"})
     result.indicators = [i for i, in con.execute(
-        f"select distinct series_indicator from ({_KEPT.format(rows=rows, resolution='resolution')}) order by 1").fetchall()]
+        f"select distinct series_indicator from ({_KEPT.format(rows=rows)}) order by 1").fetchall()]
     result.summary = _summary(con, result, rows)
     return result
 
@@ -358,7 +351,7 @@ def _incoming(observations: pd.DataFrame) -> pd.DataFrame:
 def _summary(con, result: Preview, rows: str) -> dict:
     s = con.execute(f"""
         select count(*), count(distinct series), count(distinct coalesce(area_code, new_area_code)), min(year), max(year)
-        from ({_KEPT.format(rows=rows, resolution='resolution')})
+        from ({_KEPT.format(rows=rows)})
     """).fetchall()[0]
     result.to_write = s[0]
     groups = con.execute("""
@@ -461,7 +454,7 @@ def _recheck(con, result: Preview) -> None:
 
 def _staged_rows(result: Preview) -> str:
     """The rows to write as the writer reads them, from the staging file attached to its connection."""
-    return _KEPT.format(rows=result.staged.alias, resolution=f"{result.staged.alias}.resolution")
+    return _KEPT.format(rows=result.staged.alias)
 
 
 def _write(con, result: Preview, form, kind: str, title: str, source: str, licence: str, about: dict | None) -> None:

@@ -23,7 +23,7 @@ ASSESSED = "cgd-disability-scorecard"  # a demo citizen dataset
 
 
 def log(path: Path) -> list[dict]:
-    with duckdb.connect(str(path), read_only=True) as con:
+    with db.connect(path) as con:
         rows = con.execute("select seq, actor, role, action, target, detail, reason from audit_log order by seq").fetchall()
     return [{"seq": s, "actor": a, "role": r, "action": x, "target": t, "detail": json.loads(d) if d else None,
              "reason": why} for s, a, r, x, t, d, why in rows]

@@ -73,7 +73,7 @@ def state(path: Path) -> tuple:
 
 
 def rows_of(path: Path, sql: str, params=None) -> list:
-    with duckdb.connect(str(path), read_only=True) as con:
+    with db.connect(path) as con:
         return con.execute(sql, params or []).fetchall()
 
 

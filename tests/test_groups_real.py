@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from conftest import REALDATA
 
-from gapmonitor import importer
+from gapmonitor import db, importer
 from tests.actors import OPERATOR
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
@@ -24,7 +24,7 @@ needs_files = pytest.mark.skipif(not GOAL5.exists() or not T411.exists(), reason
 
 
 def imported(path, file, **options) -> str:
-    with duckdb.connect(str(path), read_only=True) as con:
+    with db.connect(path) as con:
         preview = importer.load(con, file, **options)
     return importer.apply(preview, by=OPERATOR, title=file.name, source="test: real data", path=path)
 
@@ -122,7 +122,7 @@ def test_the_preview_names_series_that_count_for_no_group_with_a_suggestion(fres
     who experienced abuse..."); nothing is mapped by itself."""
     with open(UK_521, encoding="utf-8", newline="") as f:
         series = Counter(r["Series"] for r in csv.DictReader(f) if r["Value"].strip())
-    with duckdb.connect(str(fresh), read_only=True) as con:
+    with db.connect(fresh) as con:
         preview = importer.load(con, UK_521, country="GBR")
     told = {p.value: p.message for p in preview.warnings if "measures no population group of its own" in p.message}
     assert len(told) == len(series) == 3

@@ -89,7 +89,7 @@ def scalar(path: Path, sql: str, params=None):
 
 
 def rows_of(path: Path, sql: str, params=None) -> list:
-    with duckdb.connect(str(path), read_only=True) as con:
+    with db.connect(path) as con:
         return con.execute(sql, params or []).fetchall()
 
 

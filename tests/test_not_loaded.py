@@ -34,7 +34,7 @@ def imported(fresh):
     """The demo database with the one real file imported (user data: scope 'user')."""
     if not FILE.exists():
         pytest.skip(f"{FILE} is not there")
-    with duckdb.connect(str(fresh), read_only=True) as con:
+    with db.connect(fresh) as con:
         preview = importer.load(con, FILE)
     importer.apply(preview, by=OPERATOR, title="UN SDG 1.4.2", source="test", path=fresh)
     con = duckdb.connect(str(fresh), read_only=True)

@@ -267,16 +267,14 @@ def test_goal_page_value_view_offers_only_series_in_the_data_shown_and_the_headl
         fresh, tmp_path, monkeypatch):
     # issue 14, item 8: with only an imported one-indicator citizen dataset shown, the goal's headline is
     # "1 of <the goal's indicators in the framework>", not the demo catalogue's count
-    import duckdb
-
-    from gapmonitor import importer
+    from gapmonitor import db, importer
     from gapmonitor.statuses import TIERS
     from tests.value_maps_data import DESCRIPTION
 
     file = tmp_path / "water_points.csv"
     file.write_text("indicator,country,Sex,period,value,lower_bound,upper_bound,sample_size\n"
                     "6.1.1,MWI,,2023,41.5,38,45,400\n6.1.1,MWI,FEMALE,2023,39,34,44,210\n", encoding="utf-8")
-    with duckdb.connect(str(fresh), read_only=True) as con:
+    with db.connect(fresh) as con:
         preview = importer.load(con, file, "citizen")
         framework = con.execute("select count(*) from indicator where goal = 6").fetchone()[0]
     importer.apply(preview, by=OPERATOR, title="Water points", source="test", description=DESCRIPTION, path=fresh)
@@ -362,3 +360,40 @@ def test_country_page_names_the_areas_with_data_it_cannot_draw(fresh, monkeypatc
     assert missing == ["Kilifi", "Kwale"]
     assert any(c.value == f"2 areas with data but no boundary, so not on the map: {', '.join(missing)}."
                for c in at.caption), [c.value for c in at.caption]
+
+
+def test_the_data_page_writes_the_preview_it_showed_and_reads_a_file_again_only_when_something_changed(
+        fresh, tmp_path, monkeypatch):
+    # The Import button reruns the page: the preview it showed is kept in the session (ui.import_preview),
+    # not made again from the file; another file, other options or a new database version make a new one.
+    from gapmonitor import importer
+    from tests.value_maps_data import DESCRIPTION
+
+    monkeypatch.setenv("GAPMONITOR_DB", str(fresh))
+    reads = []
+    load = importer.load
+    monkeypatch.setattr(importer, "load", lambda *a, **k: reads.append(a[1]) or load(*a, **k))
+    file = tmp_path / "water_points.csv"
+    file.write_text("indicator,country,Sex,period,value,lower_bound,upper_bound,sample_size\n"
+                    "6.1.1,MWI,,2023,41.5,38,45,400\n", encoding="utf-8")
+
+    def page():
+        import streamlit as st
+
+        from gapmonitor import ui
+        preview = ui.import_preview(st.session_state["file"], "citizen", "water_points.csv",
+                                    country=st.session_state.get("country"))
+        st.session_state.setdefault("seen", []).append(preview)
+
+    at = AppTest.from_function(page, default_timeout=TIMEOUT)
+    at.session_state["file"] = str(file)
+    run(at)
+    run(at)  # the Import button's rerun
+    seen = at.session_state["seen"]
+    assert len(reads) == 1 and seen[0] is seen[1] and seen[0].to_write == 1
+    at.session_state["country"] = "MWI"  # another option: read again
+    run(at)
+    assert len(reads) == 2 and at.session_state["seen"][2] is not seen[0]
+    importer.apply(seen[0], by=OPERATOR, title="Water points", source="test", description=DESCRIPTION, path=fresh)
+    run(at)  # the database changed: what was previewed against it is stale
+    assert len(reads) == 3 and at.session_state["seen"][3].already == seen[0].dataset_id

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from conftest import REALDATA
 
-from gapmonitor import importer
+from gapmonitor import db, importer
 from gapmonitor.__main__ import main
 from tests.actors import OPERATOR
 
@@ -35,7 +35,7 @@ def six_of(path, dataset: str) -> list[tuple]:
 
 
 def imported(path, file, **options) -> str:
-    with duckdb.connect(str(path), read_only=True) as con:
+    with db.connect(path) as con:
         preview = importer.load(con, file, **options)
     assert not preview.errors, preview.errors
     return importer.apply(preview, by=OPERATOR, title=file.name, source="test: sdg-build fixtures", path=path)
@@ -56,7 +56,7 @@ def test_the_csv_with_a_repeated_column_gives_the_six(fresh):
     """csv-with-duplicates repeats the SEX column under another name ('duplicate'): still six
     observations; the repeated column is a dimension of its own that maps to no group, and says so."""
     file = DATA / "csv-with-duplicates" / "indicator_1-1-1.csv"
-    with duckdb.connect(str(fresh), read_only=True) as con:
+    with db.connect(fresh) as con:
         preview = importer.load(con, file, country="GBR")
     assert {p.column for p in preview.warnings if "maps to no population group" in p.message} >= {"duplicate"}
     dataset = importer.apply(preview, by=OPERATOR, title=file.name, source="test", path=fresh)
@@ -74,7 +74,7 @@ def test_spaces_are_trimmed_with_one_warning(fresh, name, column, raw):
     """sdg-build refuses these files; here the value is trimmed (never ' M' beside 'M') and one warning
     names the column and the value as written. The file names no indicator: --indicator gives it."""
     file = DATA / "csv-with-problems" / name
-    with duckdb.connect(str(fresh), read_only=True) as con:
+    with db.connect(fresh) as con:
         preview = importer.load(con, file, country="GBR", indicator="1.1.1")
     told = [p for p in preview.warnings if "spaces around" in p.message]
     assert [(p.column, p.value) for p in told] == [(column, raw)]

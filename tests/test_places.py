@@ -17,7 +17,7 @@ import shapely
 from conftest import REALDATA, ROOT
 from pyproj import Geod
 
-from gapmonitor import area_matching, country_codes, importer, record_files
+from gapmonitor import area_matching, country_codes, db, importer, record_files
 from gapmonitor.formats import Batch, ReadError, records, registry
 from gapmonitor.formats.records import RecordSpec
 from tests.actors import OPERATOR
@@ -31,7 +31,7 @@ GEOD = Geod(ellps="WGS84")
 
 @pytest.fixture
 def con(fresh):
-    with duckdb.connect(str(fresh), read_only=True) as c:
+    with db.connect(fresh) as c:
         yield c
 
 
@@ -116,7 +116,7 @@ def test_official_codes_el_and_uk_resolve_to_greece_and_the_united_kingdom(fresh
     """Eurostat's SDMX writes REF_AREA EL and UK; the import resolves them like GR and GB."""
     rows = [["SI_POV_DAY1", area, str(year), "1.5"] for year, area in enumerate(("EL", "UK", "GR", "GB", "300"), 2016)]
     path = write(tmp_path, "eurostat.csv", ["SERIES", "REF_AREA", "TIME_PERIOD", "OBS_VALUE"], rows)
-    with duckdb.connect(str(fresh), read_only=True) as c:
+    with db.connect(fresh) as c:
         preview = importer.load(c, path)
         national = importer.load(c, path, country="EL")  # a national file of Greece: its own codes
     assert not preview.errors
@@ -260,7 +260,7 @@ def test_a_point_just_off_a_boundary_joins_it_with_a_warning(fresh, tmp_path):
     with duckdb.connect(str(fresh)) as c:
         preview = importer.load(c, LAD, country="GBR", code_property="LAD16CD", name_property="LAD16NM")
     importer.apply(preview, by=OPERATOR, title="LAD 2016", source="ONS", path=fresh)
-    with duckdb.connect(str(fresh), read_only=True) as c:
+    with db.connect(fresh) as c:
         (geometry,), = c.execute("select geometry from area where code = 'GBR-E06000052'").fetchall()
         xy = shapely.get_coordinates(shapely.from_geojson(geometry))
         x, y = moved(*xy[np.argmin(xy[:, 1])], 180, 1.0)
@@ -294,7 +294,7 @@ def test_a_countrys_total_takes_all_its_records_also_those_in_no_county(fresh, t
                  [[*NAIROBI, 3], [*NAIROBI, 5], [*GARISSA, 7], [*MARSABIT, 9]])
     spec = RecordSpec(indicator="6.1.1", description="test", measure="value", longitude="lon", latitude="lat",
                       period="2023", country=country, country_totals=True)
-    with duckdb.connect(str(fresh), read_only=True) as c:
+    with db.connect(fresh) as c:
         batch = records.read(c, path, spec)
     got = sorted((r.area, r.value, r.sample_size) for r in batch.observations.itertuples())
     assert got == [("KE-30", pytest.approx(4.0), 2), ("KEN", pytest.approx(6.0), 4)]

@@ -10,7 +10,6 @@ from collections import defaultdict
 from itertools import product
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -82,7 +81,7 @@ def survey_cells() -> dict:
 
 @pytest.fixture
 def con(fresh):
-    with duckdb.connect(str(fresh), read_only=True) as c:
+    with db.connect(fresh) as c:
         yield c
 
 
@@ -115,7 +114,7 @@ def test_malawi_estimates_import_and_small_cells_are_suppressed_in_every_query(f
                              licence="CC BY 4.0", path=fresh,
                              description={"producer": "Emmanuel Mhango / openwashdata", "producer_type": "Researchers "
                                           "with community enumerators", "method": "Household survey, GPS-located"})
-    with duckdb.connect(str(fresh), read_only=True) as c:
+    with db.connect(fresh) as c:
         assert c.execute("select kind from dataset where dataset_id = ?", [dataset]).fetchall() == [("citizen",)]
         assert c.execute("select nso_review, assessed_at from citizen_dataset where dataset_id = ?",
                          [dataset]).fetchall() == [("not reviewed", None)]
@@ -200,7 +199,7 @@ def test_water_points_become_functionality_shares_by_country_and_admin1(fresh, c
     importer.apply(result, by=OPERATOR, title="Water point functionality", source="Murray et al. 2024 (rwpfunctionality)",
                    description={"producer": "charity: water partners", "producer_type": "NGO programme monitoring",
                                 "method": "Water point visits"}, path=fresh)
-    with duckdb.connect(str(fresh), read_only=True) as c:
+    with db.connect(fresh) as c:
         got = {(area, year): (n, value, lower, upper) for area, year, n, value, lower, upper in c.execute("""
             select o.area, o.year, o.sample_size, o.value, o.lower_bound, o.upper_bound
             from observation as o join dataset as d using (dataset_id)
@@ -232,7 +231,7 @@ def test_records_never_reach_the_database(fresh, con, tmp_path):
     con.close()
     importer.apply(result, by=OPERATOR, title="t", source="s", path=fresh,
                    description={"producer": "p", "producer_type": "t", "method": "m"})
-    with duckdb.connect(str(fresh), read_only=True) as c:
+    with db.connect(fresh) as c:
         assert c.execute("select value, sample_size from observation where series like 'CGD_%'").fetchall() == [(100.0, 12)]
         for table, column in c.execute("select table_name, column_name from duckdb_columns() where data_type = 'VARCHAR' "
                                        "and database_name = current_database()").fetchall():
@@ -251,7 +250,7 @@ def test_the_shipped_record_specs_import_from_the_command_line(fresh, spec, data
     code = main(["--db", str(fresh), "import", str(data), "--records", str(spec_path), "--source", "test",
                  "--producer", "p", "--producer-type", "t", "--method", "m"])
     assert code == 0, capsys.readouterr().err
-    with duckdb.connect(str(fresh), read_only=True) as c:
+    with db.connect(fresh) as c:
         rows = c.execute("select count(*) from observation as o join dataset as d using (dataset_id) "
                          "where d.kind = 'citizen' and not d.is_demo").fetchall()[0][0]
     if estimates is None:  # one per admin-1 area and country, and year, as the review settles them

@@ -7,7 +7,6 @@ import pkgutil
 import textwrap
 from pathlib import Path
 
-import duckdb
 import pytest
 
 import gapmonitor.formats as formats_package
@@ -85,7 +84,7 @@ def test_a_new_format_is_one_module(new_format_module, fresh, tmp_path):
     data = tmp_path / "seats.tsv"
     data.write_text("series\tarea\tyear\tvalue\nSG_GEN_PARL\tKEN\t2021\t21.8\nSG_GEN_PARL\tRWA\t2021\t61.3\n")
     assert importer.detect(data) == "tsv-test"
-    with duckdb.connect(str(db.ensure_database(fresh)), read_only=True) as con:
+    with db.connect(fresh) as con:
         preview = importer.load(con, data, unit="PERCENT")
     assert preview.batch.format == "tsv-test" and preview.rejected == 0 and len(preview.rows) == 2
     assert set(preview.rows.unit) == {"PERCENT"}  # the format's own option reached its reader
@@ -94,6 +93,6 @@ def test_a_new_format_is_one_module(new_format_module, fresh, tmp_path):
         main(["import", "--help"])
     assert "tsv-test" in help_text.getvalue() and "--unit" in help_text.getvalue()
     assert main(["--db", str(fresh), "import", str(data), "--unit", "PERCENT", "--source", "test"]) == 0
-    with duckdb.connect(str(fresh), read_only=True) as con:
+    with db.connect(fresh) as con:
         assert con.execute("select count(*), min(value), max(value) from observation o join dataset d using (dataset_id) "
                            "where d.file_name = 'seats.tsv'").fetchall() == [(2, 21.8, 61.3)]

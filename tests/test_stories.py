@@ -213,7 +213,7 @@ def test_stories_survive_an_import_a_removal_and_a_restart(three_steps, tmp_path
                     "Time_Detail,Source,FootNote,Nature,Units,Sex\n"
                     "1,1.1,1.1.1,SI_POV_DAY1,Proportion below international poverty line,404,Kenya,2021,29.4,2021,"
                     "World Bank,,C,PERCENT,FEMALE\n", encoding="utf-8")
-    with duckdb.connect(str(path), read_only=True) as con:
+    with db.connect(path) as con:
         preview = importer.load(con, file)
     dataset = call(importer.apply, result=preview, title="Kenya poverty", source="test", path=path)
     with duckdb.connect(str(path), read_only=True) as con:

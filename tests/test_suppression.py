@@ -634,7 +634,7 @@ def test_a_wrong_subject_is_refused(fresh, tmp_path, capsys):
         main(["--db", str(fresh), "import", str(TEMPLATES / "citizen_data_template.csv"), "--kind", "citizen",
               "--subject", "beaches", *DESCRIBED])
     assert stopped.value.code == 2 and "invalid choice: 'beaches'" in capsys.readouterr().err
-    with duckdb.connect(str(fresh), read_only=True) as c:
+    with db.connect(fresh) as c:
         preview = importer.preview(c, citizen.read(TEMPLATES / "citizen_data_template.csv"), "a checksum")
     with pytest.raises(ValueError, match="'people'.*or 'places'.*not 'beaches'"):
         importer.apply(preview, by=OPERATOR, title="t", source="s", path=fresh,
@@ -661,7 +661,7 @@ def test_the_subject_of_a_records_spec_is_stored(fresh, tmp_path):
     for subject in ("places", "people"):  # each reading is its own dataset (the spec is part of its checksum)
         spec = RecordSpec(indicator="6.1.1", description="Litter items per 100 m of beach", measure="items",
                           unit="NUMBER", country="MWI", area_column="district", period="2024", subject=subject)
-        with duckdb.connect(str(fresh), read_only=True) as c:
+        with db.connect(fresh) as c:
             result = importer.preview(c, records.read(c, path, spec), records.checksum(path, spec))
         dataset = importer.apply(result, by=OPERATOR, title=f"Beach litter ({subject})", source="s", path=fresh,
                                  description={"producer": "p", "producer_type": "t", "method": "m"})

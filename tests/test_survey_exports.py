@@ -8,7 +8,6 @@ import io
 from collections import defaultdict
 from itertools import product
 
-import duckdb
 import pandas as pd
 import pytest
 from openpyxl import Workbook
@@ -29,7 +28,7 @@ ESTIMATE = ["area", "dims", "year", "series", "unit", "value", "lower_bound", "u
 
 @pytest.fixture
 def con(fresh):
-    with duckdb.connect(str(fresh), read_only=True) as c:
+    with db.connect(fresh) as c:
         yield c
 
 

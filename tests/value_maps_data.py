@@ -47,7 +47,7 @@ def grid_boundaries(con, path: Path) -> Path:
 
 
 def _import(database: Path, file: Path, title: str, **options) -> str:
-    with duckdb.connect(str(database), read_only=True) as con:
+    with db.connect(database) as con:
         preview = importer.load(con, file, **options)
     assert not preview.errors, preview.errors
     return importer.apply(preview, by=OPERATOR, title=title, source="test", description=DESCRIPTION, path=database)
