@@ -92,11 +92,23 @@ def _query(stamp: tuple[int, int], name: str, **params) -> pd.DataFrame:
 
 
 def import_preview(path, fmt: str | None, name: str, **options):
-    """What importing a file would write, checked against the current database (importer.load)."""
+    """What importing a file would write, checked against the current database (importer.load). Kept in
+    the session for the same file, format, options and database version: the Import button's rerun writes
+    the preview the page showed, rather than reading the file again (seconds for a million rows)."""
     from gapmonitor import importer
 
-    with db.cursor(_connection(_stamp())) as cur:
-        return importer.load(cur, path, fmt, name=name, **options)
+    stamp, stat = _stamp(), os.stat(path)
+    key = (str(path), stat.st_mtime_ns, stat.st_size, fmt, name, repr(sorted(options.items())))
+    kept = {k: v for k, v in st.session_state.get("_import_previews", {}).items() if k[0] == stamp}
+    if (stamp, key) not in kept:
+        with db.cursor(_connection(stamp)) as cur:
+            kept[(stamp, key)] = importer.load(cur, path, fmt, name=name, **options)
+        # a few files at once (several files, a zip) are previewed, then written: keep each until then
+        st.session_state["_import_previews"] = dict(list(kept.items())[-IMPORT_PREVIEWS_KEPT:])
+    return kept[(stamp, key)]
+
+
+IMPORT_PREVIEWS_KEPT = 32  # in a session: a zip of many files reads its files again at the import
 
 
 def released_estimates(rows: pd.DataFrame, subject: str = "people") -> pd.DataFrame:
