@@ -707,7 +707,7 @@ def markdown(result: dict, args) -> str:
     lines = [
         "# Benchmark results",
         "",
-        f"`python bench/run.py --scale {args.scale:g} --repeat {args.repeat}` on "
+        f"`python bench/run.py {' '.join(sys.argv[1:]) or '--scale 1'}` (the table of scale {args.scale:g}) on "
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC: {os.cpu_count()} cores, "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, Python {platform.python_version()}, "
         f"duckdb {duckdb.__version__}, pandas {pd.__version__}; load average {result['load'][0]:.1f} at the start, "

@@ -13,11 +13,11 @@ import pandas as pd
 import shapely
 
 from gapmonitor import country_codes, db, group_suggestions, reference, titles
-from gapmonitor.staging import Staged
 from gapmonitor.accounts import Actor
 from gapmonitor.audit import Entry
 from gapmonitor.formats import OBSERVATION_COLUMNS, SUBJECTS, Batch, Problem, ReadError, fatal, registry
 from gapmonitor.i18n import N_, _, format_number, n_
+from gapmonitor.staging import Staged
 
 AREA_COLUMNS = ["code", "local_code", "name", "parent"]  # Batch.new_areas
 RESOLVE = Path(__file__).with_name("resolve_import.sql").read_text(encoding="utf-8")
@@ -96,8 +96,7 @@ class Preview:
             return pd.DataFrame()
         con = self.staged.connect()
         try:
-            kept = _KEPT.format(rows="main")
-            return con.execute(f"select * exclude (_pos, kept) from ({kept}) order by _pos").df()
+            return con.execute(f"select * exclude (_pos, kept) from ({_kept('main')}) order by _pos").df()
         finally:
             con.close()
 
@@ -116,7 +115,8 @@ class Preview:
 
 def preview(con: duckdb.DuckDBPyConnection, batch: Batch, digest: str, country: str | None = None) -> Preview:
     """Check a batch against the database: resolve areas and series, find duplicates and unmapped
-    dimension values, and summarise what would be imported. Writes nothing."""
+    dimension values, and summarise what would be imported. Writes nothing to the database (observations:
+    how each row resolved goes into the import's staging file)."""
     result = Preview(batch=batch, checksum=digest, country=country, problems=list(batch.problems))
     found = con.execute("select dataset_id from dataset where checksum = ?", [digest]).fetchall()
     if found:
@@ -187,11 +187,15 @@ def _stage(observations: pd.DataFrame) -> Staged:
     return staged
 
 
-# The rows to write (no error) with how each resolved, from the staging file attached as {rows}.
-_KEPT = "select * from {rows}.incoming as i join {rows}.resolution as r using (_pos) where r.kept"
+def _kept(rows: str) -> str:
+    """The rows to write (no error) with how each resolved, from the staging file attached as `rows`
+    ('main' on the file's own connection)."""
+    return f"select * from {rows}.incoming as i join {rows}.resolution as r using (_pos) where r.kept"
 
 
-def _check_observations(con, result: Preview, rows: str) -> Preview:
+def _check_observations(con, result: Preview, rows: str) -> None:
+    """The preview's checks, on the staging file attached as `rows`: the problems, new series and areas,
+    unmapped groups, the rows rejected and the summary, into result."""
     batch = result.batch
     brought = batch.new_areas if batch.new_areas is not None else pd.DataFrame(columns=AREA_COLUMNS)
     con.register("batch_areas", brought[AREA_COLUMNS].astype("string"))
@@ -320,9 +324,8 @@ def _check_observations(con, result: Preview, rows: str) -> Preview:
     else:
         result.rejected = len(bad | {p.row for p in batch.problems if p.severity == "error"})
     result.indicators = [i for i, in con.execute(
-        f"select distinct series_indicator from ({_KEPT.format(rows=rows)}) order by 1").fetchall()]
+        f"select distinct series_indicator from ({_kept(rows)}) order by 1").fetchall()]
     result.summary = _summary(con, result, rows)
-    return result
 
 
 def _suggested(groups: list[tuple[str, str]]) -> str:
@@ -351,7 +354,7 @@ def _incoming(observations: pd.DataFrame) -> pd.DataFrame:
 def _summary(con, result: Preview, rows: str) -> dict:
     s = con.execute(f"""
         select count(*), count(distinct series), count(distinct coalesce(area_code, new_area_code)), min(year), max(year)
-        from ({_KEPT.format(rows=rows)})
+        from ({_kept(rows)})
     """).fetchall()[0]
     result.to_write = s[0]
     groups = con.execute("""
@@ -435,7 +438,7 @@ def _recheck(con, result: Preview) -> None:
         return
     # the areas this file brings (citizen records' ISO 3166-2 or reviewed names) are not in the database yet
     brought = list(result.new_areas.code) if "code" in result.new_areas else []
-    kept = _staged_rows(result)
+    kept = _kept(result.staged.alias)
     gone = con.execute(f"""
         select 'area', area_code from ({kept})
         where area_code is not null and area_code not in (select code from area) and area_code not in (select unnest(?))
@@ -450,11 +453,6 @@ def _recheck(con, result: Preview) -> None:
                    _("the series was removed from the database after this file was checked: check the file again"))
         raise ImportRefused([Problem("error", message, result.batch.file, None, _source_column(result.batch, what),
                                      value)])
-
-
-def _staged_rows(result: Preview) -> str:
-    """The rows to write as the writer reads them, from the staging file attached to its connection."""
-    return _KEPT.format(rows=result.staged.alias)
 
 
 def _write(con, result: Preview, form, kind: str, title: str, source: str, licence: str, about: dict | None) -> None:
@@ -590,7 +588,7 @@ def _write_observations(con, result: Preview) -> None:
                                  nature, source, footnote, sample_size)
         select $dataset, series, coalesce(area_code, new_area_code), dims, year, time_detail, value,
             lower_bound, upper_bound, nullif(nature, ''), nullif(source, ''), nullif(footnote, ''), sample_size
-        from ({_staged_rows(result)})
+        from ({_kept(result.staged.alias)})
     """, {"dataset": result.dataset_id})
     # The preview rejects duplicates; this keeps the rule whatever the way in (observation has no index).
     twice = con.execute("""

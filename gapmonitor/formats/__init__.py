@@ -1,4 +1,5 @@
-"""Readers for the files users bring: each turns one file into a Batch, touching no database.
+"""Readers for the files users bring: each turns one file into a Batch and never touches the app's database
+(the UN SDG reader keeps its rows in a staging file of their own: gapmonitor/staging.py).
 
 A Batch holds rows in the app's own shape plus every problem found, each with file, row, column and
 value, so that the importer can show a preview before anything is written.
