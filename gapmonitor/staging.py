@@ -4,6 +4,7 @@ import's memory). The reader writes the table `incoming`, the preview adds `reso
 resolved against the database), and the writer inserts from both. The file is deleted with its Staged
 object (or when the process ends)."""
 
+import os
 import shutil
 import tempfile
 import uuid
@@ -15,6 +16,25 @@ import duckdb
 
 # One staging instance works in this much memory, and spills to its file beyond it.
 MEMORY_LIMIT = "256MiB"
+PREFIX = "gapmonitor-import-"  # then the process id: a folder whose process is gone is removed
+
+
+def _sweep() -> None:
+    """Remove the staging folders of processes that have ended (killed, so their own clean-up never ran)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*-*"):
+        pid = folder.name[len(PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        pass
+    return True
 
 
 class Staged:
@@ -23,7 +43,8 @@ class Staged:
     detaches it again (the writer's connection lets it go when it closes)."""
 
     def __init__(self):
-        folder = Path(tempfile.mkdtemp(prefix="gapmonitor-import-"))
+        _sweep()
+        folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
         self.path = folder / "rows.duckdb"
         self.alias = f"staged_{uuid.uuid4().hex[:16]}"  # one name per import: sessions share the app's instance
         weakref.finalize(self, shutil.rmtree, folder, True)

@@ -4,6 +4,7 @@ where. Files here are written by the tests: every expected row, column and value
 file was written."""
 
 import gc
+import os
 
 import pytest
 
@@ -240,3 +241,23 @@ def test_the_rows_stay_in_a_staging_file_from_read_to_write_and_it_goes_with_the
     del batch, preview
     gc.collect()
     assert not folder.exists()  # deleted with the last object that needed it
+
+
+def test_a_staging_folder_left_by_a_process_that_ended_is_removed(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import tempfile
+
+    from gapmonitor import staging
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where tempfile makes folders, in this test
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                           text=True).stdout.strip()
+    left = tmp_path / f"{staging.PREFIX}{ended}-x1"      # its process killed before it could clean up
+    mine = tmp_path / f"{staging.PREFIX}{os.getpid()}-x2"  # this process's: still in use
+    other = tmp_path / "someone-elses-folder"
+    for folder in (left, mine, other):
+        folder.mkdir()
+    new = staging.Staged()
+    assert not left.exists() and mine.exists() and other.exists()
+    assert new.path.parent.parent == tmp_path and new.path.parent.name.startswith(f"{staging.PREFIX}{os.getpid()}-")
