@@ -17,6 +17,7 @@ from gapmonitor.accounts import Actor
 from gapmonitor.audit import Entry
 from gapmonitor.formats import OBSERVATION_COLUMNS, SUBJECTS, Batch, Problem, ReadError, fatal, registry
 from gapmonitor.i18n import N_, _, format_number, n_
+from gapmonitor.sql import identifier
 from gapmonitor.staging import Staged
 
 AREA_COLUMNS = ["code", "local_code", "name", "parent"]  # Batch.new_areas
@@ -167,10 +168,10 @@ def _preview_observations(con, result: Preview) -> Preview:
     con while the preview reads them; how each resolved is written there too, for the writer. con is a
     connection of db.connect (an instance that can attach a file to write)."""
     result.staged = result.batch.staged or _stage(result.batch.observations)
-    with result.staged.attached(con, read_only=False) as rows:
-        con.execute(f"create or replace temp view incoming as select * from {rows}.incoming")
+    with result.staged.attached(con, read_only=False) as alias:
+        con.execute(f"create or replace temp view incoming as select * from {identifier(alias)}.incoming")
         try:
-            _check_observations(con, result, rows)
+            _check_observations(con, result, alias)
         finally:
             for view in ("resolved", "resolution", "incoming"):
                 con.execute(f"drop view if exists {view}")
@@ -187,16 +188,17 @@ def _stage(observations: pd.DataFrame) -> Staged:
     return staged
 
 
-def _kept(rows: str) -> str:
-    """The rows to write (no error) with how each resolved, from the staging file attached as `rows`
+def _kept(alias: str) -> str:
+    """The rows to write (no error) with how each resolved, from the staging file attached as `alias`
     ('main' on the file's own connection)."""
+    rows = identifier(alias)
     return f"select * from {rows}.incoming as i join {rows}.resolution as r using (_pos) where r.kept"
 
 
-def _check_observations(con, result: Preview, rows: str) -> None:
-    """The preview's checks, on the staging file attached as `rows`: the problems, new series and areas,
+def _check_observations(con, result: Preview, alias: str) -> None:
+    """The preview's checks, on the staging file attached as `alias`: the problems, new series and areas,
     unmapped groups, the rows rejected and the summary, into result."""
-    batch = result.batch
+    batch, rows = result.batch, identifier(alias)
     brought = batch.new_areas if batch.new_areas is not None else pd.DataFrame(columns=AREA_COLUMNS)
     con.register("batch_areas", brought[AREA_COLUMNS].astype("string"))
     con.execute(f"""
@@ -324,8 +326,8 @@ def _check_observations(con, result: Preview, rows: str) -> None:
     else:
         result.rejected = len(bad | {p.row for p in batch.problems if p.severity == "error"})
     result.indicators = [i for i, in con.execute(
-        f"select distinct series_indicator from ({_kept(rows)}) order by 1").fetchall()]
-    result.summary = _summary(con, result, rows)
+        f"select distinct series_indicator from ({_kept(alias)}) order by 1").fetchall()]
+    result.summary = _summary(con, result, alias)
 
 
 def _suggested(groups: list[tuple[str, str]]) -> str:
@@ -351,10 +353,10 @@ def _incoming(observations: pd.DataFrame) -> pd.DataFrame:
     return obs.fillna({c: "" for c in BLANK_AS_EMPTY if c not in arrow or obs[c].hasnans})
 
 
-def _summary(con, result: Preview, rows: str) -> dict:
+def _summary(con, result: Preview, alias: str) -> dict:
     s = con.execute(f"""
         select count(*), count(distinct series), count(distinct coalesce(area_code, new_area_code)), min(year), max(year)
-        from ({_kept(rows)})
+        from ({_kept(alias)})
     """).fetchall()[0]
     result.to_write = s[0]
     groups = con.execute("""

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from gapmonitor.sql import identifier
+
 # One staging instance works in this much memory, and spills to its file beyond it.
 MEMORY_LIMIT = "256MiB"
 PREFIX = "gapmonitor-import-"  # then the process id: a folder whose process is gone is removed
@@ -56,7 +58,8 @@ class Staged:
 
     def attach(self, con: duckdb.DuckDBPyConnection, read_only: bool = True) -> str:
         """Attach the file to con's instance; returns the name its tables are read under."""
-        con.execute(f"attach $path as {self.alias}" + (" (read_only)" if read_only else ""), {"path": str(self.path)})
+        con.execute(f"attach $path as {identifier(self.alias)}" + (" (read_only)" if read_only else ""),
+                    {"path": str(self.path)})
         return self.alias
 
     @contextmanager
@@ -66,6 +69,6 @@ class Staged:
         try:
             yield alias
             if not read_only:  # what was written goes into the file now: replaying a log at the next attach
-                con.execute(f"checkpoint {alias}")  # takes seconds and gigabytes for a million rows
+                con.execute(f"checkpoint {identifier(alias)}")  # takes seconds and gigabytes for a million rows
         finally:
-            con.execute(f"detach {alias}")
+            con.execute(f"detach {identifier(alias)}")
