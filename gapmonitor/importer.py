@@ -95,11 +95,7 @@ class Preview:
         file (tests, and the Data page's look at a small citizen file); the importer itself reads them in SQL."""
         if self.staged is None:
             return pd.DataFrame()
-        con = self.staged.connect()
-        try:
-            return con.execute(f"select * exclude (_pos, kept) from ({_kept('main')}) order by _pos").df()
-        finally:
-            con.close()
+        return self.staged.frame(f"select * exclude (_pos, kept) from ({_kept('main')}) order by _pos")
 
     @property
     def dataset_id(self) -> str:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from gapmonitor.sql import identifier
 
@@ -55,6 +56,11 @@ class Staged:
         """A connection of its own to the file (the reader's): memory bounded, the rest spilled to disk."""
         return duckdb.connect(str(self.path), config={"memory_limit": MEMORY_LIMIT,
                                                       "preserve_insertion_order": True})
+
+    def frame(self, query: str) -> pd.DataFrame:
+        """A query over the file, read whole into a frame on a connection of its own (tests, small files)."""
+        with self.connect() as con:
+            return con.execute(query).df()
 
     def attach(self, con: duckdb.DuckDBPyConnection, read_only: bool = True) -> str:
         """Attach the file to con's instance; returns the name its tables are read under."""

@@ -107,8 +107,7 @@ class Batch:
         files)."""
         if self.staged is None:
             return self.observations
-        with self.staged.connect() as con:
-            return con.execute("select * exclude (_pos) from incoming order by _pos").df()
+        return self.staged.frame("select * exclude (_pos) from incoming order by _pos")
 
     def problem(self, severity: str, message: str, row=None, column=None, value=None) -> None:
         self.problems.append(Problem(severity, message, self.file, row, column,

@@ -11,11 +11,11 @@ import pandas as pd
 
 from gapmonitor import dimensions
 from gapmonitor.formats import Batch, csv_checked, csv_header, csv_source, fatal
-from gapmonitor.staging import Staged
+from gapmonitor.formats.registry import COUNTRY, Format
 from gapmonitor.i18n import N_, _, format_number
 from gapmonitor.limits import FIRST_YEAR, LAST_YEAR, MAX_CELL, MAX_COLUMNS, MAX_ROWS, YEAR_START
-from gapmonitor.formats.registry import COUNTRY, Format
 from gapmonitor.sql import identifier
+from gapmonitor.staging import Staged
 
 REQUIRED = ["SeriesCode", "GeoAreaCode", "TimePeriod", "Value"]
 # Columns that are not dimensions (attributes and identifiers); every other named column is one.
