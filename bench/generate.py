@@ -3,9 +3,9 @@
     python bench/generate.py --scale 1.0 [--out PATH] [--seed 2030]
 
 Scale 1.0 is the full size of the benchmark: 5,000,000 official and 500,000 citizen observations over a
-synthetic catalogue of 700 series (BENCH_0001 ...; 700 × the scale above 1) spread over the real indicators, every country in the
-reference data (241) and 25 years (2001-2025), with group dimensions from the real vocabulary of
-group_mapping (UN and SDMX spellings, two-dimension keys, and values that map to no group).
+synthetic catalogue of 700 series (BENCH_0001 ...; 700 × the scale above 1) spread over the real
+indicators, every country in the reference data (241) and 25 years (2001-2025), with group dimensions
+from the real vocabulary of group_mapping (UN and SDMX spellings, two-dimension keys, and values that map to no group).
 
 The schema and the reference data are created the app's way (db.create_schema, reference.load); the
 derived tables (expected groups, cell_year) by derived.refresh, as after every import. Everything
@@ -297,8 +297,7 @@ def _official(con: duckdb.DuckDBPyConnection, params: dict, scale: float, n_rows
     (more in some pairs than others), with a few years missing; each of the series' dimension keys is
     reported for most pairs. The pair rate is set from the scale, and the exact number of rows is then
     taken in hash order."""
-    n_pairs = con.execute("select count(*) from b_series").fetchall()[0][0] * con.execute(
-        "select count(*) from b_country").fetchall()[0][0]
+    (n_pairs,), = con.execute("select (select count(*) from b_series) * (select count(*) from b_country)").fetchall()
     # a margin for the spread of the number of pairs drawn (wide when few pairs are wanted)
     margin = 1.04 + 5 / (n_rows / OFFICIAL_ROWS_PER_PAIR) ** 0.5
     pair_rate = min(1.0, margin * n_rows / (n_pairs * OFFICIAL_ROWS_PER_PAIR * 0.864))  # 0.864: mean capacity
