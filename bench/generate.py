@@ -5,7 +5,8 @@
 Scale 1.0 is the full size of the benchmark: 5,000,000 official and 500,000 citizen observations over a
 synthetic catalogue of 700 series (BENCH_0001 ...; 700 × the scale above 1) spread over the real
 indicators, every country in the reference data (241) and 25 years (2001-2025), with group dimensions
-from the real vocabulary of group_mapping (UN and SDMX spellings, two-dimension keys, and values that map to no group).
+from the real vocabulary of group_mapping (UN and SDMX spellings, two-dimension keys, and values that
+map to no group).
 
 The schema and the reference data are created the app's way (db.create_schema, reference.load); the
 derived tables (expected groups, cell_year) by derived.refresh, as after every import. Everything
